@@ -1,0 +1,105 @@
+"""The application object: configuration plus a fresh plugin host, built in a fixed order.
+
+Order: hookspecs → block the names the feature flags turn off → load the enabled ``corral``
+entry points (filtered by name before ``ep.load()``, so a disabled plugin costs no import) →
+register the kernel's built-in plugins → check for unknown hooks → the historic
+``corral_add_settings`` → validate every ``[plugins.<name>]`` table → ``corral_configure``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from corral.builtin import BUILTIN_PLUGINS
+from corral.config import LoadedConfig, load_config
+from corral.config.schema import Config
+from corral.plugins import discovery
+from corral.plugins.host import PluginHost, Warn, _stderr
+from corral.plugins.records import PluginRecord
+
+
+class App:
+    """Everything a corral run shares: where it runs, its config, and its plugins."""
+
+    def __init__(self, cwd: Path, loaded: LoadedConfig, host: PluginHost) -> None:
+        self.cwd = cwd
+        self.loaded = loaded
+        self.host = host
+
+    @property
+    def config(self) -> Config:
+        return self.loaded.config
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        cwd: Path | None = None,
+        cli: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+        strict: bool = False,
+        debug: bool = False,
+        warn: Warn = _stderr,
+        extra_plugins: Mapping[str, object] | None = None,
+    ) -> App:
+        """Load config and plugins. ``extra_plugins`` registers objects by name (tests)."""
+        environ = os.environ if environ is None else environ
+        cwd = (cwd or Path(os.getcwd())).resolve()
+        loaded = load_config(cwd, cli=cli, environ=environ)
+        host = PluginHost(
+            strict=strict,
+            debug=debug,
+            trace=environ.get("CORRAL_TRACE_PLUGINS", "") not in ("", "0"),
+            warn=warn,
+        )
+        _load_entry_points(host, loaded, environ)
+        for name, module_name in BUILTIN_PLUGINS:
+            record = PluginRecord(
+                name=name, distribution="corral", version=None, enabled=True,
+                decided_by="builtin", builtin=True,
+            )
+            host.register(importlib.import_module(module_name), record)
+        for name, plugin in (extra_plugins or {}).items():
+            record = PluginRecord(
+                name=name, distribution=None, version=None, enabled=True, decided_by="api"
+            )
+            host.register(plugin, record)
+        host.check_pending()
+        loaded.validate_plugins(host.add_settings())
+        host.configure(loaded.config)
+        return cls(cwd, loaded, host)
+
+
+def _load_entry_points(host: PluginHost, loaded: LoadedConfig, environ: Mapping[str, str]) -> None:
+    eps = discovery.installed_plugins()
+    only_env = environ.get("CORRAL_LOAD_PLUGINS")
+    only = None if only_env is None else {n.strip() for n in only_env.split(",") if n.strip()}
+    flags = discovery.decide_flags(
+        sorted(eps),
+        loaded.config.features,
+        loaded.origins,
+        discovery.default_off_names(),
+        only,
+    )
+    for name in sorted(eps):
+        ep = eps[name]
+        dist, version = discovery.distribution_of(ep)
+        flag = flags[name]
+        record = PluginRecord(
+            name=name, distribution=dist, version=version,
+            enabled=flag.enabled, decided_by=flag.decided_by,
+        )
+        if not flag.enabled:
+            host.block(name)
+            host.records[name] = record
+            continue
+        try:
+            module = ep.load()
+        except Exception as exc:
+            host.record_failure(record, exc, f"failed to import {ep.value}")
+            continue
+        host.register(module, record)

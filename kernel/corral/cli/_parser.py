@@ -1,0 +1,124 @@
+"""The argument parser: global options, kernel subcommands, and plugins' subcommands."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from corral._version import __version__
+
+if TYPE_CHECKING:
+    from corral.commands import CliCommand
+
+DESCRIPTION = """\
+corral: an open coding-agent harness.
+
+Run `corral` for an interactive session, or `corral -p "PROMPT"` for one headless
+answer. Features come from plugins; `corral plugins` lists them and their flags."""
+
+EPILOG = """\
+configuration: ~/.config/corral/config.toml, .claude/corral.toml, .claude/corral.local.toml
+(and Claude Code's settings.json files); `corral config show --origin` shows the result.
+environment: CORRAL_HOME, CORRAL_FEATURES="buddy,-kairos", CORRAL_LOAD_PLUGINS=a,b,
+CORRAL_TRACE_PLUGINS=1, ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL."""
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """Options that shape the application itself (read before plugins load).
+
+    Subcommands accept them too (``suppress``: no defaults there, so the main parser's
+    values stand unless the option is given after the subcommand)."""
+    group = parser.add_argument_group("global options")
+
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    group.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks for errors")
+    group.add_argument(
+        "--strict-plugins",
+        action="store_true",
+        default=default(False),
+        help="a broken plugin is an error, not a warning (for CI)",
+    )
+    group.add_argument(
+        "--enable", action="append", default=default([]), metavar="NAME", help="turn a feature on"
+    )
+    group.add_argument(
+        "--disable", action="append", default=default([]), metavar="NAME", help="turn a feature off"
+    )
+    group.add_argument("--model", default=default(None), help="model id or alias (sonnet, opus, haiku)")
+    group.add_argument(
+        "--permission-mode",
+        choices=["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"],
+        default=default(None),
+        help="how tool calls are approved",
+    )
+    group.add_argument(
+        "--add-dir",
+        action="append",
+        default=default([]),
+        metavar="DIR",
+        help="another directory tools may work in",
+    )
+
+
+def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
+    """The command-line layer of the configuration."""
+    data: dict[str, Any] = {}
+    features = {name: True for name in ns.enable}
+    features.update({name: False for name in ns.disable})
+    if features:
+        data["features"] = features
+    if ns.model:
+        data["model"] = ns.model
+    perms: dict[str, Any] = {}
+    if ns.permission_mode:
+        perms["default_mode"] = ns.permission_mode
+    if ns.add_dir:
+        perms["additional_directories"] = list(ns.add_dir)
+    if perms:
+        data["permissions"] = perms
+    return data
+
+
+def pre_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    add_global_options(parser)
+    return parser
+
+
+def build_parser(plugin_commands: Sequence[CliCommand]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="corral",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"corral {__version__}")
+    parser.add_argument(
+        "-p", "--print", dest="prompt", metavar="PROMPT",
+        help="answer PROMPT without the interactive session and exit ('-' reads stdin)",
+    )
+    add_global_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    plugins = sub.add_parser("plugins", help="list installed plugins and their flags")
+    plugins.add_argument("--json", action="store_true", help="print JSON")
+
+    config = sub.add_parser("config", help="inspect the effective configuration")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    show = config_sub.add_parser("show", help="print the effective configuration")
+    show.add_argument("--origin", action="store_true", help="say where each value came from")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("doctor", help="check the installation, config and plugins")
+
+    for command in plugin_commands:
+        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        if command.configure is not None:
+            command.configure(p)
+    for subparser in [show, *sub.choices.values()]:
+        if subparser is not config:
+            add_global_options(subparser, suppress=True)
+    return parser

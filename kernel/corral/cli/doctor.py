@@ -1,0 +1,63 @@
+"""``corral doctor``: is this installation healthy? Never prints a secret."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from corral._version import __version__
+from corral.app import App
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def run_doctor(app: App) -> int:
+    from corral.ui.console import get_console
+
+    console = get_console()
+    problems = 0
+    console.print(f"[bold]corral[/] {__version__} on Python {platform.python_version()}")
+    console.print(f"  executable: {sys.executable}")
+    console.print(f"  anthropic SDK: {_package_version('anthropic')}")
+    console.print("[bold]config files[/]")
+    for layer in app.loaded.layers:
+        if layer.name in ("defaults", "env", "cli"):
+            continue
+        console.print(f"  {layer.name}: {layer.source}")
+    if len([lyr for lyr in app.loaded.layers if lyr.name not in ("defaults", "env")]) == 0:
+        console.print("  (none found; defaults apply)")
+    console.print("[bold]model endpoint[/]")
+    base_url = app.config.api.base_url or "https://api.anthropic.com (default)"
+    console.print(f"  base URL: {base_url}")
+    console.print(f"  model: {app.config.model} -> {app.config.resolve_model()}")
+    creds = [k for k in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN") if os.environ.get(k)]
+    if creds:
+        console.print(f"  credentials: {', '.join(creds)} set (value not shown)")
+    else:
+        console.print("  credentials: [yellow]none[/] (set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)")
+    console.print("[bold]plugins[/]")
+    known = set(app.host.records)
+    for record in sorted(app.host.records.values(), key=lambda r: r.name):
+        if record.builtin:
+            continue
+        state = "enabled" if record.enabled else "disabled"
+        line = f"  {record.name} {record.version or ''} ({record.distribution}): {state}"
+        console.print(f"{line}, decided by {record.decided_by}")
+        if record.error:
+            problems += 1
+            console.print(f"    [red]error[/]: {record.error}")
+    for name in app.config.features:
+        if name not in known:
+            console.print(f"  [yellow]warning[/]: feature flag {name!r} names no installed plugin")
+    if problems:
+        console.print(f"[red]{problems} problem(s) found[/]")
+        return 1
+    console.print("[green]no problems found[/]")
+    return 0

@@ -1,0 +1,39 @@
+"""Slash commands (inside a session) and CLI subcommands (``corral NAME``) from plugins."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import msgspec
+
+if TYPE_CHECKING:
+    from corral.app import App
+    from corral.session import Session
+
+
+class SlashCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A ``/name`` command typed in the REPL.
+
+    ``run`` receives the session and the text after the command name and returns text to
+    show (or ``None``); it may be a coroutine function.
+    """
+
+    name: str
+    description: str
+    run: Callable[[Session, str], str | None | Awaitable[str | None]]
+    argument_hint: str = ""
+
+
+class CliCommand(msgspec.Struct, frozen=True, kw_only=True):
+    """A ``corral NAME`` subcommand.
+
+    ``configure`` adds arguments to the subcommand's parser; ``run`` gets the parsed
+    arguments and the application and returns the exit status.
+    """
+
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace, App], int]
+    configure: Callable[[argparse.ArgumentParser], None] | None = None

@@ -1,0 +1,148 @@
+"""Reading the configuration layers: files, Claude Code settings, environment, command line."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from corral import paths
+from corral.errors import ConfigError
+
+
+class Layer(msgspec.Struct, kw_only=True):
+    """One source of configuration, as a raw table in corral's own shape."""
+
+    #: Short name: defaults, user, project, local, claude-user, claude-project,
+    #: claude-local, env, cli, managed.
+    name: str
+    #: What to show as its origin: a file path, ``env`` or ``cli``.
+    source: str
+    data: dict[str, Any]
+    #: Directory that ``/``-anchored path rules in this layer are relative to.
+    root: str = ""
+
+
+def read_toml(path: Path, name: str, root: Path) -> Layer | None:
+    """Read a corral TOML file, or ``None`` when it does not exist."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"cannot read the file: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), "", f"not UTF-8 text ({exc.reason})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "", f"invalid TOML: {exc}") from exc
+    return Layer(name=name, source=str(path), data=data, root=str(root))
+
+
+#: Claude Code ``permissions`` keys and their corral names.
+_CLAUDE_PERMISSION_KEYS = {
+    "allow": "allow",
+    "ask": "ask",
+    "deny": "deny",
+    "defaultMode": "default_mode",
+    "additionalDirectories": "additional_directories",
+    "disableBypassPermissionsMode": "disable_bypass_mode",
+}
+
+
+def read_claude_settings(path: Path, name: str, root: Path) -> Layer | None:
+    """Read a Claude Code ``settings.json`` as a layer.
+
+    Only ``permissions``, ``hooks``, ``env`` and ``model`` are taken; Claude Code's other keys
+    belong to Claude Code and are left alone. Inside ``permissions`` an unknown key is an
+    error, since a misspelled rule list would silently drop rules.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"cannot read the file: {exc.strerror}") from exc
+    try:
+        doc = msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise ConfigError(str(path), "", f"invalid JSON: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise ConfigError(str(path), "", "expected a JSON object at the top level")
+    data: dict[str, Any] = {}
+    perms = doc.get("permissions")
+    if perms is not None:
+        if not isinstance(perms, dict):
+            raise ConfigError(str(path), "permissions", "expected an object")
+        converted: dict[str, Any] = {}
+        for key, value in perms.items():
+            if key not in _CLAUDE_PERMISSION_KEYS:
+                known = ", ".join(sorted(_CLAUDE_PERMISSION_KEYS))
+                raise ConfigError(
+                    str(path), f"permissions.{key}", f"unknown key (known keys: {known})"
+                )
+            if key == "defaultMode" and value == "auto":
+                value = "default"
+            converted[_CLAUDE_PERMISSION_KEYS[key]] = value
+        data["permissions"] = converted
+    for key in ("hooks", "env", "model"):
+        if key in doc:
+            data[key] = doc[key]
+    return Layer(name=name, source=str(path), data=data, root=str(root))
+
+
+def parse_feature_list(text: str) -> dict[str, bool]:
+    """Parse ``CORRAL_FEATURES``: ``"buddy,-kairos"`` turns buddy on and kairos off."""
+    flags: dict[str, bool] = {}
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        on = not item.startswith("-")
+        name = item.lstrip("+-").strip()
+        if not name:
+            raise ConfigError("CORRAL_FEATURES", "", f"empty feature name in {text!r}")
+        flags[name] = on
+    return flags
+
+
+def env_layer(environ: Mapping[str, str]) -> Layer:
+    """Settings from environment variables."""
+    data: dict[str, Any] = {}
+    model = environ.get("CORRAL_MODEL") or environ.get("ANTHROPIC_MODEL")
+    if model:
+        data["model"] = model
+    if environ.get("CORRAL_FEATURES"):
+        data["features"] = parse_feature_list(environ["CORRAL_FEATURES"])
+    if environ.get("CORRAL_PERMISSION_MODE"):
+        data["permissions"] = {"default_mode": environ["CORRAL_PERMISSION_MODE"]}
+    if environ.get("ANTHROPIC_BASE_URL"):
+        data["api"] = {"base_url": environ["ANTHROPIC_BASE_URL"]}
+    return Layer(name="env", source="env", data=data, root=os.getcwd())
+
+
+def file_layers(cwd: Path) -> list[Layer]:
+    """Every file layer that exists, lowest first, without the managed policy."""
+    root = paths.project_root(cwd)
+    home = Path.home()
+    claude_user = paths.claude_user_dir()
+    candidates: list[Layer | None] = [
+        read_claude_settings(claude_user / "settings.json", "claude-user", home),
+        read_toml(paths.user_config_dir() / "config.toml", "user", home),
+        read_claude_settings(root / ".claude" / "settings.json", "claude-project", root),
+        read_toml(root / ".claude" / "corral.toml", "project", root),
+        read_claude_settings(root / ".claude" / "settings.local.json", "claude-local", root),
+        read_toml(root / ".claude" / "corral.local.toml", "local", root),
+    ]
+    return [layer for layer in candidates if layer is not None]
+
+
+def managed_layer() -> Layer | None:
+    """The managed policy: ``managed.toml`` in the site config dir, above every other layer."""
+    site = paths.site_config_dir()
+    return read_toml(site / "managed.toml", "managed", site)

@@ -1,0 +1,74 @@
+"""The kernel's configuration schema.
+
+Every table rejects unknown keys. Plugin tables (``[plugins.<name>]``) stay raw here and are
+validated by the Struct each plugin registers through ``corral_add_settings``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+PermissionMode = Literal["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
+
+DEFAULT_ALIASES: dict[str, str] = {
+    "sonnet": "claude-sonnet-4-5",
+    "opus": "claude-opus-4-1",
+    "haiku": "claude-haiku-4-5",
+}
+
+
+class PermissionSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``[permissions]``: rules (merged across layers) and the starting mode."""
+
+    allow: list[str] = msgspec.field(default_factory=list)
+    ask: list[str] = msgspec.field(default_factory=list)
+    deny: list[str] = msgspec.field(default_factory=list)
+    default_mode: PermissionMode = "default"
+    additional_directories: list[str] = msgspec.field(default_factory=list)
+    #: Locks that only mean something in the managed policy file.
+    disable_bypass_mode: bool = False
+    managed_rules_only: bool = False
+    managed_hooks_only: bool = False
+
+
+class ApiSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``[api]``: how to reach the model. Secrets stay in the environment, never here."""
+
+    base_url: str | None = None
+    extra_headers: dict[str, str] = msgspec.field(default_factory=dict)
+    max_retries: int = 4
+    timeout_s: float = 600.0
+
+
+class ModelSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``[models]``: aliases and output limits."""
+
+    aliases: dict[str, str] = msgspec.field(default_factory=lambda: dict(DEFAULT_ALIASES))
+    max_output_tokens: int = 16000
+
+
+class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The effective configuration of one corral run."""
+
+    model: str = "sonnet"
+    features: dict[str, bool] = msgspec.field(default_factory=dict)
+    plugins: dict[str, Any] = msgspec.field(default_factory=dict)
+    permissions: PermissionSettings = msgspec.field(default_factory=PermissionSettings)
+    api: ApiSettings = msgspec.field(default_factory=ApiSettings)
+    models: ModelSettings = msgspec.field(default_factory=ModelSettings)
+    #: Command hooks in Claude Code's shape: ``{Event: [{matcher, hooks: [...]}]}``.
+    hooks: dict[str, list[dict[str, Any]]] = msgspec.field(default_factory=dict)
+    #: Environment variables to set for tools the session runs.
+    env: dict[str, str] = msgspec.field(default_factory=dict)
+
+    def plugin_settings(self, name: str) -> Any:
+        """The validated settings of plugin ``name`` (its Struct, defaults filled in), or
+        its raw table when the plugin registered no Struct."""
+        return self.plugins.get(name, {})
+
+    def resolve_model(self, name: str | None = None) -> str:
+        """Map an alias (``sonnet``) to a model id; anything else passes through."""
+        wanted = name or self.model
+        return self.models.aliases.get(wanted, wanted)

@@ -1,0 +1,278 @@
+"""The hooks corral calls: the whole plugin API.
+
+Every hook is prefixed ``corral_`` and named after when it fires. Implement one by writing a
+function with the same name, decorated with :data:`corral.hookimpl`, in the module your
+``corral`` entry point names. You may accept any subset of the parameters. Any implementation
+may return an awaitable instead of a value; the kernel awaits it.
+
+A plugin that raises in a hook is unregistered with a warning that names it, and the session
+goes on (``--strict-plugins`` makes it an error instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import msgspec
+
+    from corral.agents import AgentDefinition
+    from corral.commands import CliCommand, SlashCommand
+    from corral.config.schema import Config
+    from corral.events import Event
+    from corral.permissions.decision import Vote
+    from corral.prompt import PromptSection
+    from corral.providers import Provider
+    from corral.session import Session
+    from corral.tools.base import Tool, ToolCall, ToolResult
+
+hookspec = pluggy.HookspecMarker("corral")
+
+# -------------------------------------------------------------------------------------------
+# Configuration hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(historic=True)
+def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -> None:
+    """Register the settings Struct of a plugin's ``[plugins.<name>]`` table.
+
+    Called once for every plugin, right after all plugins are registered (and for a plugin
+    registered later, when it registers). The kernel keeps each ``[plugins.<name>]`` table
+    raw and validates it, layer by layer, with the Struct registered for ``<name>``; errors
+    name the file and the key. Every field of the Struct must have a default.
+
+    :param register: ``register(name, struct_type)``.
+    """
+
+
+@hookspec
+def corral_configure(config: Config) -> None:
+    """Act on the effective configuration.
+
+    Called once per application, after :func:`corral_add_settings` and after the layered
+    configuration is merged and validated. Read your settings with
+    ``config.plugin_settings(name)``.
+
+    :param config: The effective configuration.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Registry hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_register_tools(register: Callable[[Tool], None]) -> None:
+    """Add tools the model may call.
+
+    Called when a session builds its tool set, after :func:`corral_configure`.
+
+    :param register: Call with a :class:`corral.tools.Tool` instance. Registering a name that
+        is already taken is an error naming both.
+    """
+
+
+@hookspec
+def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
+    """Add slash commands to the interactive session.
+
+    Called when a session builds its command table.
+
+    :param register: Call with a :class:`corral.commands.SlashCommand`.
+    """
+
+
+@hookspec
+def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
+    """Add ``corral NAME`` subcommands.
+
+    Called when the command line is parsed, only for enabled plugins.
+
+    :param register: Call with a :class:`corral.commands.CliCommand`.
+    """
+
+
+@hookspec
+def corral_register_agents(register: Callable[[AgentDefinition], None]) -> None:
+    """Add sub-agent definitions.
+
+    Called when the agent catalogue is built; project and user agent files win over
+    plugin agents on a name clash.
+
+    :param register: Call with a :class:`corral.agents.AgentDefinition`.
+    """
+
+
+@hookspec
+def corral_register_providers(register: Callable[[Provider], None]) -> None:
+    """Add model providers (wire formats other than the Anthropic Messages API).
+
+    Called when the session picks its provider.
+
+    :param register: Call with a :class:`corral.providers.Provider`.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Session hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_session_start(session: Session) -> None:
+    """A session has started: its configuration, tools and transcript are ready.
+
+    Called before the first request of the session.
+
+    :param session: The new session.
+    """
+
+
+@hookspec
+def corral_session_end(session: Session) -> None:
+    """A session is ending (the user quit, the headless run finished, or the process is
+    shutting down). Called once per session, after the last request.
+
+    :param session: The ending session.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Prompt hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_system_prompt(session: Session) -> list[PromptSection] | PromptSection | None:
+    """Contribute sections to the system prompt.
+
+    Called before every request. Mark each section ``static`` (never changes), ``session``
+    (fixed for the session) or ``turn`` (may change each request) so the kernel can place
+    prompt-cache breakpoints after the stable prefix.
+
+    :param session: The current session.
+    :return: A section, a list of sections, or ``None``.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Loop hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_before_request(session: Session, request: dict[str, Any]) -> None:
+    """Inspect or adjust a Messages API request just before it is sent.
+
+    Called once per model request, after the system prompt, tools and messages are built.
+
+    :param session: The current session.
+    :param request: The keyword arguments for ``messages.stream``; change it in place.
+    """
+
+
+@hookspec
+def corral_on_event(session: Session, event: Event) -> None:
+    """Observe one session event (text delta, tool call, permission decision, usage, ...).
+
+    Called for every event, in order, as it happens. Keep it fast: slow subscribers slow
+    the loop.
+
+    :param session: The current session.
+    :param event: A :class:`corral.events.Event`.
+    """
+
+
+@hookspec(firstresult=True)
+def corral_idle(session: Session) -> str | None:
+    """The session's input queue is empty; offer a message to inject (a tick).
+
+    Called when the session waits for input. Stops at first non-None result.
+
+    :param session: The idle session.
+    :return: Text to send to the model as the next user turn, or ``None``.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Tool hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_check_permission(session: Session, call: ToolCall) -> Vote | None:
+    """Vote on a tool call in the permission chain's hook tier.
+
+    Called for every tool call after managed policy. All votes are collected: deny beats ask
+    beats allow, and ``None`` abstains. A vote can tighten a decision but never turn a deny
+    or ask rule into allow.
+
+    :param session: The current session.
+    :param call: The call being decided.
+    :return: A :class:`corral.permissions.Vote` or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def corral_rewrite_tool_input(session: Session, call: ToolCall) -> dict[str, Any] | None:
+    """Replace a tool call's input before it is validated and decided.
+
+    Stops at first non-None result.
+
+    :param session: The current session.
+    :param call: The call as the model sent it.
+    :return: The new input, or ``None`` to keep it.
+    """
+
+
+@hookspec
+def corral_after_tool(session: Session, call: ToolCall, result: ToolResult) -> ToolResult | None:
+    """Observe or replace a tool's result before it goes back to the model.
+
+    Called after every tool call that ran. The last non-None result replaces the original.
+
+    :param session: The current session.
+    :param call: The call that ran.
+    :param result: What the tool returned.
+    :return: A replacement :class:`corral.tools.ToolResult`, or ``None``.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Output hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_filter_outbound(session: Session | None, text: str, channel: str) -> str | None:
+    """Filter text that is about to leave the machine (a commit message, a PR body, a file).
+
+    A chain: each implementation receives the previous one's output. Raise
+    :class:`corral.errors.CorralError` to block the text outright.
+
+    :param session: The current session, or ``None`` outside one (a git hook).
+    :param text: The text so far.
+    :param channel: Where it goes: ``commit``, ``pr``, ``file``, ``model`` ...
+    :return: The filtered text, or ``None`` to pass it on unchanged.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# UI hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_status(session: Session) -> Any:
+    """Return a renderable (or ``None``) for the status area.
+
+    Called whenever the status area refreshes (about twice a second in the REPL). The kernel
+    owns the console: return a rich renderable or plain text, never print.
+
+    :param session: The current session.
+    """

@@ -1,0 +1,100 @@
+"""Where corral keeps things on disk.
+
+Every user directory comes from platformdirs, unless ``CORRAL_HOME`` is set: then all of them
+live under it (``config/``, ``data/``, ``cache/``, ``state/``, ``logs/``), which is how tests
+and portable installs keep corral away from the real home directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "corral"
+
+
+def _home_override(sub: str) -> Path | None:
+    home = os.environ.get("CORRAL_HOME")
+    return Path(home).expanduser() / sub if home else None
+
+
+def user_config_dir() -> Path:
+    """Directory of the user's ``config.toml``."""
+    override = _home_override("config")
+    if override is not None:
+        return override
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP))
+
+
+def user_data_dir() -> Path:
+    """Directory for data corral keeps for the user (transcripts, plugin data)."""
+    override = _home_override("data")
+    if override is not None:
+        return override
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP))
+
+
+def user_cache_dir() -> Path:
+    override = _home_override("cache")
+    if override is not None:
+        return override
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP))
+
+
+def user_state_dir() -> Path:
+    override = _home_override("state")
+    if override is not None:
+        return override
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP))
+
+
+def user_log_dir() -> Path:
+    override = _home_override("logs")
+    if override is not None:
+        return override
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir(APP))
+
+
+def site_config_dir() -> Path:
+    """Directory of the managed policy (``managed.toml``), which no user layer overrides.
+
+    ``CORRAL_MANAGED_DIR`` points elsewhere (for tests and for unusual installs).
+    """
+    override = os.environ.get("CORRAL_MANAGED_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.site_config_dir(APP))
+
+
+def claude_user_dir() -> Path:
+    """The user's Claude Code directory (``~/.claude``, or ``CLAUDE_CONFIG_DIR``)."""
+    override = os.environ.get("CLAUDE_CONFIG_DIR")
+    return Path(override).expanduser() if override else Path.home() / ".claude"
+
+
+def project_root(cwd: Path) -> Path:
+    """The nearest ancestor of ``cwd`` (itself included) holding ``.claude/`` or ``.git``.
+
+    The home directory is never a project root (its ``.claude`` is the user's), so outside
+    any project the root is ``cwd`` itself.
+    """
+    cwd = cwd.resolve()
+    home = Path.home().resolve()
+    for candidate in (cwd, *cwd.parents):
+        if candidate == home:
+            break
+        if (candidate / ".claude").is_dir() or (candidate / ".git").exists():
+            return candidate
+    return cwd

@@ -1,0 +1,363 @@
+"""The typed facade over pluggy: the only way the kernel calls hooks.
+
+The host calls implementations one at a time, in pluggy's order, so it can await returned
+awaitables, know which plugin gave which answer, chain filters, trace calls, and unregister
+a plugin that raises without losing the others' answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+import pluggy
+
+from corral import hookspecs
+from corral.errors import CorralError, PluginError
+from corral.plugins.records import PluginRecord
+
+if TYPE_CHECKING:
+    from corral.agents import AgentDefinition
+    from corral.commands import CliCommand, SlashCommand
+    from corral.config.schema import Config
+    from corral.events import Event
+    from corral.permissions.decision import Vote
+    from corral.prompt import PromptSection
+    from corral.providers import Provider
+    from corral.session import Session
+    from corral.tools.base import Tool, ToolCall, ToolResult
+
+Warn = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+class PluginHost:
+    """One plugin manager per application, wrapped in one typed method per hook."""
+
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        debug: bool = False,
+        trace: bool = False,
+        warn: Warn = _stderr,
+    ) -> None:
+        self.pm = pluggy.PluginManager("corral")
+        self.pm.add_hookspecs(hookspecs)
+        self.strict = strict
+        self.debug = debug
+        self.trace = trace
+        self.warn = warn
+        self.records: dict[str, PluginRecord] = {}
+        self.settings_types: dict[str, type[msgspec.Struct]] = {}
+
+    # -- registration -----------------------------------------------------------------------
+
+    def block(self, name: str) -> None:
+        self.pm.set_blocked(name)
+
+    def register(self, plugin: ModuleType | object, record: PluginRecord) -> bool:
+        """Register ``plugin`` under ``record.name``; on a bad plugin, record and warn."""
+        self.records[record.name] = record
+        try:
+            self.pm.register(plugin, name=record.name)
+        except Exception as exc:  # pluggy validation errors and historic-hook failures
+            if self.pm.is_registered(plugin):
+                self.pm.unregister(plugin)
+            self.fail(record.name, exc, "while registering")
+            return False
+        record.hooks = self._hooks_of(record.name)
+        return True
+
+    def record_failure(self, record: PluginRecord, exc: BaseException, when: str) -> None:
+        """Record a plugin that could not even be imported."""
+        self.records[record.name] = record
+        self.fail(record.name, exc, when)
+
+    def check_pending(self) -> None:
+        """Unregister every plugin that implements a hook corral does not define."""
+        for name, impls in self._pending().items():
+            plugin = self.pm.get_plugin(name)
+            if plugin is not None:
+                self.pm.unregister(plugin)
+            exc = PluginError(
+                name,
+                self._dist(name),
+                f"implements unknown hook(s) {', '.join(sorted(impls))}; see docs/hooks.md",
+            )
+            self.fail(name, exc, "checking its hooks")
+
+    def _pending(self) -> dict[str, list[str]]:
+        pending: dict[str, list[str]] = {}
+        for hookname, caller in vars(self.pm.hook).items():
+            if not hookname.startswith("corral_") or caller.has_spec():
+                continue
+            for impl in caller.get_hookimpls():
+                if not impl.optionalhook:
+                    pending.setdefault(impl.plugin_name, []).append(hookname)
+        return pending
+
+    def _hooks_of(self, name: str) -> list[str]:
+        plugin = self.pm.get_plugin(name)
+        callers = self.pm.get_hookcallers(plugin) if plugin is not None else None
+        return sorted(c.name for c in callers or [])
+
+    def _dist(self, name: str) -> str | None:
+        record = self.records.get(name)
+        return record.distribution if record else None
+
+    def fail(self, name: str, exc: BaseException, when: str) -> None:
+        """Take plugin ``name`` out of the run and say so once (or raise under --strict)."""
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin)
+        record = self.records.get(name)
+        problem = f"{when}: {type(exc).__name__}: {exc}"
+        if isinstance(exc, PluginError):
+            problem = f"{when}: {exc.problem}"
+        if record is not None:
+            record.error = problem
+            record.hooks = []
+        error = PluginError(name, self._dist(name), problem)
+        if self.strict:
+            raise error from exc
+        message = f"corral: warning: {error}; it is disabled for this run"
+        if self.debug:
+            message += "\n" + "".join(traceback.format_exception(exc))
+        else:
+            message += " (--debug shows the traceback)"
+        self.warn(message)
+
+    # -- calling ----------------------------------------------------------------------------
+
+    def _impls(self, hookname: str) -> Iterator[pluggy.HookImpl]:
+        caller = getattr(self.pm.hook, hookname)
+        # pluggy runs the last registered (and tryfirst) implementations first.
+        yield from reversed(caller.get_hookimpls())
+
+    def _invoke(self, impl: pluggy.HookImpl, hookname: str, kwargs: dict[str, Any]) -> Any:
+        args = [kwargs[name] for name in impl.argnames]
+        if not self.trace:
+            return impl.function(*args)
+        start = time.perf_counter()
+        try:
+            return impl.function(*args)
+        finally:
+            ms = (time.perf_counter() - start) * 1000
+            self.warn(f"corral: trace: {hookname} -> {impl.plugin_name} ({ms:.2f} ms)")
+
+    def _call_sync(self, hookname: str, kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
+        results: list[tuple[str, Any]] = []
+        for impl in list(self._impls(hookname)):
+            try:
+                value = self._invoke(impl, hookname, kwargs)
+                if inspect.isawaitable(value):
+                    value = _run_awaitable(value)
+            except CorralError:
+                raise
+            except Exception as exc:
+                self.fail(impl.plugin_name, exc, f"in {hookname}")
+                continue
+            if value is not None:
+                results.append((impl.plugin_name, value))
+        return results
+
+    async def _call(
+        self, hookname: str, kwargs: dict[str, Any], *, first: bool = False
+    ) -> list[tuple[str, Any]]:
+        results: list[tuple[str, Any]] = []
+        for impl in list(self._impls(hookname)):
+            try:
+                value = self._invoke(impl, hookname, kwargs)
+                if inspect.isawaitable(value):
+                    value = await value
+            except CorralError:
+                raise
+            except Exception as exc:
+                self.fail(impl.plugin_name, exc, f"in {hookname}")
+                continue
+            if value is not None:
+                results.append((impl.plugin_name, value))
+                if first:
+                    break
+        return results
+
+    # -- configuration hooks ------------------------------------------------------------------
+
+    def add_settings(self) -> dict[str, type[msgspec.Struct]]:
+        """Run the historic ``corral_add_settings`` (later plugins get it on registration)."""
+
+        def register(name: str, struct: type[msgspec.Struct]) -> None:
+            self.settings_types[name] = struct
+
+        try:
+            self.pm.hook.corral_add_settings.call_historic(kwargs={"register": register})
+        except Exception as exc:
+            name = _blame(exc, self.pm)
+            if name is None:
+                raise
+            self.fail(name, exc, "in corral_add_settings")
+        return self.settings_types
+
+    def configure(self, config: Config) -> None:
+        self._call_sync("corral_configure", {"config": config})
+
+    # -- registry hooks ---------------------------------------------------------------------
+
+    def _collect(self, hookname: str) -> list[tuple[str, Any]]:
+        items: list[tuple[str, Any]] = []
+
+        def register(item: Any) -> None:
+            items.append((current, item))
+
+        for impl in list(self._impls(hookname)):
+            current = impl.plugin_name
+            before = len(items)
+            try:
+                value = self._invoke(impl, hookname, {"register": register})
+                if inspect.isawaitable(value):
+                    _run_awaitable(value)
+            except CorralError:
+                raise
+            except Exception as exc:
+                del items[before:]
+                self.fail(impl.plugin_name, exc, f"in {hookname}")
+        return items
+
+    def register_tools(self) -> list[tuple[str, Tool]]:
+        return self._collect("corral_register_tools")
+
+    def register_commands(self) -> list[tuple[str, SlashCommand]]:
+        return self._collect("corral_register_commands")
+
+    def register_cli(self) -> list[tuple[str, CliCommand]]:
+        return self._collect("corral_register_cli")
+
+    def register_agents(self) -> list[tuple[str, AgentDefinition]]:
+        return self._collect("corral_register_agents")
+
+    def register_providers(self) -> list[tuple[str, Provider]]:
+        return self._collect("corral_register_providers")
+
+    # -- session, prompt and loop hooks -----------------------------------------------------
+
+    async def session_start(self, session: Session) -> None:
+        await self._call("corral_session_start", {"session": session})
+
+    async def session_end(self, session: Session) -> None:
+        await self._call("corral_session_end", {"session": session})
+
+    async def system_prompt(self, session: Session) -> list[PromptSection]:
+        from corral.prompt import PromptSection
+
+        sections: list[PromptSection] = []
+        for name, value in await self._call("corral_system_prompt", {"session": session}):
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if not isinstance(item, PromptSection):
+                    self.fail(
+                        name,
+                        TypeError(f"returned {type(item).__name__}, expected PromptSection"),
+                        "in corral_system_prompt",
+                    )
+                    break
+                sections.append(item)
+        return sections
+
+    async def before_request(self, session: Session, request: dict[str, Any]) -> None:
+        await self._call("corral_before_request", {"session": session, "request": request})
+
+    async def on_event(self, session: Session, event: Event) -> None:
+        await self._call("corral_on_event", {"session": session, "event": event})
+
+    async def idle(self, session: Session) -> str | None:
+        found = await self._call("corral_idle", {"session": session}, first=True)
+        return str(found[0][1]) if found else None
+
+    # -- tool hooks ---------------------------------------------------------------------------
+
+    async def check_permission(self, session: Session, call: ToolCall) -> list[tuple[str, Vote]]:
+        """Every plugin's vote on ``call``, with the plugin's name."""
+        from corral.permissions.decision import Vote
+
+        votes: list[tuple[str, Vote]] = []
+        kwargs = {"session": session, "call": call}
+        for name, vote in await self._call("corral_check_permission", kwargs):
+            if isinstance(vote, Vote):
+                votes.append((name, vote))
+            else:
+                self.fail(name, TypeError("expected a Vote or None"), "in corral_check_permission")
+        return votes
+
+    async def rewrite_tool_input(self, session: Session, call: ToolCall) -> dict[str, Any] | None:
+        kwargs = {"session": session, "call": call}
+        found = await self._call("corral_rewrite_tool_input", kwargs, first=True)
+        return dict(found[0][1]) if found else None
+
+    async def after_tool(self, session: Session, call: ToolCall, result: ToolResult) -> ToolResult:
+        kwargs = {"session": session, "call": call, "result": result}
+        replaced = await self._call("corral_after_tool", kwargs)
+        return replaced[-1][1] if replaced else result
+
+    # -- output and UI hooks ----------------------------------------------------------------
+
+    async def filter_outbound(self, session: Session | None, text: str, channel: str) -> str:
+        """Run the outbound filters as a chain; a plugin may block by raising CorralError."""
+        for impl in list(self._impls("corral_filter_outbound")):
+            kwargs = {"session": session, "text": text, "channel": channel}
+            try:
+                value = self._invoke(impl, "corral_filter_outbound", kwargs)
+                if inspect.isawaitable(value):
+                    value = await value
+            except CorralError:
+                raise
+            except Exception as exc:
+                self.fail(impl.plugin_name, exc, "in corral_filter_outbound")
+                continue
+            if value is not None:
+                text = str(value)
+        return text
+
+    def status(self, session: Session) -> list[tuple[str, Any]]:
+        """Renderables for the status area, by plugin."""
+        return self._call_sync("corral_status", {"session": session})
+
+
+def _run_awaitable(value: Any) -> Any:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_await(value))
+    if inspect.iscoroutine(value):
+        value.close()
+    raise TypeError("returned an awaitable from a hook the kernel calls synchronously")
+
+
+async def _await(value: Any) -> Any:
+    return await value
+
+
+def _blame(exc: BaseException, pm: pluggy.PluginManager) -> str | None:
+    """The registered plugin whose code raised ``exc``, found from the traceback."""
+    modules: dict[str, str] = {}
+    for name, plugin in pm.list_name_plugin():
+        module = getattr(plugin, "__name__", None) or type(plugin).__module__
+        modules[module] = name
+    tb = exc.__traceback__
+    blamed: str | None = None
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module in modules:
+            blamed = modules[module]
+        tb = tb.tb_next
+    return blamed

@@ -1,0 +1,61 @@
+"""The shape every tool has, built in or from a plugin."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import msgspec
+
+if TYPE_CHECKING:
+    from corral.session import Session
+
+
+class ToolCall(msgspec.Struct, kw_only=True):
+    """A tool call the model asked for, as it travels through the permission chain.
+
+    ``source`` says who asked: the main agent, a sub-agent, a tick, the bridge or a slash
+    command. Every source goes through the same chain.
+    """
+
+    id: str
+    name: str
+    input: dict[str, Any]
+    source: Literal["main", "subagent", "tick", "bridge", "command"] = "main"
+    agent: str | None = None
+
+
+class ToolResult(msgspec.Struct, kw_only=True):
+    """What a tool returns to the model: text or content blocks, and whether it failed."""
+
+    content: str | list[dict[str, Any]]
+    is_error: bool = False
+    #: Free-form data for the UI and the transcript; never sent to the model.
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class Tool:
+    """Base class for tools.
+
+    A tool names itself, describes itself to the model in our own words, declares its input
+    as a msgspec Struct (the JSON schema the model sees is generated from it), says whether
+    calls may run concurrently with other concurrency-safe calls, and runs asynchronously.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    input_type: ClassVar[type[msgspec.Struct]]
+    #: Safe to run beside other concurrency-safe calls (reads, searches).
+    concurrency_safe: ClassVar[bool] = False
+    #: Changes nothing outside itself; plan mode allows only read-only tools.
+    read_only: ClassVar[bool] = False
+
+    @classmethod
+    def input_schema(cls) -> dict[str, Any]:
+        """The JSON schema of the input, inlined so the model sees no ``$ref``."""
+        from corral.tools._schema import struct_schema
+
+        return struct_schema(cls.input_type)
+
+    async def run(self, session: Session, params: Any) -> ToolResult:
+        """Run one call with validated ``params`` (an instance of ``input_type``)."""
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""Terminal output. The kernel owns the rich Console; plugins hand it renderables."""

@@ -1,0 +1,20 @@
+"""Entry point of corral-dream: the hooks the kernel calls.
+
+This module is imported only when the ``dream`` feature is enabled; keep its imports light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import msgspec
+from corral import hookimpl
+
+from corral_dream.settings import Settings
+
+NAME = "dream"
+
+
+@hookimpl
+def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -> None:
+    register(NAME, Settings)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from corral.testing._isolation import isolate
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return isolate(monkeypatch, tmp_path_factory.mktemp("corral-env"))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty git-less project directory with a ``.claude/`` folder, as the cwd."""
+    root = tmp_path / "project"
+    (root / ".claude").mkdir(parents=True)
+    monkeypatch.chdir(root)
+    return root

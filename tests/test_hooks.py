@@ -1,0 +1,217 @@
+"""One test per hook: a recording plugin proves the kernel calls it and honours its answer."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from corral import hookimpl
+from corral.agents import AgentDefinition
+from corral.app import App
+from corral.commands import CliCommand, SlashCommand
+from corral.events import Notice
+from corral.permissions import Vote
+from corral.prompt import PromptSection
+from corral.providers import Provider
+from corral.session import Session
+from corral.tools import Tool, ToolCall, ToolResult
+
+
+class Recorder:
+    """A plugin that implements every hook and records each call."""
+
+    __name__ = "recorder"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    @hookimpl
+    def corral_add_settings(self, register: Any) -> None:
+        self.calls.append("add_settings")
+
+        class S(msgspec.Struct):
+            on: bool = True
+
+        register("recorder", S)
+
+    @hookimpl
+    def corral_configure(self, config: Any) -> None:
+        self.calls.append(f"configure:{config.plugin_settings('recorder').on}")
+
+    @hookimpl
+    def corral_register_tools(self, register: Any) -> None:
+        class Echo(Tool):
+            name = "Echo"
+            description = "echo"
+            input_type = msgspec.defstruct("EchoInput", [("text", str)])
+
+        register(Echo())
+
+    @hookimpl
+    def corral_register_commands(self, register: Any) -> None:
+        register(SlashCommand(name="hi", description="say hi", run=lambda s, a: "hi " + a))
+
+    @hookimpl
+    def corral_register_cli(self, register: Any) -> None:
+        register(CliCommand(name="rec", help="h", run=lambda a, app: 7))
+
+    @hookimpl
+    def corral_register_agents(self, register: Any) -> None:
+        register(AgentDefinition(name="a1", description="d", prompt="p"))
+
+    @hookimpl
+    def corral_register_providers(self, register: Any) -> None:
+        async def stream(request: dict[str, Any]) -> Any:
+            yield {"type": "message_stop"}
+
+        register(Provider(name="p1", stream=stream))
+
+    @hookimpl
+    async def corral_session_start(self, session: Session) -> None:
+        self.calls.append("session_start")
+
+    @hookimpl
+    def corral_session_end(self, session: Session) -> None:
+        self.calls.append("session_end")
+
+    @hookimpl
+    def corral_system_prompt(self, session: Session) -> PromptSection:
+        return PromptSection(name="rec", text="recorded", scope="turn")
+
+    @hookimpl
+    def corral_before_request(self, session: Session, request: dict[str, Any]) -> None:
+        request["metadata"] = {"user_id": "rec"}
+
+    @hookimpl
+    def corral_on_event(self, session: Session, event: Any) -> None:
+        self.calls.append(f"event:{type(event).__name__}")
+
+    @hookimpl
+    def corral_idle(self, session: Session) -> str:
+        return "<tick/>"
+
+    @hookimpl
+    def corral_check_permission(self, session: Session, call: ToolCall) -> Vote | None:
+        return Vote(decision="ask", reason="recorder asks") if call.name == "Bash" else None
+
+    @hookimpl
+    def corral_rewrite_tool_input(self, session: Session, call: ToolCall) -> dict[str, Any] | None:
+        return {**call.input, "rewritten": True}
+
+    @hookimpl
+    def corral_after_tool(self, session: Session, call: ToolCall, result: ToolResult) -> ToolResult:
+        return ToolResult(content=f"[{result.content}]")
+
+    @hookimpl
+    def corral_filter_outbound(self, session: Any, text: str, channel: str) -> str:
+        return text.replace("secret", "******") if channel == "commit" else text
+
+    @hookimpl
+    def corral_status(self, session: Session) -> str:
+        return "rec ok"
+
+
+@pytest.fixture
+def rec() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def app(project: Path, rec: Recorder) -> App:
+    return App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""}, extra_plugins={"recorder": rec})
+
+
+def test_hook_corral_add_settings(app: App, rec: Recorder) -> None:
+    assert "add_settings" in rec.calls
+    assert "recorder" in app.host.settings_types
+
+
+def test_hook_corral_configure(app: App, rec: Recorder) -> None:
+    assert "configure:True" in rec.calls
+    assert rec.calls.index("add_settings") < rec.calls.index("configure:True")
+
+
+def test_hook_corral_register_tools(app: App) -> None:
+    tools = dict(app.host.register_tools())
+    assert tools["recorder"].name == "Echo"
+    assert tools["recorder"].input_schema()["required"] == ["text"]
+
+
+def test_hook_corral_register_commands(app: App) -> None:
+    [(plugin, cmd)] = app.host.register_commands()
+    assert plugin == "recorder" and cmd.run(Session(app), "you") == "hi you"
+
+
+def test_hook_corral_register_cli(app: App) -> None:
+    [(plugin, cmd)] = app.host.register_cli()
+    assert (plugin, cmd.name, cmd.run(argparse.Namespace(), app)) == ("recorder", "rec", 7)
+
+
+def test_hook_corral_register_agents(app: App) -> None:
+    assert [a.name for _, a in app.host.register_agents()] == ["a1"]
+
+
+def test_hook_corral_register_providers(app: App) -> None:
+    assert [p.name for _, p in app.host.register_providers()] == ["p1"]
+
+
+def test_hook_corral_session_start(app: App, rec: Recorder) -> None:
+    asyncio.run(app.host.session_start(Session(app)))
+    assert rec.calls[-1] == "session_start"
+
+
+def test_hook_corral_session_end(app: App, rec: Recorder) -> None:
+    asyncio.run(app.host.session_end(Session(app)))
+    assert rec.calls[-1] == "session_end"
+
+
+def test_hook_corral_system_prompt(app: App) -> None:
+    sections = asyncio.run(app.host.system_prompt(Session(app)))
+    assert PromptSection(name="rec", text="recorded", scope="turn") in sections
+
+
+def test_hook_corral_before_request(app: App) -> None:
+    request: dict[str, Any] = {"model": "m"}
+    asyncio.run(app.host.before_request(Session(app), request))
+    assert request["metadata"] == {"user_id": "rec"}
+
+
+def test_hook_corral_on_event(app: App, rec: Recorder) -> None:
+    session = Session(app)
+    asyncio.run(session.emit(Notice(text="hello")))
+    assert rec.calls[-1] == "event:Notice"
+
+
+def test_hook_corral_idle(app: App) -> None:
+    assert asyncio.run(app.host.idle(Session(app))) == "<tick/>"
+
+
+def test_hook_corral_check_permission(app: App) -> None:
+    call = ToolCall(id="1", name="Bash", input={"command": "ls"})
+    votes = asyncio.run(app.host.check_permission(Session(app), call))
+    assert votes == [("recorder", Vote(decision="ask", reason="recorder asks"))]
+
+
+def test_hook_corral_rewrite_tool_input(app: App) -> None:
+    call = ToolCall(id="1", name="Read", input={"file_path": "x"})
+    new = asyncio.run(app.host.rewrite_tool_input(Session(app), call))
+    assert new == {"file_path": "x", "rewritten": True}
+
+
+def test_hook_corral_after_tool(app: App) -> None:
+    call = ToolCall(id="1", name="Read", input={})
+    result = asyncio.run(app.host.after_tool(Session(app), call, ToolResult(content="x")))
+    assert result.content == "[x]"
+
+
+def test_hook_corral_filter_outbound(app: App) -> None:
+    out = asyncio.run(app.host.filter_outbound(None, "a secret plan", "commit"))
+    assert out == "a ****** plan"
+
+
+def test_hook_corral_status(app: App) -> None:
+    assert app.host.status(Session(app)) == [("recorder", "rec ok")]

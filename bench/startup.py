@@ -1,0 +1,69 @@
+"""Start-up time of the corral command line.
+
+Runs each command at least 7 times as a fresh process and prints median and spread, beside
+`python -c pass` measured in the same run as the baseline, and says whether the anthropic SDK
+was imported. Usage: python bench/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+COMMANDS: list[tuple[str, list[str]]] = [
+    ("python -c pass (baseline)", [sys.executable, "-c", "pass"]),
+    ("corral --version", [sys.executable, "-m", "corral", "--version"]),
+    ("corral --help", [sys.executable, "-m", "corral", "--help"]),
+    ("corral plugins", [sys.executable, "-m", "corral", "plugins"]),
+]
+
+PROBE = (
+    "import sys, runpy; sys.argv = ['corral'] + sys.argv[1:];\n"
+    "try: runpy.run_module('corral', run_name='__main__')\n"
+    "except SystemExit: pass\n"
+    "sys.stderr.write('ANTHROPIC=%s\\n' % ('anthropic' in sys.modules))"
+)
+
+
+def time_command(argv: list[str], env: dict[str, str], cwd: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def imports_sdk(args: list[str], env: dict[str, str], cwd: str) -> bool:
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, cwd=cwd,
+                         capture_output=True, text=True, check=True)
+    return "ANTHROPIC=True" in out.stderr
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=9)
+    runs = max(7, parser.parse_args().runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, CORRAL_HOME=os.path.join(tmp, "home"), HOME=tmp)
+        results: dict[str, list[float]] = {name: [] for name, _ in COMMANDS}
+        for name, argv in COMMANDS:  # warm the file cache once
+            time_command(argv, env, tmp)
+        for _ in range(runs):  # interleave, so drift in machine load hits every command alike
+            for name, argv in COMMANDS:
+                results[name].append(time_command(argv, env, tmp))
+        base = statistics.median(results[COMMANDS[0][0]])
+        print(f"{'command':28} {'median ms':>10} {'min':>8} {'max':>8} {'- baseline':>11}  anthropic")
+        for name, argv in COMMANDS:
+            xs = results[name]
+            med = statistics.median(xs)
+            sdk = "-" if name.startswith("python") else ("imported" if imports_sdk(argv[3:], env, tmp) else "not imported")
+            print(f"{name:28} {med:10.1f} {min(xs):8.1f} {max(xs):8.1f} {med - base:+11.1f}  {sdk}")
+        print(f"runs per command: {runs}")
+
+
+if __name__ == "__main__":
+    main()

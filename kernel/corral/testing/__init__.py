@@ -1,0 +1,78 @@
+"""A scripted Anthropic Messages-API server for tests: the real SDK talks to it over HTTP.
+
+::
+
+    from corral.testing import MessagesServer, text, tool_use, error
+
+    with MessagesServer(tool_use("Read", {"file_path": "a.py"}), text("done")) as server:
+        client = anthropic.Anthropic(base_url=server.base_url, api_key="test", max_retries=0)
+        ...
+        assert server.requests[1].messages[-1]["content"][0]["type"] == "tool_result"
+
+Under pytest the ``anthropic_server`` fixture (from :mod:`corral.testing.pytest_plugin`) gives
+a fresh server per test with ``ANTHROPIC_BASE_URL`` and a dummy ``ANTHROPIC_API_KEY`` set.
+This package imports only the standard library and msgspec; never the anthropic SDK.
+"""
+
+from __future__ import annotations
+
+from corral.testing._record import RecordedRequest
+from corral.testing._render import estimate_tokens
+from corral.testing._server import MessagesServer, Responder, Scripted, ScriptError
+from corral.testing.replies import (
+    Block,
+    ErrorReply,
+    MessageReply,
+    RedactedThinkingBlock,
+    Reply,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    Usage,
+    cut_stream,
+    delayed,
+    error,
+    message,
+    overloaded,
+    prompt_too_long,
+    rate_limited,
+    slow,
+    text,
+    text_block,
+    thinking,
+    thinking_block,
+    tool_block,
+    tool_use,
+)
+
+__all__ = [
+    "Block",
+    "ErrorReply",
+    "MessageReply",
+    "MessagesServer",
+    "RecordedRequest",
+    "RedactedThinkingBlock",
+    "Reply",
+    "Responder",
+    "ScriptError",
+    "Scripted",
+    "TextBlock",
+    "ThinkingBlock",
+    "ToolUseBlock",
+    "Usage",
+    "cut_stream",
+    "delayed",
+    "error",
+    "estimate_tokens",
+    "message",
+    "overloaded",
+    "prompt_too_long",
+    "rate_limited",
+    "slow",
+    "text",
+    "text_block",
+    "thinking",
+    "thinking_block",
+    "tool_block",
+    "tool_use",
+]

@@ -50,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, CORRAL_HOME=os.path.join(tmp, "home"), HOME=tmp)
         results: dict[str, list[float]] = {name: [] for name, _ in COMMANDS}
-        for name, argv in COMMANDS:  # warm the file cache once
+        for _name, argv in COMMANDS:  # warm the file cache once
             time_command(argv, env, tmp)
         for _ in range(runs):  # interleave, so drift in machine load hits every command alike
             for name, argv in COMMANDS:

@@ -27,7 +27,7 @@ def test_version(project: Path) -> None:
 def test_help_lists_kernel_subcommands(project: Path) -> None:
     out = corral("--help", cwd=project)
     assert out.returncode == 0
-    for word in ("plugins", "config", "doctor", "--enable", "--strict-plugins", "-p PROMPT"):
+    for word in ("plugins", "config", "doctor", "--enable", "--strict-plugins", "-p [PROMPT]"):
         assert word in out.stdout
 
 

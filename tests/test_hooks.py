@@ -95,6 +95,11 @@ class Recorder:
         return "<tick/>"
 
     @hookimpl
+    def corral_compact(self, session: Session, messages: list[dict[str, Any]], reason: str) -> Any:
+        self.calls.append(f"compact:{reason}")
+        return [{"role": "user", "content": f"compacted {len(messages)} messages"}]
+
+    @hookimpl
     def corral_check_permission(self, session: Session, call: ToolCall) -> Vote | None:
         return Vote(decision="ask", reason="recorder asks") if call.name == "Bash" else None
 
@@ -188,6 +193,16 @@ def test_hook_corral_on_event(app: App, rec: Recorder) -> None:
 
 def test_hook_corral_idle(app: App) -> None:
     assert asyncio.run(app.host.idle(Session(app))) == "<tick/>"
+
+
+def test_hook_corral_compact(app: App, rec: Recorder) -> None:
+    from corral.engine import Engine
+
+    session = Session(app)
+    session.messages = [{"role": "user", "content": "a"}, {"role": "assistant", "content": []}]
+    assert asyncio.run(Engine(session, client=object()).maybe_compact("manual", force=True))
+    assert rec.calls[-2:] == ["compact:manual", "event:Compacted"]
+    assert session.messages == [{"role": "user", "content": "compacted 2 messages"}]
 
 
 def test_hook_corral_check_permission(app: App) -> None:

@@ -25,10 +25,26 @@ from corral.plugins.records import PluginRecord
 class App:
     """Everything a corral run shares: where it runs, its config, and its plugins."""
 
-    def __init__(self, cwd: Path, loaded: LoadedConfig, host: PluginHost) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        loaded: LoadedConfig,
+        host: PluginHost,
+        *,
+        cli: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         self.cwd = cwd
         self.loaded = loaded
         self.host = host
+        self._cli = dict(cli or {})
+        self._environ = environ
+
+    def reload_config(self) -> None:
+        """Read the layers again (after corral itself wrote a rule); plugins stay loaded."""
+        loaded = load_config(self.cwd, cli=self._cli, environ=self._environ)
+        loaded.validate_plugins(self.host.settings_types)
+        self.loaded = loaded
 
     @property
     def config(self) -> Config:
@@ -71,7 +87,7 @@ class App:
         host.check_pending()
         loaded.validate_plugins(host.add_settings())
         host.configure(loaded.config)
-        return cls(cwd, loaded, host)
+        return cls(cwd, loaded, host, cli=cli, environ=environ)
 
 
 def _load_entry_points(host: PluginHost, loaded: LoadedConfig, environ: Mapping[str, str]) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -16,13 +16,13 @@ if TYPE_CHECKING:
 class SlashCommand(msgspec.Struct, frozen=True, kw_only=True):
     """A ``/name`` command typed in the REPL.
 
-    ``run`` receives the session and the text after the command name and returns text to
-    show (or ``None``); it may be a coroutine function.
+    ``run`` receives the session and the text after the command name and returns what to
+    show: text, a rich renderable, or ``None``. It may be a coroutine function.
     """
 
     name: str
     description: str
-    run: Callable[[Session, str], str | None | Awaitable[str | None]]
+    run: Callable[[Session, str], Any]
     argument_hint: str = ""
 
 

@@ -125,6 +125,8 @@ class Compacted(Event, tag="compaction", kw_only=True):
     strategy: str
     tokens_before: int
     tokens_after: int
+    #: The conversation after compaction (so a resumed session starts from it).
+    messages: list[dict[str, Any]] = msgspec.field(default_factory=list)
 
 
 class ErrorOccurred(Event, tag="error", kw_only=True):
@@ -137,3 +139,15 @@ class TurnEnded(Event, tag="turn_end", kw_only=True):
 
     reason: str
     num_turns: int = 0
+
+
+def all_event_types() -> tuple[type[Event], ...]:
+    """Every event class defined so far (plugins may add their own), for decoding."""
+    found: list[type[Event]] = []
+    pending: list[type[Event]] = [Event]
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            found.append(sub)
+            pending.append(sub)
+    return tuple(found)

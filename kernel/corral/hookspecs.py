@@ -199,6 +199,24 @@ def corral_idle(session: Session) -> str | None:
     """
 
 
+@hookspec(firstresult=True)
+def corral_compact(
+    session: Session, messages: list[dict[str, Any]], reason: str
+) -> list[dict[str, Any]] | bool | None:
+    """Veto or replace a compaction of the conversation.
+
+    Called before the kernel compacts, automatically (``reason`` is ``"auto"``) or on
+    ``/compact`` (``"manual"``) or after a prompt-too-long error (``"prompt_too_long"``).
+    Stops at first non-None result.
+
+    :param session: The current session.
+    :param messages: The conversation as it stands (do not change it in place).
+    :param reason: Why compaction was asked for.
+    :return: ``False`` to veto, a list of messages to use instead, or ``None`` to let the
+        kernel compact.
+    """
+
+
 # -------------------------------------------------------------------------------------------
 # Tool hooks
 # -------------------------------------------------------------------------------------------

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from corral.errors import CorralError
 
 if TYPE_CHECKING:
     from corral.app import App
     from corral.config.schema import Config
+    from corral.engine.stream import Usage
+    from corral.engine.transcript import Transcript
     from corral.events import Event
+    from corral.permissions.decision import Decision
     from corral.plugins.host import PluginHost
+    from corral.tools.base import Tool, ToolCall
+
+#: Answers of the interactive permission prompt: ``("allow" | "always" | "deny", message)``.
+PromptAnswer = tuple[str, str]
+AskPermission = Callable[["ToolCall", "Decision"], Awaitable[PromptAnswer]]
 
 
 class Session:
@@ -29,15 +40,36 @@ class Session:
         session_id: str | None = None,
         headless: bool = False,
         permission_mode: str | None = None,
+        model: str | None = None,
     ) -> None:
         self.app = app
         self.id = session_id or uuid.uuid4().hex
         self.cwd = (cwd or app.cwd).resolve()
         self.headless = headless
         self.permission_mode = permission_mode or app.config.permissions.default_mode
+        self.model = app.config.resolve_model(model)
         self.started_at = time.time()
         self.tool_state: dict[str, Any] = {}
         self.plugin_state: dict[str, Any] = {}
+        #: The conversation in Messages API shape.
+        self.messages: list[dict[str, Any]] = []
+        self.num_turns = 0
+        self.cost_usd: float | None = None
+        self.cost_known = True
+        self.permission_denials: list[dict[str, Any]] = []
+        self.last_result = ""
+        self.max_turns = 0
+        self.max_budget_usd = 0.0
+        self.append_system_prompt = ""
+        self.allowed_tools: list[str] = []
+        self.disallowed_tools: list[str] = []
+        #: Set by the REPL; ``None`` means nobody can be asked (headless: ask becomes deny).
+        self.ask_permission: AskPermission | None = None
+        #: Extra event receivers (the UI), called after the transcript, before plugins.
+        self.listeners: list[Callable[[Event], None]] = []
+        self.transcript: Transcript | None = None
+        self._tools: dict[str, Tool] | None = None
+        self._usage: Usage | None = None
 
     @property
     def config(self) -> Config:
@@ -47,8 +79,61 @@ class Session:
     def hooks(self) -> PluginHost:
         return self.app.host
 
+    @property
+    def usage(self) -> Usage:
+        if self._usage is None:
+            from corral.engine.stream import Usage
+
+            self._usage = Usage()
+        return self._usage
+
+    @property
+    def tools(self) -> dict[str, Tool]:
+        """Built-in and plugin tools by name, minus those a bare-name deny rule removes."""
+        if self._tools is None:
+            self._tools = self._build_tools()
+        return self._tools
+
+    def _build_tools(self) -> dict[str, Tool]:
+        from corral.tools.registry import collect_tools
+
+        return collect_tools(self)
+
+    def open_transcript(self) -> None:
+        from corral.engine.transcript import Transcript, project_dir
+
+        self.transcript = Transcript(project_dir(self.cwd) / f"{self.id}.jsonl")
+
     async def emit(self, event: Event) -> None:
-        """Stamp ``event`` and deliver it to every ``corral_on_event`` subscriber."""
+        """Stamp ``event`` and deliver it: transcript, UI listeners, then plugins."""
         if not event.ts:
             event.ts = time.time()
+        if self.transcript is not None:
+            self.transcript.write(event)
+        for listener in self.listeners:
+            listener(event)
         await self.hooks.on_event(self, event)
+
+    async def start(self) -> None:
+        from corral.events import SessionStarted
+
+        await self.emit(SessionStarted(session_id=self.id, cwd=str(self.cwd)))
+        await self.hooks.session_start(self)
+
+    async def end(self) -> None:
+        from corral.events import SessionEnded
+
+        try:
+            if "bash_jobs" in self.tool_state:
+                from corral.tools.builtin.bash_jobs import kill_all_jobs
+
+                await kill_all_jobs(self)
+            await self.hooks.session_end(self)
+            await self.emit(SessionEnded(session_id=self.id))
+        finally:
+            if self.transcript is not None:
+                self.transcript.close()
+
+
+class DuplicateTool(CorralError):
+    pass

@@ -32,7 +32,7 @@ def run(argv: list[str]) -> int:
     plugin_commands: dict[str, CliCommand] = {}
     if app is not None:
         for plugin, command in app.host.register_cli():
-            if command.name in plugin_commands or command.name in ("plugins", "config", "doctor"):
+            if command.name in plugin_commands or command.name in ("plugins", "config", "doctor", "sessions"):
                 _error(f"plugin {plugin!r} registers subcommand {command.name!r} twice; skipped")
                 continue
             plugin_commands[command.name] = command
@@ -67,6 +67,10 @@ def _dispatch(args: object, app: App, plugin_commands: dict[str, CliCommand]) ->
         from corral.cli.doctor import run_doctor
 
         return run_doctor(app)
+    if command == "sessions":
+        from corral.cli.sessions_cmd import run_sessions
+
+        return run_sessions(app, as_json=args.json)
     if command in plugin_commands:
         return plugin_commands[command].run(args, app)
     from corral.cli.session_cmd import run_session

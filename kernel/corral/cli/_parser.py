@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from corral._version import __version__
+from corral.cli.session_cmd import add_session_options, split_rules
 
 if TYPE_CHECKING:
     from corral.commands import CliCommand
@@ -61,6 +62,16 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
         metavar="DIR",
         help="another directory tools may work in",
     )
+    group.add_argument(
+        "--allowedTools", "--allowed-tools", dest="allowed_tools", action="append",
+        default=default([]), metavar="RULES",
+        help="permission rules to allow, e.g. \"Read,Bash(git diff *)\"",
+    )
+    group.add_argument(
+        "--disallowedTools", "--disallowed-tools", dest="disallowed_tools", action="append",
+        default=default([]), metavar="RULES",
+        help="permission rules to deny; a bare tool name removes the tool",
+    )
 
 
 def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
@@ -77,6 +88,10 @@ def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
         perms["default_mode"] = ns.permission_mode
     if ns.add_dir:
         perms["additional_directories"] = list(ns.add_dir)
+    if ns.allowed_tools:
+        perms["allow"] = split_rules(ns.allowed_tools)
+    if ns.disallowed_tools:
+        perms["deny"] = split_rules(ns.disallowed_tools)
     if perms:
         data["permissions"] = perms
     return data
@@ -97,11 +112,16 @@ def build_parser(plugin_commands: Sequence[CliCommand]) -> argparse.ArgumentPars
     )
     parser.add_argument("-V", "--version", action="version", version=f"corral {__version__}")
     parser.add_argument(
-        "-p", "--print", dest="prompt", metavar="PROMPT",
-        help="answer PROMPT without the interactive session and exit ('-' reads stdin)",
+        "-p", "--print", dest="prompt", metavar="PROMPT", nargs="?", const="-",
+        help="answer PROMPT headless and exit; piped stdin is added to it ('-' or no "
+        "PROMPT: stdin alone)",
     )
     add_global_options(parser)
+    add_session_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sessions = sub.add_parser("sessions", help="list earlier sessions in this directory")
+    sessions.add_argument("--json", action="store_true", help="print JSON")
 
     plugins = sub.add_parser("plugins", help="list installed plugins and their flags")
     plugins.add_argument("--json", action="store_true", help="print JSON")

@@ -3,14 +3,71 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+from typing import Any
+
+import msgspec
 
 from corral.app import App
 from corral.errors import UsageError
 
 
 def run_session(args: argparse.Namespace, app: App) -> int:
-    raise UsageError(
-        "the query engine is not built yet: `corral -p` and the interactive session "
-        "come with the query-engine work; try `corral --help`, `corral plugins` or "
-        "`corral doctor`"
-    )
+    if args.prompt is None and args.input_format != "stream-json":
+        if not sys.stdin.isatty() or not sys.stdout.isatty():
+            raise UsageError(
+                "the interactive session needs a terminal; use `corral -p \"PROMPT\"` "
+                "for a headless answer"
+            )
+        from corral.cli.repl import run_repl
+
+        return run_repl(args, app)
+    from corral.cli.headless import run_headless
+
+    return asyncio.run(run_headless(args, app))
+
+
+def add_session_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("session options")
+    group.add_argument("-c", "--continue", dest="continue_", action="store_true",
+                       help="continue the newest session in this directory")
+    group.add_argument("-r", "--resume", nargs="?", const="", default=None, metavar="ID",
+                       help="resume session ID (newest when no ID is given)")
+    group.add_argument("--output-format", choices=["text", "json", "stream-json"],
+                       default="text", help="headless output (default: text)")
+    group.add_argument("--input-format", choices=["text", "stream-json"], default="text",
+                       help="headless input: the prompt, or user messages as JSON lines on stdin")
+    group.add_argument("--append-system-prompt", default="", metavar="TEXT",
+                       help="add TEXT to the end of the system prompt")
+    group.add_argument("--max-turns", type=int, default=0, metavar="N",
+                       help="stop after N model requests in a turn")
+    group.add_argument("--max-budget-usd", type=float, default=0.0, metavar="USD",
+                       help="stop once the session has cost this much")
+
+
+def split_rules(values: list[str]) -> list[str]:
+    """``--allowedTools "Read,Bash(git diff *)" Edit``: split on commas and spaces outside
+    parentheses."""
+    rules: list[str] = []
+    for value in values:
+        depth = 0
+        current = ""
+        for char in value:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth = max(0, depth - 1)
+            if char in ", " and depth == 0:
+                if current.strip():
+                    rules.append(current.strip())
+                current = ""
+            else:
+                current += char
+        if current.strip():
+            rules.append(current.strip())
+    return rules
+
+
+def encode_line(obj: Any) -> str:
+    return msgspec.json.encode(obj).decode()

@@ -13,8 +13,8 @@ import msgspec
 PermissionMode = Literal["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
 
 DEFAULT_ALIASES: dict[str, str] = {
-    "sonnet": "claude-sonnet-4-5",
-    "opus": "claude-opus-4-1",
+    "sonnet": "claude-sonnet-4-6",
+    "opus": "claude-opus-4-7",
     "haiku": "claude-haiku-4-5",
 }
 
@@ -40,6 +40,9 @@ class ApiSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     extra_headers: dict[str, str] = msgspec.field(default_factory=dict)
     max_retries: int = 4
     timeout_s: float = 600.0
+    #: First retry waits about this long; each further retry doubles it (with jitter).
+    retry_base_delay_s: float = 1.0
+    retry_max_delay_s: float = 60.0
 
 
 class ModelSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -47,6 +50,30 @@ class ModelSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     aliases: dict[str, str] = msgspec.field(default_factory=lambda: dict(DEFAULT_ALIASES))
     max_output_tokens: int = 16000
+    #: Extra or corrected prices in US dollars per million tokens, by model-id prefix:
+    #: ``{"deepseek-chat" = {input = 0.27, output = 1.1, cache_write = 0.27, cache_read = 0.07}}``.
+    prices: dict[str, dict[str, float]] = msgspec.field(default_factory=dict)
+
+
+class EngineSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``[engine]``: limits and behaviour of the turn loop."""
+
+    #: How many concurrency-safe tool calls run at once.
+    max_parallel_tools: int = 10
+    #: Stop after this many model requests in one turn (``--max-turns``); 0 is no limit.
+    max_turns: int = 0
+    #: Stop once the session has cost this much (``--max-budget-usd``); 0 is no limit.
+    max_budget_usd: float = 0.0
+    #: Stop a turn after this many seconds of wall-clock time; 0 is no limit.
+    max_wall_s: float = 0.0
+    auto_compact: bool = True
+    #: Compact when a request's input passes this many tokens; 0 derives it from the
+    #: model's window: window - min(max output, 20k) - 13k.
+    compact_trigger_tokens: int = 0
+    #: Tool results larger than this many characters are the first to be elided.
+    compact_tool_result_chars: int = 2000
+    #: Output characters a tool result keeps (head and tail) before the middle is elided.
+    max_tool_output_chars: int = 30000
 
 
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -58,6 +85,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     permissions: PermissionSettings = msgspec.field(default_factory=PermissionSettings)
     api: ApiSettings = msgspec.field(default_factory=ApiSettings)
     models: ModelSettings = msgspec.field(default_factory=ModelSettings)
+    engine: EngineSettings = msgspec.field(default_factory=EngineSettings)
     #: Command hooks in Claude Code's shape: ``{Event: [{matcher, hooks: [...]}]}``.
     hooks: dict[str, list[dict[str, Any]]] = msgspec.field(default_factory=dict)
     #: Environment variables to set for tools the session runs.

@@ -284,6 +284,13 @@ class PluginHost:
         found = await self._call("corral_idle", {"session": session}, first=True)
         return str(found[0][1]) if found else None
 
+    async def compact(
+        self, session: Session, messages: list[dict[str, Any]], reason: str
+    ) -> list[dict[str, Any]] | bool | None:
+        kwargs = {"session": session, "messages": messages, "reason": reason}
+        found = await self._call("corral_compact", kwargs, first=True)
+        return found[0][1] if found else None
+
     # -- tool hooks ---------------------------------------------------------------------------
 
     async def check_permission(self, session: Session, call: ToolCall) -> list[tuple[str, Vote]]:

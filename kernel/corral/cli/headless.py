@@ -1,0 +1,132 @@
+"""``corral -p``: one headless run, printed as text, one JSON object, or JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import msgspec
+
+from corral.app import App
+from corral.cli.session_cmd import encode_line
+from corral.engine import Engine, TurnOutcome
+from corral.errors import CorralError, UsageError
+from corral.events import Event
+from corral.session import Session
+
+
+class Result(msgspec.Struct, kw_only=True):
+    """The ``--output-format json`` object (and the last line of ``stream-json``)."""
+
+    type: str = "result"
+    subtype: str
+    is_error: bool
+    session_id: str
+    num_turns: int
+    duration_ms: float
+    result: str
+    total_cost_usd: float | None
+    usage: dict[str, int]
+    permission_denials: list[dict[str, Any]]
+
+
+def read_prompt(args: argparse.Namespace) -> str:
+    prompt = "" if args.prompt in (None, "-") else str(args.prompt)
+    piped = ""
+    if not sys.stdin.isatty():
+        piped = sys.stdin.read()
+    if piped and prompt:
+        return f"{prompt}\n\n{piped}"
+    if piped or prompt:
+        return piped or prompt
+    raise UsageError("no prompt: give one with -p \"PROMPT\" or pipe it on stdin")
+
+
+async def stream_json_inputs() -> AsyncIterator[str | list[dict[str, Any]]]:
+    """User messages from stdin, one JSON object a line:
+    ``{"type": "user", "message": {"role": "user", "content": ...}}``."""
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = msgspec.json.decode(line)
+            content = obj["message"]["content"] if obj.get("type") == "user" else None
+        except (msgspec.DecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise UsageError(f"stdin line {number}: not a stream-json user message ({exc})") from exc
+        if content is None:
+            continue
+        yield content
+
+
+def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple[Session, list[str]]:
+    """A new session, or a resumed one (``-c`` / ``-r``), with its transcript open."""
+    from corral.engine.resume import find_transcript, restore
+
+    session = Session(app, headless=headless, model=args.model)
+    session.max_turns = args.max_turns
+    session.max_budget_usd = args.max_budget_usd
+    session.append_system_prompt = args.append_system_prompt
+    warnings: list[str] = []
+    if args.continue_ or args.resume is not None:
+        path = find_transcript(session.cwd, args.resume or None)
+        restored = restore(path)
+        session.id = restored.session_id
+        session.messages = restored.messages
+        session.num_turns = restored.num_turns
+        session.cost_usd = restored.cost_usd
+        warnings = restored.warnings
+    session.open_transcript()
+    return session, warnings
+
+
+async def run_headless(args: argparse.Namespace, app: App) -> int:
+    session, warnings = make_session(args, app, headless=True)
+    for warning in warnings:
+        sys.stderr.write(f"corral: warning: {warning}\n")
+    fmt = args.output_format
+    if fmt == "stream-json":
+        def listener(event: Event) -> None:
+            sys.stdout.write(encode_line(event) + "\n")
+            sys.stdout.flush()
+
+        session.listeners.append(listener)
+    start = time.monotonic()
+    outcome: TurnOutcome | None = None
+    engine = Engine(session)
+    await session.start()
+    try:
+        if args.input_format == "stream-json":
+            async for content in stream_json_inputs():
+                outcome = await engine.run_turn(content)
+                if outcome.is_error:
+                    break
+        else:
+            outcome = await engine.run_turn(read_prompt(args))
+    except CorralError as exc:
+        outcome = TurnOutcome(subtype="error_during_execution", is_error=True, result=str(exc),
+                              num_turns=0, duration_ms=0.0)
+    finally:
+        await engine.aclose()
+        await session.end()
+    if outcome is None:
+        raise UsageError("no user message arrived on stdin (--input-format stream-json)")
+    result = Result(
+        subtype=outcome.subtype,
+        is_error=outcome.is_error,
+        session_id=session.id,
+        num_turns=session.num_turns,
+        duration_ms=round((time.monotonic() - start) * 1000, 1),
+        result=outcome.result,
+        total_cost_usd=session.cost_usd if session.cost_known else None,
+        usage=msgspec.to_builtins(session.usage),
+        permission_denials=session.permission_denials,
+    )
+    if fmt == "text":
+        stream = sys.stderr if outcome.is_error else sys.stdout
+        stream.write(outcome.result.rstrip("\n") + "\n")
+    else:
+        sys.stdout.write(encode_line(result) + "\n")
+    return 1 if outcome.is_error else 0

@@ -1,0 +1,210 @@
+"""The interactive session: a prompt_toolkit prompt, rich output, slash commands.
+
+The anthropic SDK is imported in a background thread while the user types the first prompt,
+so the first request does not pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import signal
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from corral.app import App
+from corral.cli.headless import make_session
+from corral.engine import Engine
+from corral.errors import CorralError
+from corral.session import PromptAnswer
+from corral.ui.console import get_console
+from corral.ui.render import EventRenderer, tool_line
+
+if TYPE_CHECKING:
+    from corral.permissions.decision import Decision
+    from corral.tools.base import ToolCall
+
+MODES = ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
+
+
+def _warm_sdk() -> None:
+    try:
+        import anthropic  # noqa: F401
+    except Exception:  # the first request reports a broken SDK properly
+        pass
+
+
+class Repl:
+    def __init__(self, args: argparse.Namespace, app: App) -> None:
+        from corral.cli.slash import SlashTable
+
+        self.args = args
+        self.app = app
+        self.console = get_console()
+        self.renderer = EventRenderer(self.console)
+        self.session, warnings = make_session(args, app, headless=False)
+        for warning in warnings:
+            self.console.print(f"[yellow]warning[/]: {warning}")
+        self._wire()
+        self.slash = SlashTable(self)
+        self.last_interrupt = 0.0
+
+    def _wire(self) -> None:
+        old: Engine | None = getattr(self, "engine", None)
+        self.session.listeners.append(self.renderer)
+        self.session.ask_permission = self.ask
+        # a fresh or resumed session keeps the model client (and its connections)
+        self.engine = Engine(self.session, client=old._client if old is not None else None)
+
+    def new_session(self) -> None:
+        mode = self.session.permission_mode
+        model = self.session.model
+        ns = argparse.Namespace(**{**vars(self.args), "continue_": False, "resume": None})
+        self.session, _ = make_session(ns, self.app, headless=False)
+        self.session.permission_mode = mode
+        self.session.model = model
+        self._wire()
+
+    def resume(self, session_id: str | None) -> None:
+        ns = argparse.Namespace(**{**vars(self.args), "continue_": session_id is None,
+                                   "resume": session_id})
+        try:
+            session, warnings = make_session(ns, self.app, headless=False)
+        except CorralError as exc:
+            self.console.print(f"[red]{exc}[/]")
+            return
+        self.session = session
+        self._wire()
+        for warning in warnings:
+            self.console.print(f"[yellow]warning[/]: {warning}")
+        self.console.print(f"resumed session {session.id} ({len(session.messages)} messages)")
+
+    # -- the permission prompt ------------------------------------------------------------------
+
+    async def ask(self, call: ToolCall, decision: Decision) -> PromptAnswer:
+        from prompt_toolkit import PromptSession
+
+        self.renderer.pause()
+        self.console.print(f"[bold yellow]?[/] corral wants to run {tool_line(call.name, call.input)}"
+                           f"\n  [dim]{decision.reason}[/]", highlight=False)
+        asker: PromptSession[str] = PromptSession()
+        while True:
+            try:
+                answer = (await asker.prompt_async("  allow? [y]es / [a]lways / [n]o: ")).strip()
+            except (KeyboardInterrupt, EOFError):
+                return ("deny", "the user interrupted the prompt")
+            if answer.lower() in ("y", "yes"):
+                return ("allow", "")
+            if answer.lower() in ("a", "always"):
+                return ("always", "")
+            if answer.lower().startswith("n"):
+                message = (await asker.prompt_async("  tell the model why (optional): ")).strip()
+                return ("deny", message)
+
+    # -- the status line ------------------------------------------------------------------------
+
+    def status_text(self) -> Any:
+        from prompt_toolkit.formatted_text import ANSI
+
+        s = self.session
+        window = 200_000
+        used = self.engine.last_context_tokens
+        cost = "?" if not s.cost_known else f"${s.cost_usd or 0:.3f}"
+        line = (f" {s.model} | mode: {s.permission_mode} (shift+tab) | context "
+                f"{100 * used / window:.0f}% | tokens in {s.usage.input_tokens} out "
+                f"{s.usage.output_tokens} | {cost}")
+        extra = []
+        if s.plugin_state.get("status_hidden") is not True:
+            from rich.console import Console
+
+            for _plugin, renderable in self.app.host.status(s):
+                buf = io.StringIO()
+                Console(file=buf, force_terminal=True, width=self.console.width).print(renderable)
+                extra.append(buf.getvalue().rstrip("\n"))
+        return ANSI("\n".join([*extra, line]))
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    async def main(self) -> int:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.completion import WordCompleter
+        from prompt_toolkit.history import FileHistory
+        from prompt_toolkit.key_binding import KeyBindings
+
+        from corral import paths
+
+        threading.Thread(target=_warm_sdk, daemon=True).start()
+        history_path = paths.user_state_dir() / "history"
+        history_path.parent.mkdir(parents=True, exist_ok=True)
+        bindings = KeyBindings()
+
+        @bindings.add("s-tab")
+        def _cycle(event: Any) -> None:
+            index = MODES.index(self.session.permission_mode)
+            self.session.permission_mode = MODES[(index + 1) % len(MODES)]
+            event.app.invalidate()
+
+        @bindings.add("escape", "enter")
+        def _newline(event: Any) -> None:
+            event.current_buffer.insert_text("\n")
+
+        completer = WordCompleter([f"/{n}" for n in self.slash.names()], sentence=True)
+        prompt: PromptSession[str] = PromptSession(
+            history=FileHistory(str(history_path)), key_bindings=bindings,
+            completer=completer, complete_while_typing=True,
+            bottom_toolbar=self.status_text, refresh_interval=0.5,
+        )
+        self.console.print(f"[bold]corral[/] — {self.session.cwd}  [dim](/help for commands)[/]")
+        await self.session.start()
+        try:
+            while True:
+                try:
+                    text = await prompt.prompt_async("› ")
+                except KeyboardInterrupt:
+                    now = time.monotonic()
+                    if now - self.last_interrupt < 2.0:
+                        return 0
+                    self.last_interrupt = now
+                    self.console.print("[dim](press Ctrl-C again to exit)[/]")
+                    continue
+                except EOFError:
+                    return 0
+                text = text.strip()
+                if not text:
+                    continue
+                if text.startswith("/"):
+                    action, payload = await self.slash.run(text)
+                    if action == "exit":
+                        return 0
+                    if action != "prompt":
+                        continue
+                    text = payload
+                await self.turn(text)
+        finally:
+            self.renderer.pause()
+            await self.engine.aclose()
+            await self.session.end()
+
+    async def turn(self, text: str) -> None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.create_task(self.engine.run_turn(text))
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+        self.renderer.start_waiting()
+        try:
+            outcome = await task
+        except CorralError as exc:
+            self.console.print(f"[red]error[/]: {exc}")
+            return
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+            self.renderer.pause()
+        if outcome.reason == "interrupted":
+            self.console.print("[yellow]interrupted[/]")
+        elif outcome.is_error:
+            self.console.print(f"[red]{outcome.result}[/]")
+
+
+def run_repl(args: argparse.Namespace, app: App) -> int:
+    return asyncio.run(Repl(args, app).main())

@@ -1,0 +1,126 @@
+"""Slash commands of the interactive session: the kernel's, plugins', and Markdown ones."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from corral.commands import SlashCommand
+from corral.custom_commands import CustomCommand, expand, load_custom_commands
+
+if TYPE_CHECKING:
+    from corral.cli.repl import Repl
+
+#: What a command asks the REPL to do next: nothing, send a prompt, or exit.
+Action = tuple[str, str]
+
+
+class SlashTable:
+    def __init__(self, repl: Repl) -> None:
+        self.repl = repl
+        self.builtin: dict[str, tuple[str, Callable[[str], Awaitable[Action]]]] = {
+            "help": ("list the commands", self.help),
+            "clear": ("start a fresh conversation", self.clear),
+            "compact": ("summarize the conversation to free context [focus]", self.compact),
+            "cost": ("tokens and cost of this session", self.cost),
+            "model": ("show or set the model [name]", self.model),
+            "resume": ("resume an earlier session [id]", self.resume),
+            "memory": ("show the memory files in use", self.memory),
+            "permissions": ("list the permission rules and where they come from", self.perms),
+            "plugins": ("list plugins", self.plugins),
+            "exit": ("leave corral", self.exit),
+        }
+        self.plugin: dict[str, SlashCommand] = {}
+        for _, command in repl.app.host.register_commands():
+            self.plugin.setdefault(command.name, command)
+        self.custom: dict[str, CustomCommand] = {}
+        self.custom, self.problems = load_custom_commands(repl.session.cwd)
+
+    def names(self) -> list[str]:
+        return sorted({*self.builtin, *self.plugin, *self.custom})
+
+    async def run(self, line: str) -> Action:
+        name, _, rest = line[1:].partition(" ")
+        rest = rest.strip()
+        if name in self.builtin:
+            return await self.builtin[name][1](rest)
+        if name in self.plugin:
+            result = self.plugin[name].run(self.repl.session, rest)
+            if inspect.isawaitable(result):
+                result = await result
+            if result:
+                self.repl.console.print(result)
+            return ("none", "")
+        if name in self.custom:
+            return ("prompt", expand(self.custom[name], rest, self.repl.session.cwd))
+        self.repl.console.print(f"[red]unknown command /{name}[/]; /help lists them")
+        return ("none", "")
+
+    async def help(self, _: str) -> Action:
+        out = self.repl.console
+        for name, (text, _fn) in self.builtin.items():
+            out.print(f"  /{name:12} {text}", highlight=False)
+        for name, command in sorted(self.plugin.items()):
+            out.print(f"  /{name:12} {command.description}", highlight=False)
+        for name, custom in sorted(self.custom.items()):
+            out.print(f"  /{name:12} {custom.description} [dim]({custom.source})[/]",
+                      highlight=False)
+        for problem in self.problems:
+            out.print(f"  [yellow]{problem}[/]")
+        out.print("  Enter sends; Esc then Enter adds a line; Shift+Tab cycles the permission "
+                  "mode; Ctrl-C cancels a turn (twice on an empty prompt exits); Ctrl-D exits.")
+        return ("none", "")
+
+    async def clear(self, _: str) -> Action:
+        self.repl.new_session()
+        self.repl.console.print("[dim]started a fresh conversation[/]")
+        return ("none", "")
+
+    async def compact(self, focus: str) -> Action:
+        done = await self.repl.engine.maybe_compact("manual", force=True, focus=focus or None)
+        if not done:
+            self.repl.console.print("nothing to compact")
+        return ("none", "")
+
+    async def cost(self, _: str) -> Action:
+        s = self.repl.session
+        u = s.usage
+        cost = "unknown (no price for this model)" if not s.cost_known else f"${s.cost_usd or 0:.4f}"
+        self.repl.console.print(
+            f"cost {cost}; tokens in {u.input_tokens}, out {u.output_tokens}, cache write "
+            f"{u.cache_creation_input_tokens}, cache read {u.cache_read_input_tokens}; "
+            f"{s.num_turns} model requests", highlight=False)
+        return ("none", "")
+
+    async def model(self, name: str) -> Action:
+        if name:
+            self.repl.session.model = self.repl.app.config.resolve_model(name)
+        self.repl.console.print(f"model: {self.repl.session.model}")
+        return ("none", "")
+
+    async def resume(self, session_id: str) -> Action:
+        self.repl.resume(session_id or None)
+        return ("none", "")
+
+    async def memory(self, _: str) -> Action:
+        self.repl.console.print("The memory layer (CLAUDE.md hierarchy, the memory store) is not "
+                                "built yet.")
+        return ("none", "")
+
+    async def perms(self, _: str) -> Action:
+        rows = self.repl.app.loaded.rule_sources()
+        if not rows:
+            self.repl.console.print("no permission rules; mode: " + self.repl.session.permission_mode)
+        for kind, rule, source, _root in rows:
+            self.repl.console.print(f"  {kind:5} {rule}  [dim]{source}[/]", highlight=False)
+        return ("none", "")
+
+    async def plugins(self, _: str) -> Action:
+        from corral.cli.plugins_cmd import run_plugins
+
+        run_plugins(self.repl.app, as_json=False)
+        return ("none", "")
+
+    async def exit(self, _: str) -> Action:
+        return ("exit", "")

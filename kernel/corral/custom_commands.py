@@ -1,0 +1,103 @@
+"""Custom slash commands from Markdown files (``.claude/commands/*.md``, ``~/.claude/commands/``).
+
+The file name is the command name; sub-folders give ``folder:name``. Frontmatter keys:
+``description``, ``argument-hint``, ``allowed-tools``, ``model``. In the body, ``$ARGUMENTS`` is
+the whole argument text, ``$1`` … ``$9`` single arguments, and ``@path`` includes a file.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import msgspec
+
+from corral import paths
+
+
+class CustomCommand(msgspec.Struct, kw_only=True):
+    name: str
+    description: str
+    body: str
+    source: str
+    argument_hint: str = ""
+    allowed_tools: list[str] = msgspec.field(default_factory=list)
+    model: str | None = None
+
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
+_INCLUDE = re.compile(r"(?<![\w`])@([\w./~-][\w./~-]*)")
+
+
+def parse_command_file(path: Path, name: str) -> CustomCommand:
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, object] = {}
+    match = _FRONT.match(text)
+    if match:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: bad frontmatter: {exc}") from exc
+        if isinstance(loaded, dict):
+            meta = loaded
+        text = text[match.end():]
+    raw_tools = meta.get("allowed-tools") or []
+    if isinstance(raw_tools, str):
+        tools = [t.strip() for t in raw_tools.split(",") if t.strip()]
+    elif isinstance(raw_tools, list):
+        tools = [str(t) for t in raw_tools]
+    else:
+        tools = []
+    first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return CustomCommand(
+        name=name,
+        description=str(meta.get("description") or first_line[:60]),
+        body=text,
+        source=str(path),
+        argument_hint=str(meta.get("argument-hint") or ""),
+        allowed_tools=tools,
+        model=str(meta["model"]) if meta.get("model") else None,
+    )
+
+
+def load_custom_commands(cwd: Path) -> tuple[dict[str, CustomCommand], list[str]]:
+    """Project commands win over user commands of the same name. Returns commands and
+    problems (a broken file is reported; the others still load)."""
+    found: dict[str, CustomCommand] = {}
+    problems: list[str] = []
+    roots = [paths.claude_user_dir() / "commands", paths.project_root(cwd) / ".claude" / "commands"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*.md")):
+            rel = path.relative_to(root).with_suffix("")
+            name = ":".join(rel.parts)
+            try:
+                found[name] = parse_command_file(path, name)
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                problems.append(str(exc))
+    return found, problems
+
+
+def expand(command: CustomCommand, arguments: str, cwd: Path) -> str:
+    """The prompt a custom command sends, with its arguments and included files."""
+    try:
+        args = shlex.split(arguments)
+    except ValueError:
+        args = arguments.split()
+    text = command.body.replace("$ARGUMENTS", arguments)
+    for index in range(9, 0, -1):
+        text = text.replace(f"${index}", args[index - 1] if index <= len(args) else "")
+
+    def include(match: re.Match[str]) -> str:
+        target = Path(match.group(1)).expanduser()
+        path = target if target.is_absolute() else cwd / target
+        try:
+            return f"{match.group(0)}\n```\n{path.read_text(encoding='utf-8')}\n```"
+        except (OSError, UnicodeDecodeError):
+            return match.group(0)
+
+    return _INCLUDE.sub(include, text)

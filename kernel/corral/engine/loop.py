@@ -1,0 +1,346 @@
+"""The turn loop: send the conversation, stream the reply, run its tool calls, repeat.
+
+Everything that happens is an event (:mod:`corral.events`) delivered through
+``Session.emit`` to the transcript, the UI and every ``corral_on_event`` subscriber.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from corral.engine import compact as compaction
+from corral.engine.pricing import cost_usd
+from corral.engine.request import build_request, tool_schemas
+from corral.engine.retry import backoff, classify
+from corral.engine.runner import INTERRUPTED, ToolRunner
+from corral.engine.stream import Reply, Usage, stream_reply
+from corral.errors import CorralError
+from corral.events import (
+    AssistantMessage,
+    Compacted,
+    ErrorOccurred,
+    RetryScheduled,
+    ToolResultMessage,
+    TurnEnded,
+    UsageReported,
+    UserMessage,
+)
+
+if TYPE_CHECKING:
+    from corral.session import Session
+
+
+class ModelError(CorralError):
+    """The model endpoint failed and retries did not help."""
+
+
+class TurnOutcome(msgspec.Struct, kw_only=True):
+    """How one turn ended; the headless ``json`` result is built from it."""
+
+    subtype: str  # success | error_max_turns | error_max_budget_usd | error_during_execution
+    is_error: bool
+    result: str
+    num_turns: int
+    duration_ms: float
+    reason: str = "end_turn"
+
+
+class Engine:
+    """Drives one session's conversation with the model."""
+
+    def __init__(self, session: Session, client: Any | None = None) -> None:
+        self.session = session
+        self._client = client
+        self._schemas: list[dict[str, Any]] | None = None
+        self.last_context_tokens = 0
+        self.unknown_price_warned = False
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from corral.engine.client import make_client
+
+            self._client = make_client(self.session.config)
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the model client's connections (call once the session is over)."""
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    # -- one turn -----------------------------------------------------------------------------
+
+    async def run_turn(
+        self, content: str | list[dict[str, Any]], *, origin: str = "user"
+    ) -> TurnOutcome:
+        """Add a user message and loop until the model stops or a limit is hit.
+
+        Cancelling the task that runs this (Ctrl-C) ends the turn cleanly: every unanswered
+        tool call gets an "interrupted" result, so the conversation stays valid.
+        """
+        session = self.session
+        start = time.monotonic()
+        turns = 0
+        session.messages.append({"role": "user", "content": content})
+        text = content if isinstance(content, str) else _text_of(content)
+        await session.emit(UserMessage(text=text, origin=origin))
+        done: dict[str, dict[str, Any]] = {}
+        try:
+            while True:
+                limit = self._limit_hit(turns, start)
+                if limit is not None:
+                    return await self._end(limit, turns, start)
+                self._add_job_notices()
+                await self.maybe_compact("auto")
+                reply = await self._request()
+                turns += 1
+                session.num_turns += 1
+                await self._account(reply)
+                session.messages.append({"role": "assistant", "content": reply.content})
+                await session.emit(
+                    AssistantMessage(
+                        content=reply.content, stop_reason=reply.stop_reason, model=reply.model
+                    )
+                )
+                uses = [b for b in reply.content if b.get("type") == "tool_use"]
+                if not uses:
+                    session.last_result = _text_of(reply.content)
+                    return await self._end("success", turns, start)
+                done = {}
+                runner = ToolRunner(session, session.tools, session.config.engine.max_parallel_tools)
+                results = await runner.run_all(uses, done)
+                session.messages.append({"role": "user", "content": results})
+                await session.emit(ToolResultMessage(content=results))
+                done = {}
+        except asyncio.CancelledError:
+            self._repair_after_interrupt(done)
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            await session.emit(TurnEnded(reason="interrupted", num_turns=turns))
+            return TurnOutcome(
+                subtype="error_during_execution", is_error=True, result="interrupted",
+                num_turns=turns, duration_ms=_ms(start), reason="interrupted",
+            )
+        except CorralError as exc:
+            await session.emit(ErrorOccurred(error=str(exc), kind=type(exc).__name__))
+            session.last_result = str(exc)
+            return await self._end("error_during_execution", turns, start, message=str(exc))
+
+    def _add_job_notices(self) -> None:
+        """Tell the model about background shell jobs that finished since it last looked,
+        inside the user message it is about to answer."""
+        if "bash_jobs" not in self.session.tool_state:
+            return
+        from corral.tools.builtin.bash_jobs import finished_jobs
+
+        notices = finished_jobs(self.session)
+        if not notices:
+            return
+        last = self.session.messages[-1]
+        content = last["content"]
+        if isinstance(content, str):
+            content = [{"type": "text", "text": content}]
+        text = "\n".join(n.text for n in notices)
+        last["content"] = [*content, {"type": "text", "text": f"<background-jobs>\n{text}\n"
+                                      "</background-jobs>"}]
+
+    def _limit_hit(self, turns: int, start: float) -> str | None:
+        engine = self.session.config.engine
+        max_turns = self.session.max_turns or engine.max_turns
+        if max_turns and turns >= max_turns:
+            return "error_max_turns"
+        budget = self.session.max_budget_usd or engine.max_budget_usd
+        if budget and (self.session.cost_usd or 0.0) >= budget:
+            return "error_max_budget_usd"
+        if engine.max_wall_s and time.monotonic() - start >= engine.max_wall_s:
+            return "error_during_execution"
+        return None
+
+    async def _end(
+        self, subtype: str, turns: int, start: float, *, message: str | None = None
+    ) -> TurnOutcome:
+        session = self.session
+        if subtype == "success":
+            result = session.last_result
+        elif subtype == "error_max_turns":
+            result = message or f"stopped after {turns} model requests (max turns)"
+        elif subtype == "error_max_budget_usd":
+            result = message or f"stopped: the session cost ${session.cost_usd:.4f} (budget)"
+        else:
+            result = message or "stopped: the wall-clock limit was reached"
+        await session.emit(TurnEnded(reason=subtype, num_turns=turns))
+        return TurnOutcome(
+            subtype=subtype, is_error=subtype != "success", result=result, num_turns=turns,
+            duration_ms=_ms(start),
+        )
+
+    def _repair_after_interrupt(self, done: dict[str, dict[str, Any]]) -> None:
+        messages = self.session.messages
+        if not messages or messages[-1]["role"] != "assistant":
+            return
+        uses = [b for b in messages[-1]["content"] if b.get("type") == "tool_use"]
+        if not uses:
+            return
+        results = [
+            done.get(u["id"])
+            or {"type": "tool_result", "tool_use_id": u["id"], "content": INTERRUPTED,
+                "is_error": True}
+            for u in uses
+        ]
+        messages.append({"role": "user", "content": results})
+
+    # -- requests -----------------------------------------------------------------------------
+
+    async def build(self) -> dict[str, Any]:
+        session = self.session
+        sections = await session.hooks.system_prompt(session)
+        if session.append_system_prompt:
+            from corral.prompt import PromptSection
+
+            sections.append(
+                PromptSection(name="appended", text=session.append_system_prompt, scope="session")
+            )
+        tools = list(session.tools.values())
+        if self._schemas is None:
+            self._schemas = tool_schemas(tools)
+        request = build_request(
+            model=session.model,
+            max_tokens=session.config.models.max_output_tokens,
+            sections=sections,
+            tools=tools,
+            messages=session.messages,
+            schemas=self._schemas,
+        )
+        await session.hooks.before_request(session, request)
+        return request
+
+    async def _request(self) -> Reply:
+        session = self.session
+        api = session.config.api
+        attempt = 0
+        compacted_for_length = False
+        while True:
+            request = await self.build()
+            try:
+                return await stream_reply(self.client, request, session.emit)
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                verdict = classify(exc)
+                if verdict == "prompt_too_long" and not compacted_for_length:
+                    compacted_for_length = True
+                    await self.maybe_compact("prompt_too_long", force=True)
+                    continue
+                if verdict != "retry" or attempt >= api.max_retries:
+                    raise ModelError(_describe(exc, attempt)) from exc
+                attempt += 1
+                delay = backoff(attempt, api.retry_base_delay_s, api.retry_max_delay_s, exc)
+                await session.emit(
+                    RetryScheduled(attempt=attempt, delay_s=delay, error=_describe(exc, None))
+                )
+                await asyncio.sleep(delay)
+
+    async def _account(self, reply: Reply) -> None:
+        session = self.session
+        usage = reply.usage
+        session.usage.add(usage)
+        self.last_context_tokens = usage.context_tokens
+        cost = cost_usd(
+            reply.model or session.model,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_creation_input_tokens=usage.cache_creation_input_tokens,
+            cache_read_input_tokens=usage.cache_read_input_tokens,
+            extra=session.config.models.prices,
+        )
+        if cost is None:
+            session.cost_known = False
+            if not self.unknown_price_warned:
+                self.unknown_price_warned = True
+                await session.emit(
+                    ErrorOccurred(
+                        error=f"no price is known for model {reply.model!r}; cost is not tracked",
+                        kind="warning",
+                    )
+                )
+        else:
+            session.cost_usd = (session.cost_usd or 0.0) + cost
+        await session.emit(
+            UsageReported(
+                model=reply.model, input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,
+                cache_creation_input_tokens=usage.cache_creation_input_tokens,
+                cache_read_input_tokens=usage.cache_read_input_tokens, cost_usd=cost,
+            )
+        )
+
+    # -- compaction ---------------------------------------------------------------------------
+
+    async def maybe_compact(
+        self, reason: str, *, force: bool = False, focus: str | None = None
+    ) -> bool:
+        """Compact when the last request came near the window (or when forced)."""
+        session = self.session
+        config = session.config
+        trigger = compaction.trigger_tokens(config, session.model)
+        if not force and (not config.engine.auto_compact or self.last_context_tokens < trigger):
+            return False
+        if len(session.messages) < 2:
+            return False
+        verdict = await session.hooks.compact(session, list(session.messages), reason)
+        before = self.last_context_tokens or compaction.estimate_tokens(session.messages)
+        if verdict is False:
+            return False
+        if isinstance(verdict, list):
+            session.messages[:] = verdict
+            return await self._compacted("plugin", before)
+        elided, removed = compaction.elide_tool_results(
+            session.messages, config.engine.compact_tool_result_chars
+        )
+        after = before - removed // compaction.CHARS_PER_TOKEN
+        if removed and after < trigger and reason == "auto":
+            session.messages[:] = elided
+            return await self._compacted("elide_tool_results", before, after)
+        # The summary is asked of the elided conversation: it must fit the window itself.
+        request = compaction.summary_request(elided, session.model, focus)
+        response = await self.client.messages.create(**request)
+        summary = "".join(b.text for b in response.content if getattr(b, "type", "") == "text")
+        session.messages[:] = compaction.replace_with_summary(session.messages, summary)
+        return await self._compacted("summary", before)
+
+    async def _compacted(self, strategy: str, before: int, after: int | None = None) -> bool:
+        after = after if after is not None else compaction.estimate_tokens(self.session.messages)
+        self.last_context_tokens = after
+        await self.session.emit(
+            Compacted(
+                strategy=strategy, tokens_before=before, tokens_after=after,
+                messages=list(self.session.messages),
+            )
+        )
+        return True
+
+
+def _text_of(content: list[dict[str, Any]] | str) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content if b.get("type") == "text")
+
+
+def _ms(start: float) -> float:
+    return round((time.monotonic() - start) * 1000, 1)
+
+
+def _describe(exc: BaseException, attempt: int | None) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    if attempt:
+        text += f" (after {attempt} retries)"
+    return text
+
+
+__all__ = ["Engine", "ModelError", "TurnOutcome", "Usage"]

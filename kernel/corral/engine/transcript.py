@@ -1,0 +1,84 @@
+"""The transcript: one JSONL event log per session, appended one whole line per event.
+
+Each event is encoded to one line and written with a single ``os.write`` on a file opened
+with ``O_APPEND``, so a kill -9 can tear at most the last line; reading skips a torn last
+line with a warning and loses nothing before it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Union
+
+import msgspec
+
+from corral import paths
+from corral.events import Event, TextDelta, ThinkingDelta, all_event_types
+
+#: Deltas are not stored: the assistant message that follows holds the whole text.
+_SKIPPED = (TextDelta, ThinkingDelta)
+_encoder = msgspec.json.Encoder()
+
+
+def _decoder() -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(Union[all_event_types()])  # noqa: UP007
+
+
+def project_dir(cwd: Path) -> Path:
+    """Where the transcripts of sessions run in ``cwd`` live."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", str(cwd.resolve())).strip("-") or "root"
+    return paths.user_data_dir() / "projects" / slug
+
+
+class Transcript:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def write(self, event: Event) -> None:
+        if isinstance(event, _SKIPPED) or self._fd < 0:
+            return
+        os.write(self._fd, _encoder.encode(event) + b"\n")
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            try:
+                os.fsync(self._fd)
+            except OSError:
+                pass
+            os.close(self._fd)
+            self._fd = -1
+
+
+class TornLine(msgspec.Struct):
+    line_number: int
+    problem: str
+
+
+def read_events(path: Path) -> tuple[list[Event], list[TornLine]]:
+    """Every event of a transcript, and the lines that could not be read."""
+    events: list[Event] = []
+    bad: list[TornLine] = []
+    decoder = _decoder()
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                events.append(decoder.decode(line))
+            except msgspec.DecodeError as exc:
+                bad.append(TornLine(number, str(exc)))
+    return events, bad
+
+
+def iter_transcripts(cwd: Path) -> Iterator[Path]:
+    """Transcripts of this project, newest first."""
+    folder = project_dir(cwd)
+    if not folder.is_dir():
+        return iter(())
+    files = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return iter(files)

@@ -1,0 +1,91 @@
+"""Entry point of corral-buddy: the hooks the kernel calls.
+
+This module is imported only when the ``buddy`` feature is enabled; keep its imports light
+(rich and the rest of the plugin load on first use).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from corral import hookimpl
+
+from corral_buddy.settings import Settings
+
+if TYPE_CHECKING:
+    from corral.app import App
+    from corral.commands import CliCommand, SlashCommand
+    from corral.events import Event
+    from corral.session import Session
+
+NAME = "buddy"
+
+
+@hookimpl
+def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -> None:
+    register(NAME, Settings)
+
+
+@hookimpl
+def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
+    from corral.commands import CliCommand
+
+    register(
+        CliCommand(
+            name=NAME,
+            help="show your companion pet's card (--json for data, 'rename NAME' to rename)",
+            run=_cli_run,
+            configure=_cli_configure,
+        )
+    )
+
+
+@hookimpl
+def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
+    from corral.commands import SlashCommand
+
+    from corral_buddy.runtime import SLASH_HINT
+
+    register(
+        SlashCommand(
+            name=NAME,
+            description="show your pet's card; pet it, hide it, or rename it",
+            run=_slash_run,
+            argument_hint=SLASH_HINT,
+        )
+    )
+
+
+@hookimpl
+def corral_on_event(session: Session, event: Event) -> None:
+    from corral_buddy.runtime import on_event
+
+    on_event(session, event)
+
+
+@hookimpl
+def corral_status(session: Session) -> Any:
+    from corral_buddy.runtime import status
+
+    return status(session)
+
+
+def _cli_configure(parser: argparse.ArgumentParser) -> None:
+    from corral_buddy.cli import configure
+
+    configure(parser)
+
+
+def _cli_run(args: argparse.Namespace, app: App) -> int:
+    from corral_buddy.cli import run
+
+    return run(args, app)
+
+
+def _slash_run(session: Session, args: str) -> str:
+    from corral_buddy.runtime import slash
+
+    return slash(session, args)

@@ -94,6 +94,10 @@ class Session:
             self._tools = self._build_tools()
         return self._tools
 
+    def set_tools(self, tools: dict[str, Tool]) -> None:
+        """Replace the session's tool set (a sub-agent with a narrower list of tools)."""
+        self._tools = dict(tools)
+
     def _build_tools(self) -> dict[str, Tool]:
         from corral.tools.registry import collect_tools
 

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from corral.tools.base import ToolCall
 
 MODES = ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
+#: What the prompt returns when an idle tick pre-empts it (never typed by a user).
+_TICK = "\x00tick"
+#: Seconds between ``corral_idle`` polls while the prompt waits.
+IDLE_POLL_S = 1.0
 
 
 def _warm_sdk() -> None:
@@ -161,7 +165,7 @@ class Repl:
         try:
             while True:
                 try:
-                    text = await prompt.prompt_async("› ")
+                    origin, text = await self.read_input(prompt)
                 except KeyboardInterrupt:
                     now = time.monotonic()
                     if now - self.last_interrupt < 2.0:
@@ -173,6 +177,9 @@ class Repl:
                     return 0
                 text = text.strip()
                 if not text:
+                    continue
+                if origin == "tick":
+                    await self.turn(text, origin="tick")
                     continue
                 if text.startswith("/"):
                     action, payload = await self.slash.run(text)
@@ -187,9 +194,27 @@ class Repl:
             await self.engine.aclose()
             await self.session.end()
 
-    async def turn(self, text: str) -> None:
+    async def read_input(self, prompt: Any) -> tuple[str, str]:
+        """The next input: typed by the user, or a tick a plugin offers through
+        ``corral_idle`` while the prompt sits empty. Typing always wins over a tick."""
+        task = asyncio.ensure_future(prompt.prompt_async("› "))
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=IDLE_POLL_S)
+            if done:
+                return ("user", task.result())
+            if prompt.app.current_buffer.text:
+                continue
+            tick = await self.app.host.idle(self.session)
+            if tick and not prompt.app.current_buffer.text and not task.done():
+                prompt.app.exit(result=_TICK)
+                if await task == _TICK:
+                    self.console.print(f"[dim]tick: {tick.splitlines()[0][:80]}[/]")
+                    return ("tick", tick)
+                return ("user", task.result())
+
+    async def turn(self, text: str, *, origin: str = "user") -> None:
         loop = asyncio.get_running_loop()
-        task = asyncio.create_task(self.engine.run_turn(text))
+        task = asyncio.create_task(self.engine.run_turn(text, origin=origin))
         loop.add_signal_handler(signal.SIGINT, task.cancel)
         self.renderer.start_waiting()
         try:

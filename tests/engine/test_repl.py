@@ -1,0 +1,206 @@
+"""The interactive session for real, in a terminal: under tmux (send-keys, capture-pane) when
+it is installed, and always in a pseudo-terminal rendered by the pyte terminal emulator."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from corral.testing import MessagesServer, text, tool_use
+
+from tests._distinfo import cli_env
+
+KEYS = {"Enter": "\r", "BTab": "\x1b[Z", "C-c": "\x03", "C-d": "\x04"}
+
+
+class Terminal:
+    def wait_for(self, pattern: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if re.search(pattern, screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} never appeared; screen:\n{screen}")
+
+    def screen(self) -> str:
+        raise NotImplementedError
+
+    def alive(self) -> bool:
+        raise NotImplementedError
+
+
+class Tmux(Terminal):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=10,
+                              check=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", self.name, *keys)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.name, "-S", "-200")
+
+    def alive(self) -> bool:
+        found = subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True)
+        return found.returncode == 0
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, timeout=10)
+
+
+class Pty(Terminal):
+    """corral in a pseudo-terminal; pyte keeps the screen as a terminal would show it."""
+
+    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+        import pty
+
+        import pyte
+
+        self.screen_ = pyte.HistoryScreen(120, 40, history=400)
+        self.stream = pyte.ByteStream(self.screen_)
+        self.lock = threading.Lock()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: become corral
+            os.chdir(cwd)
+            os.execve(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        self.exited = False
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            with self.lock:
+                self.stream.feed(data)
+                # answer cursor-position requests, as a real terminal does
+                for _ in range(data.count(b"\x1b[6n")):
+                    cursor = self.screen_.cursor
+                    os.write(self.fd, f"\x1b[{cursor.y + 1};{cursor.x + 1}R".encode())
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            os.write(self.fd, KEYS.get(key, key).encode())
+            time.sleep(0.05)
+
+    def screen(self) -> str:
+        with self.lock:
+            history = ["".join(ch.data for ch in line.values()) for line in self.screen_.history.top]
+            return "\n".join([*history, *self.screen_.display])
+
+    def alive(self) -> bool:
+        if self.exited:
+            return False
+        pid, _ = os.waitpid(self.pid, os.WNOHANG)
+        self.exited = pid != 0
+        return not self.exited
+
+    def stop(self) -> None:
+        if self.alive():
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@pytest.fixture(params=["tmux", "pty"])
+def repl(
+    request: pytest.FixtureRequest, anthropic_server: MessagesServer, project: Path
+) -> Iterator[Callable[[], Terminal]]:
+    if request.param == "tmux" and shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    env = cli_env()
+    env.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
+    env.pop("TMUX", None)
+    started: list[Terminal] = []
+
+    def start() -> Terminal:
+        terminal: Terminal
+        if request.param == "tmux":
+            name = f"corral-test-{uuid.uuid4().hex[:8]}"
+            subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                            "-c", str(project), f"{sys.executable} -m corral"], env=env,
+                           check=True, timeout=10)
+            terminal = Tmux(name)
+        else:
+            terminal = Pty([sys.executable, "-m", "corral"], project, env)
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        terminal.stop()
+
+
+def test_repl_conversation_status_modes_and_exit(repl, anthropic_server: MessagesServer) -> None:
+    anthropic_server.enqueue(text("Hi there, **friend**."))
+    tmux = repl()
+    tmux.wait_for(r"/help for commands")
+    screen = tmux.wait_for(r"mode: default")
+    assert "claude-" in screen  # the status line names the model
+    tmux.keys("hello", "Enter")
+    tmux.wait_for(r"Hi there, friend\.")
+    tmux.keys("BTab")
+    tmux.wait_for(r"mode: acceptEdits")
+    tmux.keys("/cost", "Enter")
+    tmux.wait_for(r"cost \$\d")
+    assert anthropic_server.message_requests[0].body["messages"][0]["content"][-1]["text"] == "hello"
+    tmux.keys("C-d")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and tmux.alive():
+        time.sleep(0.1)
+    assert not tmux.alive(), "corral did not exit on Ctrl-D"
+
+
+def test_repl_permission_prompt_allows_once(repl, anthropic_server: MessagesServer, project: Path) -> None:
+    anthropic_server.enqueue(tool_use("Bash", {"command": "touch made-by-corral"}), text("Created."))
+    tmux = repl()
+    tmux.wait_for(r"/help for commands")
+    tmux.keys("make a file", "Enter")
+    tmux.wait_for(r"allow\? \[y\]es")
+    assert not (project / "made-by-corral").exists()
+    tmux.keys("y", "Enter")
+    tmux.wait_for(r"Created\.")
+    assert (project / "made-by-corral").exists()
+
+
+def test_repl_ctrl_c_cancels_a_turn(repl, anthropic_server: MessagesServer, project: Path) -> None:
+    anthropic_server.enqueue(tool_use("Bash", {"command": "sleep 31.5"}), text("after interrupt"))
+    (project / ".claude" / "corral.local.toml").write_text(
+        '[permissions]\nallow = ["Bash(sleep *)"]\n')
+    tmux = repl()
+    tmux.wait_for(r"/help for commands")
+    tmux.keys("wait", "Enter")
+    tmux.wait_for(r"Bash\(sleep 31.5\)")
+    time.sleep(0.5)
+    tmux.keys("C-c")
+    tmux.wait_for(r"interrupted")
+    tmux.keys("go on", "Enter")
+    tmux.wait_for(r"after interrupt")
+    second = anthropic_server.message_requests[1].body["messages"]
+    assert "Interrupted" in str(second[2]["content"])
+    assert os.system("pgrep -f 'slee[p] 31.5' >/dev/null") != 0  # the child was killed

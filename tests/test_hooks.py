@@ -230,3 +230,33 @@ def test_hook_corral_filter_outbound(app: App) -> None:
 
 def test_hook_corral_status(app: App) -> None:
     assert app.host.status(Session(app)) == [("recorder", "rec ok")]
+
+
+def test_outbound_filter_sees_file_writes(project: Path) -> None:
+    """The kernel passes Write content and Edit new_string through corral_filter_outbound."""
+    from corral.errors import CorralError
+    from corral.tools.builtin.write_edit import Edit, EditInput, Write, WriteInput
+
+    class Blocked(CorralError):
+        pass
+
+    class Filter:
+        __name__ = "filter"
+
+        @hookimpl
+        def corral_filter_outbound(self, session: Any, text: str, channel: str) -> str:
+            if "forbidden" in text:
+                raise Blocked(f"blocked on {channel}")
+            return text.replace("secret", "[redacted]")
+
+    app = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""},
+                     extra_plugins={"filter": Filter()})
+    session = Session(app)
+    result = asyncio.run(Write().run(session, WriteInput(file_path="a.txt", content="a secret\n")))
+    assert not result.is_error and (project / "a.txt").read_text() == "a [redacted]\n"
+    result = asyncio.run(Edit().run(session, EditInput(file_path="a.txt", old_string="a ",
+                                                       new_string="more secret ")))
+    assert (project / "a.txt").read_text() == "more [redacted] [redacted]\n"
+    with pytest.raises(Blocked, match="blocked on file"):
+        asyncio.run(Write().run(session, WriteInput(file_path="b.txt", content="forbidden")))
+    assert not (project / "b.txt").exists()

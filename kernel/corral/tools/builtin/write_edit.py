@@ -90,6 +90,11 @@ class Write(Tool):
     input_type = WriteInput
 
     async def run(self, session: Session, params: WriteInput) -> ToolResult:
+        # What goes into a file may leave the machine: outbound filters see it first
+        # (a filter blocks by raising CorralError, which becomes an error result).
+        content = await session.hooks.filter_outbound(session, params.content, "file")
+        if content != params.content:
+            params = msgspec.structs.replace(params, content=content)
         return await asyncio.to_thread(self._write, session, params)
 
     def _write(self, session: Session, params: WriteInput) -> ToolResult:
@@ -132,6 +137,9 @@ class Edit(Tool):
     input_type = EditInput
 
     async def run(self, session: Session, params: EditInput) -> ToolResult:
+        new = await session.hooks.filter_outbound(session, params.new_string, "file")
+        if new != params.new_string:
+            params = msgspec.structs.replace(params, new_string=new)
         return await asyncio.to_thread(self._edit, session, params)
 
     def _edit(self, session: Session, params: EditInput) -> ToolResult:

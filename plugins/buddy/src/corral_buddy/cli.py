@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, app: App) -> int:
         if user_id is not None:
             raise UsageError("corral buddy rename: renames your own pet; leave out --user-id.")
         return _rename(settings, args.name)
-    profile = load_profile(settings, user_id=user_id)
+    profile = load_profile(settings, user_id=user_id, config=app.config)
     if args.json:
         sys.stdout.write(msgspec.json.encode(card_json(profile)).decode("utf-8") + "\n")
         sys.stdout.flush()

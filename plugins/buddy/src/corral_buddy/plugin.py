@@ -60,6 +60,17 @@ def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
 
 
 @hookimpl
+async def corral_session_start(session: Session) -> None:
+    import asyncio
+
+    from corral_buddy.soul_model import name_by_model
+
+    # in the background: the prompt must not wait for the pet's name
+    task = asyncio.ensure_future(name_by_model(session))
+    session.plugin_state["buddy-naming"] = task
+
+
+@hookimpl
 def corral_on_event(session: Session, event: Event) -> None:
     from corral_buddy.runtime import on_event
 

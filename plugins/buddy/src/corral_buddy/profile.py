@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -22,6 +23,7 @@ def load_profile(
     *,
     user_id: str | None = None,
     root: Path | None = None,
+    config: Any = None,
 ) -> Profile:
     """The pet of ``user_id`` (default: the configured or stored id).
 
@@ -33,7 +35,16 @@ def load_profile(
     uid = resolve_user_id(settings, base) if own else user_id
     assert uid is not None
     bones = roll(uid)
-    soul = SoulStore(base).load_or_make(bones, save=own)
+    store = SoulStore(base)
+    made = None
+    if own and config is not None and settings.soul_from_model and store.load(bones.seed) is None:
+        import asyncio
+
+        from corral_buddy.soul_model import ask_model, credentials_present
+
+        if credentials_present():
+            made = asyncio.run(ask_model(config, bones))
+    soul = store.load_or_make(bones, save=own, made=made)
     return Profile(bones=bones, soul=soul)
 
 

@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     animate: bool = True
     """Cycle the animation frames; off keeps the pet still."""
 
+    soul_from_model: bool = True
+    """When a model is configured, let it write the pet's name and personality (once)."""
+
 
 def settings_from(config: Any) -> Settings:
     """The buddy settings of ``config`` (whose ``plugin_settings`` gives the validated Struct,

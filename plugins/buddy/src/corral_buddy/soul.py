@@ -102,11 +102,12 @@ class SoulStore:
 
         write_atomic(self.path_for(seed), msgspec.json.format(msgspec.json.encode(soul)) + b"\n")
 
-    def load_or_make(self, bones: Bones, *, save: bool = True) -> Soul:
-        """The stored soul of ``bones``; else a word-list soul, stored when ``save``."""
+    def load_or_make(self, bones: Bones, *, save: bool = True, made: Soul | None = None) -> Soul:
+        """The stored soul of ``bones``; else ``made`` (a model's) or a word-list soul,
+        stored when ``save``."""
         soul = self.load(bones.seed)
         if soul is None:
-            soul = make_soul(bones)
+            soul = made or make_soul(bones)
             if save:
                 self.save(bones.seed, soul)
         return soul

@@ -1,0 +1,261 @@
+"""The daemon's loop, in-process: one headless session fed from a priority queue.
+
+:class:`Daemon` owns an App, a Session and an Engine. It takes the next queued input (user,
+bridge, schedule, tick, in that order), runs it as a turn with that origin, and when the
+queue is empty asks the ticker whether a tick is due. The process wrapper (pid file, lock,
+signals) is :mod:`corral_kairos.process`; tests drive this class directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from corral.atomic import write_atomic
+
+from corral_kairos.budget import BudgetState
+from corral_kairos.dailylog import project_state_dir
+from corral_kairos.queue import InputQueue
+from corral_kairos.settings import Settings
+
+if TYPE_CHECKING:
+    from corral.app import App
+    from corral.engine import Engine
+    from corral.events import Event
+    from corral.session import Session
+
+    from corral_kairos.bridge import Bridge
+    from corral_kairos.runtime import Kairos
+
+#: Seconds between state-file writes while idle.
+STATE_EVERY_S = 10.0
+
+
+class DaemonState(msgspec.Struct, kw_only=True):
+    """``state.json`` in the project's kairos state directory."""
+
+    pid: int
+    cwd: str
+    session_id: str
+    started_at: float
+    updated_at: float
+    running: bool
+    current: str = ""
+    queued: int = 0
+    ticker: dict[str, Any] = msgspec.field(default_factory=dict)
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = None
+    budget_state: BudgetState = msgspec.field(default_factory=BudgetState)
+    bridge: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def read_state(state_dir: Path) -> DaemonState | None:
+    try:
+        return msgspec.json.decode((state_dir / "state.json").read_bytes(), type=DaemonState)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+class Daemon:
+    def __init__(
+        self,
+        cwd: Path,
+        *,
+        app: App | None = None,
+        clock: Callable[[], float] = time.time,
+        resume: bool = True,
+    ) -> None:
+        from corral import paths
+
+        self.cwd = cwd.resolve()
+        self.root = paths.project_root(self.cwd)
+        self.state_dir = project_state_dir(self.root)
+        self._app = app
+        self.clock = clock
+        self.resume = resume
+        self.queue = InputQueue()
+        self.stopping = asyncio.Event()
+        self.started = asyncio.Event()
+        self.session: Session
+        self.engine: Engine
+        self.runtime: Kairos
+        self.settings: Settings
+        self.bridge: Bridge | None = None
+        self.started_at = time.time()
+        self.current = ""
+        self._turn: asyncio.Task[Any] | None = None
+        self._subscribers: set[asyncio.Queue[bytes]] = set()
+        self._last_state = 0.0
+
+    # -- control (used by the bridge and signal handlers) ---------------------------------------
+
+    def submit(self, origin: str, text: str) -> int:
+        item = self.queue.put(origin, text)
+        if origin != "tick":
+            self.runtime.ticker.wake(f"{origin} input")
+        return item.seq
+
+    def request_stop(self) -> None:
+        self.stopping.set()
+        if self._turn is not None and not self._turn.done():
+            self._turn.cancel()
+
+    def subscribe(self) -> asyncio.Queue[bytes]:
+        queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
+        self._subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[bytes]) -> None:
+        self._subscribers.discard(queue)
+
+    def _broadcast(self, event: Event) -> None:
+        if not self._subscribers:
+            return
+        data = msgspec.json.encode({"event": event})
+        for queue in list(self._subscribers):
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(data)
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    async def _open(self) -> None:
+        from corral.app import App
+        from corral.engine import Engine
+        from corral.session import Session
+
+        from corral_kairos.runtime import KEY, Kairos
+
+        app = self._app or App.create(cwd=self.cwd, cli={"features": {KEY: True}})
+        settings = app.config.plugin_settings(KEY)
+        self.settings = settings if isinstance(settings, Settings) else Settings()
+        previous = read_state(self.state_dir) if self.resume else None
+        session = Session(app, cwd=self.cwd, headless=True,
+                          permission_mode=self.settings.permission_mode,
+                          session_id=previous.session_id if previous else None)
+        if previous is not None:
+            self._restore(session)
+        session.open_transcript()
+        session.listeners.append(self._broadcast)
+        runtime = Kairos(session, self.settings, clock=self.clock)
+        if previous is not None:
+            from corral_kairos.budget import Budget
+
+            runtime.ticker.budget = Budget(
+                calls_per_hour=self.settings.max_calls_per_hour,
+                tokens_per_day=self.settings.max_tokens_per_day,
+                cost_per_day_usd=self.settings.max_cost_per_day_usd,
+                state=previous.budget_state,
+            )
+        session.plugin_state[KEY] = runtime
+        self.session, self.runtime = session, runtime
+        self.engine = Engine(session)
+        await session.start()
+        await runtime.ensure_started()
+        if self.settings.bridge:
+            from corral_kairos.bridge import Bridge
+
+            self.bridge = Bridge(self, self.settings, self.state_dir)
+            await self.bridge.start()
+        runtime.log.append(f"kairos: daemon started (pid {os.getpid()}, session {session.id})")
+
+    def _restore(self, session: Session) -> None:
+        from corral.engine.resume import ResumeError, find_transcript, restore
+
+        try:
+            restored = restore(find_transcript(session.cwd, session.id))
+        except ResumeError:
+            return
+        session.messages = restored.messages
+        session.num_turns = restored.num_turns
+        session.cost_usd = restored.cost_usd
+
+    async def run(self) -> None:
+        """Run until :meth:`request_stop`; always closes the session and writes the state."""
+        await self._open()
+        self.started.set()
+        try:
+            while not self.stopping.is_set():
+                item = self.queue.get_nowait()
+                if item is not None:
+                    await self._run_turn(item.origin, item.text)
+                    continue
+                tick = await self.runtime.ticker.poll()
+                if tick is not None:
+                    self.queue.put("tick", tick)
+                    continue
+                self._maybe_write_state()
+                await self._wait()
+        finally:
+            await self._close()
+
+    async def _wait(self) -> None:
+        ticker = self.runtime.ticker
+        delay = min(self.settings.poll_s, max(0.01, ticker.next_due() - ticker.clock()))
+        waiters = [asyncio.ensure_future(self.queue.put_event.wait()),
+                   asyncio.ensure_future(self.stopping.wait())]
+        if self.runtime.watcher is not None:
+            waiters.append(asyncio.ensure_future(self.runtime.watcher.changed_event.wait()))
+        try:
+            await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _run_turn(self, origin: str, text: str) -> None:
+        limit = self.runtime.ticker.budget.exhausted(self.clock())
+        if limit is not None:
+            self.runtime.log.append(f"kairos: {origin} input dropped, budget reached ({limit[0]})")
+            return
+        self.current = f"{origin} turn"
+        self._write_state()
+        self._turn = asyncio.create_task(self.engine.run_turn(text, origin=origin))
+        try:
+            await self._turn
+        except Exception as exc:  # a failed turn must not end the daemon
+            self.runtime.log.append(f"kairos: {origin} turn failed: {type(exc).__name__}: {exc}")
+        finally:
+            self._turn = None
+            self.current = ""
+            self._write_state()
+
+    async def _close(self) -> None:
+        try:
+            if self.bridge is not None:
+                await self.bridge.stop()
+            await self.engine.aclose()
+            await self.session.end()
+            await self.runtime.stop()
+            self.runtime.log.append("kairos: daemon stopped")
+        finally:
+            self._write_state(running=False)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def _maybe_write_state(self) -> None:
+        if time.monotonic() - self._last_state >= STATE_EVERY_S:
+            self._write_state()
+
+    def state(self, *, running: bool = True) -> DaemonState:
+        usage = self.session.usage
+        return DaemonState(
+            pid=os.getpid(), cwd=str(self.cwd), session_id=self.session.id,
+            started_at=self.started_at, updated_at=time.time(), running=running,
+            current=self.current, queued=self.queue.qsize(), ticker=self.runtime.ticker.status(),
+            calls=self.session.num_turns, input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens, cost_usd=self.session.cost_usd,
+            budget_state=self.runtime.ticker.budget.state(),
+            bridge=self.bridge.address() if self.bridge is not None else {},
+        )
+
+    def _write_state(self, *, running: bool = True) -> None:
+        self._last_state = time.monotonic()
+        write_atomic(self.state_dir / "state.json", msgspec.json.encode(self.state(running=running)),
+                     mode=0o600)

@@ -83,6 +83,16 @@ class Recorder:
         return PromptSection(name="rec", text="recorded", scope="turn")
 
     @hookimpl
+    def corral_memory_sources(self, session: Session) -> Any:
+        from corral.memory.instructions import InstructionFile
+
+        return InstructionFile(path="<recorder>", kind="plugin", text="Recorder says: be brief.")
+
+    @hookimpl
+    def corral_memory_changed(self, change: Any) -> None:
+        self.calls.append(f"memory_changed:{change.added}")
+
+    @hookimpl
     def corral_before_request(self, session: Session, request: dict[str, Any]) -> None:
         request["metadata"] = {"user_id": "rec"}
 
@@ -147,12 +157,12 @@ def test_hook_corral_register_tools(app: App) -> None:
 
 
 def test_hook_corral_register_commands(app: App) -> None:
-    [(plugin, cmd)] = app.host.register_commands()
+    [(plugin, cmd)] = [(p, c) for p, c in app.host.register_commands() if p == "recorder"]
     assert plugin == "recorder" and cmd.run(Session(app), "you") == "hi you"
 
 
 def test_hook_corral_register_cli(app: App) -> None:
-    [(plugin, cmd)] = app.host.register_cli()
+    [(plugin, cmd)] = [(p, c) for p, c in app.host.register_cli() if p == "recorder"]
     assert (plugin, cmd.name, cmd.run(argparse.Namespace(), app)) == ("recorder", "rec", 7)
 
 
@@ -177,6 +187,24 @@ def test_hook_corral_session_end(app: App, rec: Recorder) -> None:
 def test_hook_corral_system_prompt(app: App) -> None:
     sections = asyncio.run(app.host.system_prompt(Session(app)))
     assert PromptSection(name="rec", text="recorded", scope="turn") in sections
+
+
+def test_hook_corral_memory_sources(app: App) -> None:
+    from corral.memory.context import session_memory
+
+    session = Session(app)
+    files = session_memory(session).files
+    mine = [f for f in files if f.text == "Recorder says: be brief."]
+    assert mine and mine[0].imported_by == "plugin:recorder"
+
+
+def test_hook_corral_memory_changed(app: App, rec: Recorder) -> None:
+    from corral.memory.context import session_memory
+
+    session = Session(app)
+    store = session_memory(session).project_store
+    entry = store.add("the build uses tox", type="project", source="test")
+    assert rec.calls[-1] == f"memory_changed:{(entry.id,)}"
 
 
 def test_hook_corral_before_request(app: App) -> None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from corral.commands import CliCommand, SlashCommand
     from corral.config.schema import Config
     from corral.events import Event
+    from corral.memory.instructions import InstructionFile
+    from corral.memory.store import MemoryChange
     from corral.permissions.decision import Vote
     from corral.prompt import PromptSection
     from corral.providers import Provider
@@ -157,6 +159,33 @@ def corral_system_prompt(session: Session) -> list[PromptSection] | PromptSectio
 
     :param session: The current session.
     :return: A section, a list of sections, or ``None``.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Memory hooks
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_memory_sources(session: Session) -> list[InstructionFile] | InstructionFile | None:
+    """Add instruction text to the session's memory, beside the CLAUDE.md hierarchy.
+
+    Called once per session, when its memory is first assembled (before the first request).
+    The text counts against the memory size budget like any instruction file.
+
+    :param session: The current session.
+    :return: A :class:`corral.memory.instructions.InstructionFile`, a list of them, or ``None``.
+    """
+
+
+@hookspec
+def corral_memory_changed(change: MemoryChange) -> None:
+    """The memory store was written (by the Memory tool, ``corral memory``, or a plugin).
+
+    Called after each committed write, with what was added, updated and removed.
+
+    :param change: A :class:`corral.memory.store.MemoryChange`.
     """
 
 

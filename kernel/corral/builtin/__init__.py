@@ -5,4 +5,5 @@ from __future__ import annotations
 #: ``(name, module)`` of every built-in plugin, in registration order.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core-prompt", "corral.builtin.prompt"),
+    ("memory", "corral.builtin.memory"),
 )

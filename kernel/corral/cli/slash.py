@@ -26,7 +26,6 @@ class SlashTable:
             "cost": ("tokens and cost of this session", self.cost),
             "model": ("show or set the model [name]", self.model),
             "resume": ("resume an earlier session [id]", self.resume),
-            "memory": ("show the memory files in use", self.memory),
             "permissions": ("list the permission rules and where they come from", self.perms),
             "plugins": ("list plugins", self.plugins),
             "exit": ("leave corral", self.exit),
@@ -101,11 +100,6 @@ class SlashTable:
 
     async def resume(self, session_id: str) -> Action:
         self.repl.resume(session_id or None)
-        return ("none", "")
-
-    async def memory(self, _: str) -> Action:
-        self.repl.console.print("The memory layer (CLAUDE.md hierarchy, the memory store) is not "
-                                "built yet.")
         return ("none", "")
 
     async def perms(self, _: str) -> Action:

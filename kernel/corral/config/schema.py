@@ -76,6 +76,28 @@ class EngineSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_tool_output_chars: int = 30000
 
 
+class MemorySettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``[memory]``: instruction files and the memory store (docs/memory.md)."""
+
+    #: Load instruction files and the memory store into sessions at all.
+    enabled: bool = True
+    #: How many ``@import`` levels below an instruction file are followed.
+    max_import_depth: int = 4
+    #: Follow imports of files outside the project and the user's config directories.
+    allow_external_imports: bool = False
+    #: Characters of instruction text injected into the system prompt; the rest is cut.
+    max_instruction_chars: int = 40_000
+    #: How much of each store's ``MEMORY.md`` a session loads.
+    index_max_lines: int = 200
+    index_max_bytes: int = 25_000
+    #: Entries most relevant to the current work shown in full.
+    relevant_entries: int = 8
+    #: Entries not updated for this many days are shown as possibly stale; 0 turns it off.
+    stale_after_days: int = 60
+    #: Use the user-level store (in the user data dir) beside the project's.
+    user_store: bool = True
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The effective configuration of one corral run."""
 
@@ -86,6 +108,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     api: ApiSettings = msgspec.field(default_factory=ApiSettings)
     models: ModelSettings = msgspec.field(default_factory=ModelSettings)
     engine: EngineSettings = msgspec.field(default_factory=EngineSettings)
+    memory: MemorySettings = msgspec.field(default_factory=MemorySettings)
     #: Command hooks in Claude Code's shape: ``{Event: [{matcher, hooks: [...]}]}``.
     hooks: dict[str, list[dict[str, Any]]] = msgspec.field(default_factory=dict)
     #: Environment variables to set for tools the session runs.

@@ -274,6 +274,13 @@ class PluginHost:
                 sections.append(item)
         return sections
 
+    def memory_sources(self, session: Session) -> list[tuple[str, Any]]:
+        """Extra instruction files, by plugin."""
+        return self._call_sync("corral_memory_sources", {"session": session})
+
+    def memory_changed(self, change: Any) -> None:
+        self._call_sync("corral_memory_changed", {"change": change})
+
     async def before_request(self, session: Session, request: dict[str, Any]) -> None:
         await self._call("corral_before_request", {"session": session, "request": request})
 

@@ -68,6 +68,11 @@ class Session:
         #: Extra event receivers (the UI), called after the transcript, before plugins.
         self.listeners: list[Callable[[Event], None]] = []
         self.transcript: Transcript | None = None
+        #: The session that started this one (a sub-agent's parent); such sessions fire no
+        #: SessionStart/SessionEnd command hooks.
+        self.parent_id: str | None = None
+        #: For a sub-agent: the name of its agent definition.
+        self.agent: str | None = None
         self._tools: dict[str, Tool] | None = None
         self._usage: Usage | None = None
 
@@ -118,13 +123,21 @@ class Session:
             listener(event)
         await self.hooks.on_event(self, event)
 
-    async def start(self) -> None:
+    async def start(self, source: str | None = None) -> None:
+        """Announce the session; ``source`` (startup, resume, clear) is what SessionStart
+        command hooks see, by default ``resume`` when the session has messages."""
+        from corral import cmdhooks
         from corral.events import SessionStarted
 
         await self.emit(SessionStarted(session_id=self.id, cwd=str(self.cwd)))
         await self.hooks.session_start(self)
+        if self.parent_id is None:
+            await cmdhooks.session_start(self, source or ("resume" if self.messages else "startup"))
 
-    async def end(self) -> None:
+    async def end(self, reason: str = "other") -> None:
+        """Close the session; ``reason`` (clear, logout, prompt_input_exit, other) is what
+        SessionEnd command hooks see."""
+        from corral import cmdhooks
         from corral.events import SessionEnded
 
         try:
@@ -132,6 +145,8 @@ class Session:
                 from corral.tools.builtin.bash_jobs import kill_all_jobs
 
                 await kill_all_jobs(self)
+            if self.parent_id is None:
+                await cmdhooks.session_end(self, reason)
             await self.hooks.session_end(self)
             await self.emit(SessionEnded(session_id=self.id))
         finally:

@@ -119,3 +119,56 @@ def test_compaction_never_runs_below_trigger(project: Path, tokens: int) -> None
     engine = Engine(session, client=object())
     engine.last_context_tokens = tokens
     assert asyncio.run(engine.maybe_compact("auto")) is False
+
+
+def test_aliases_and_call_sources(anthropic_server: MessagesServer, project: Path) -> None:
+    """A tool answers to its aliases under its own name; the chain sees who asked."""
+    import msgspec
+
+    from corral import hookimpl
+    from corral.tools import Tool, ToolResult
+
+    class EchoInput(msgspec.Struct):
+        text: str
+
+    class Echo(Tool):
+        name = "Echo"
+        description = "repeat the text"
+        input_type = EchoInput
+        aliases = ("Say",)
+        read_only = True
+
+        async def run(self, session: Session, params: EchoInput) -> ToolResult:
+            return ToolResult(content=params.text)
+
+    seen: list[tuple[str, str, str | None]] = []
+
+    class Plugin:
+        __name__ = "echo-plugin"
+
+        @hookimpl
+        def corral_register_tools(self, register: object) -> None:
+            register(Echo())  # type: ignore[operator]
+
+        @hookimpl
+        def corral_check_permission(self, session: Session, call: object) -> None:
+            seen.append((call.name, call.source, call.agent))  # type: ignore[attr-defined]
+
+    anthropic_server.enqueue(tool_use("Say", {"text": "hi"}), text("done"),
+                             tool_use("Echo", {"text": "again"}), text("done"))
+    app = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""},
+                     extra_plugins={"echo-plugin": Plugin()})
+    session = Session(app, headless=True)
+
+    async def turns() -> None:
+        engine = Engine(session)
+        await engine.run_turn("use the alias", origin="tick")
+        session.parent_id, session.agent = "parent-1", "explore"
+        await engine.run_turn("as a sub-agent")
+        await engine.aclose()
+
+    asyncio.run(turns())
+    assert seen == [("Echo", "tick", None), ("Echo", "subagent", "explore")]
+    first = anthropic_server.message_requests[1].body["messages"][-1]["content"][0]
+    assert first["content"] == "hi" and not first.get("is_error")
+    assert "Say" not in [t["name"] for t in anthropic_server.message_requests[0].body["tools"]]

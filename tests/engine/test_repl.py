@@ -133,7 +133,7 @@ def repl(
 ) -> Iterator[Callable[[], Terminal]]:
     if request.param == "tmux" and shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
-    env = cli_env()
+    env = cli_env(CORRAL_LOAD_PLUGINS="")  # the kernel alone: plugins may call the model too
     env.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
     env.pop("TMUX", None)
     started: list[Terminal] = []

@@ -10,6 +10,9 @@ from corral.cli._parser import build_parser, cli_overrides, pre_parser
 from corral.commands import CliCommand
 from corral.errors import CorralError
 
+#: Subcommands of the kernel itself; a plugin cannot take these names.
+_KERNEL_COMMANDS = ("plugins", "config", "doctor", "sessions", "permissions")
+
 
 def _error(message: str) -> None:
     sys.stderr.write(f"corral: error: {message}\n")
@@ -32,7 +35,7 @@ def run(argv: list[str]) -> int:
     plugin_commands: dict[str, CliCommand] = {}
     if app is not None:
         for plugin, command in app.host.register_cli():
-            if command.name in plugin_commands or command.name in ("plugins", "config", "doctor", "sessions"):
+            if command.name in plugin_commands or command.name in _KERNEL_COMMANDS:
                 _error(f"plugin {plugin!r} registers subcommand {command.name!r} twice; skipped")
                 continue
             plugin_commands[command.name] = command
@@ -67,6 +70,10 @@ def _dispatch(args: object, app: App, plugin_commands: dict[str, CliCommand]) ->
         from corral.cli.doctor import run_doctor
 
         return run_doctor(app)
+    if command == "permissions":
+        from corral.cli.permissions_cmd import run_permissions
+
+        return run_permissions(args, app)
     if command == "sessions":
         from corral.cli.sessions_cmd import run_sessions
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from corral._version import __version__
+from corral.cli.permissions_cmd import add_permissions_parser
 from corral.cli.session_cmd import add_session_options, split_rules
 
 if TYPE_CHECKING:
@@ -133,12 +134,13 @@ def build_parser(plugin_commands: Sequence[CliCommand]) -> argparse.ArgumentPars
     show.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("doctor", help="check the installation, config and plugins")
+    permissions, permission_actions = add_permissions_parser(sub)
 
     for command in plugin_commands:
         p = sub.add_parser(command.name, help=command.help, description=command.help)
         if command.configure is not None:
             command.configure(p)
-    for subparser in [show, *sub.choices.values()]:
-        if subparser is not config:
+    for subparser in [show, *permission_actions, *sub.choices.values()]:
+        if subparser is not config and subparser is not permissions:
             add_global_options(subparser, suppress=True)
     return parser

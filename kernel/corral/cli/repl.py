@@ -62,16 +62,19 @@ class Repl:
         # a fresh or resumed session keeps the model client (and its connections)
         self.engine = Engine(self.session, client=old._client if old is not None else None)
 
-    def new_session(self) -> None:
+    async def new_session(self) -> None:
+        """``/clear``: end this session and start a fresh one with the same mode and model."""
         mode = self.session.permission_mode
         model = self.session.model
+        await self.session.end("clear")
         ns = argparse.Namespace(**{**vars(self.args), "continue_": False, "resume": None})
         self.session, _ = make_session(ns, self.app, headless=False)
         self.session.permission_mode = mode
         self.session.model = model
         self._wire()
+        await self.session.start("clear")
 
-    def resume(self, session_id: str | None) -> None:
+    async def resume(self, session_id: str | None) -> None:
         ns = argparse.Namespace(**{**vars(self.args), "continue_": session_id is None,
                                    "resume": session_id})
         try:
@@ -79,8 +82,10 @@ class Repl:
         except CorralError as exc:
             self.console.print(f"[red]{exc}[/]")
             return
+        await self.session.end("resume")
         self.session = session
         self._wire()
+        await self.session.start("resume")
         for warning in warnings:
             self.console.print(f"[yellow]warning[/]: {warning}")
         self.console.print(f"resumed session {session.id} ({len(session.messages)} messages)")
@@ -192,7 +197,7 @@ class Repl:
         finally:
             self.renderer.pause()
             await self.engine.aclose()
-            await self.session.end()
+            await self.session.end("prompt_input_exit")
 
     async def read_input(self, prompt: Any) -> tuple[str, str]:
         """The next input: typed by the user, or a tick a plugin offers through

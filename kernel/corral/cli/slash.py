@@ -72,7 +72,7 @@ class SlashTable:
         return ("none", "")
 
     async def clear(self, _: str) -> Action:
-        self.repl.new_session()
+        await self.repl.new_session()
         self.repl.console.print("[dim]started a fresh conversation[/]")
         return ("none", "")
 
@@ -99,15 +99,21 @@ class SlashTable:
         return ("none", "")
 
     async def resume(self, session_id: str) -> Action:
-        self.repl.resume(session_id or None)
+        await self.repl.resume(session_id or None)
         return ("none", "")
 
     async def perms(self, _: str) -> Action:
-        rows = self.repl.app.loaded.rule_sources()
-        if not rows:
-            self.repl.console.print("no permission rules; mode: " + self.repl.session.permission_mode)
-        for kind, rule, source, _root in rows:
-            self.repl.console.print(f"  {kind:5} {rule}  [dim]{source}[/]", highlight=False)
+        from corral.cli.permissions_cmd import list_data
+
+        data = list_data(self.repl.app)
+        out = self.repl.console
+        out.print(f"mode: {self.repl.session.permission_mode} (Shift+Tab cycles)")
+        rules = data.get("rules", [])
+        if not rules:
+            out.print("no permission rules")
+        for row in rules:
+            out.print(f"  {row.get('kind', ''):5} {row.get('rule', '')}  "
+                      f"[dim]{row.get('source', '')}[/]", highlight=False)
         return ("none", "")
 
     async def plugins(self, _: str) -> Action:

@@ -67,15 +67,22 @@ def removed_tools(session: Session, names: list[str]) -> set[str]:
 
 
 async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None) -> Decision:
-    """The one decision function every tool call goes through."""
+    """The one decision function every tool call goes through.
+
+    PreToolUse command hooks run first: their votes join the plugins' in the hook tier, and
+    an ``updatedInput`` replaces ``call.input`` (validated) before anything is decided."""
+    from corral import cmdhooks
     from corral.permissions.chain import decide
 
     ctx = permission_context(session)
     if tool is not None and tool.read_only and ctx.kind_of(call.name) == "other":
         ctx = ctx.with_tools({call.name: "readonly"})
         session.tool_state[_CTX_KEY] = ctx
+    pre = await cmdhooks.pre_tool_use(session, call, tool)
+    if pre.invalid is not None:
+        return Decision(decision="deny", tier="hook", reason=pre.invalid)
     votes = await session.hooks.check_permission(session, call)
-    decision = decide(call, ctx, votes)
+    decision = pre.annotate(decide(call, ctx, [*votes, *pre.votes]))
     if decision.decision != "ask":
         return decision
     if session.ask_permission is None:
@@ -87,6 +94,7 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
             reason=f"{decision.reason}; nobody can be asked in a headless run (allow it with a "
             f"rule, --allowedTools or --permission-mode)",
         )
+    await cmdhooks.notify(session, f"corral needs your permission to use {call.name}")
     answer, message = await session.ask_permission(call, decision)
     if answer == "allow":
         return Decision(decision="allow", tier="prompt", reason="allowed once by the user")

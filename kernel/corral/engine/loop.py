@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from corral import cmdhooks
 from corral.engine import compact as compaction
 from corral.engine.pricing import cost_usd
 from corral.engine.request import build_request, tool_schemas
@@ -52,9 +53,16 @@ class TurnOutcome(msgspec.Struct, kw_only=True):
 class Engine:
     """Drives one session's conversation with the model."""
 
-    def __init__(self, session: Session, client: Any | None = None) -> None:
+    def __init__(
+        self, session: Session, client: Any | None = None, *, owns_client: bool | None = None
+    ) -> None:
         self.session = session
         self._client = client
+        #: Close the client in :meth:`aclose`: yes for a client this engine made, no for a
+        #: shared one passed in (sub-agents share their parent's).
+        self.owns_client = client is None if owns_client is None else owns_client
+        #: Who started the running turn: user, tick, bridge, schedule, command, agent.
+        self.origin = "user"
         self._schemas: list[dict[str, Any]] | None = None
         self.last_context_tokens = 0
         self.unknown_price_warned = False
@@ -69,9 +77,9 @@ class Engine:
 
     async def aclose(self) -> None:
         """Close the model client's connections (call once the session is over)."""
-        if self._client is not None:
+        if self._client is not None and self.owns_client:
             await self._client.close()
-            self._client = None
+        self._client = None
 
     # -- one turn -----------------------------------------------------------------------------
 
@@ -84,12 +92,20 @@ class Engine:
         tool call gets an "interrupted" result, so the conversation stays valid.
         """
         session = self.session
+        self.origin = origin
         start = time.monotonic()
         turns = 0
-        session.messages.append({"role": "user", "content": content})
         text = content if isinstance(content, str) else _text_of(content)
+        if origin != cmdhooks.SUBAGENT_ORIGIN:
+            verdict = await cmdhooks.user_prompt_submit(session, text)
+            if verdict.blocked:
+                message = f"a UserPromptSubmit hook blocked the prompt: {verdict.reason}"
+                return await self._end("error_during_execution", 0, start, message=message)
+            content = cmdhooks.with_context(content, verdict.context)
+        session.messages.append({"role": "user", "content": content})
         await session.emit(UserMessage(text=text, origin=origin))
         done: dict[str, dict[str, Any]] = {}
+        stop_guard = cmdhooks.StopGuard(origin)
         try:
             while True:
                 limit = self._limit_hit(turns, start)
@@ -110,13 +126,25 @@ class Engine:
                 uses = [b for b in reply.content if b.get("type") == "tool_use"]
                 if not uses:
                     session.last_result = _text_of(reply.content)
-                    return await self._end("success", turns, start)
+                    again = await stop_guard.check(session)
+                    if again is None:
+                        return await self._end("success", turns, start)
+                    session.messages.append({"role": "user", "content": again})
+                    await session.emit(UserMessage(text=again, origin="stop_hook"))
+                    continue
                 done = {}
-                runner = ToolRunner(session, session.tools, session.config.engine.max_parallel_tools)
+                runner = ToolRunner(
+                    session, session.tools, session.config.engine.max_parallel_tools,
+                    origin=origin,
+                )
                 results = await runner.run_all(uses, done)
                 session.messages.append({"role": "user", "content": results})
                 await session.emit(ToolResultMessage(content=results))
                 done = {}
+                halt = cmdhooks.take_halt(session)
+                if halt is not None:  # a hook said `continue: false`
+                    session.last_result = halt
+                    return await self._end("success", turns, start)
         except asyncio.CancelledError:
             self._repair_after_interrupt(done)
             task = asyncio.current_task()
@@ -293,6 +321,7 @@ class Engine:
             return False
         if len(session.messages) < 2:
             return False
+        await cmdhooks.pre_compact(session, "manual" if reason == "manual" else "auto", focus or "")
         verdict = await session.hooks.compact(session, list(session.messages), reason)
         before = self.last_context_tokens or compaction.estimate_tokens(session.messages)
         if verdict is False:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from corral import cmdhooks
 from corral.engine.gate import decide_call
 from corral.errors import CorralError
 from corral.events import PermissionDecided, ToolFinished, ToolRequested, ToolStarted
@@ -52,15 +53,29 @@ def validation_message(tool: Tool, exc: msgspec.ValidationError) -> str:
     )
 
 
+#: The ToolCall ``source`` for each turn origin: who asked, as the permission chain sees it.
+SOURCES = {"tick": "tick", "schedule": "tick", "bridge": "bridge", "command": "command",
+           "agent": "subagent"}
+
+
 class ToolRunner:
-    def __init__(self, session: Session, tools: dict[str, Tool], max_parallel: int) -> None:
+    def __init__(
+        self, session: Session, tools: dict[str, Tool], max_parallel: int, *, origin: str = "user"
+    ) -> None:
         self.session = session
         self.tools = tools
+        #: Old or alternative names a tool answers to (``Task`` for ``Agent``).
+        self.aliases = {alias: tool.name for tool in tools.values()
+                        for alias in getattr(tool, "aliases", ())}
+        self.source = "subagent" if session.parent_id else SOURCES.get(origin, "main")
         self.semaphore = asyncio.Semaphore(max(1, max_parallel))
         self.limit = session.config.engine.max_tool_output_chars
 
+    def lookup(self, name: str) -> Tool | None:
+        return self.tools.get(name) or self.tools.get(self.aliases.get(name, ""))
+
     def _is_safe(self, block: dict[str, Any]) -> bool:
-        tool = self.tools.get(block.get("name", ""))
+        tool = self.lookup(block.get("name", ""))
         if tool is None:
             return True  # answered at once with an error
         check = getattr(tool, "is_concurrency_safe", None)
@@ -94,12 +109,15 @@ class ToolRunner:
     async def run_one(self, use: dict[str, Any]) -> ToolResult:
         session = self.session
         name = str(use.get("name", ""))
-        call = ToolCall(id=str(use["id"]), name=name, input=dict(use.get("input") or {}))
+        tool = self.lookup(name)
+        if tool is not None:
+            name = tool.name  # an alias is decided and run under the tool's own name
+        call = ToolCall(id=str(use["id"]), name=name, input=dict(use.get("input") or {}),
+                        source=self.source, agent=session.agent)  # type: ignore[arg-type]
         await session.emit(ToolRequested(tool_use_id=call.id, name=name, input=call.input))
         rewritten = await session.hooks.rewrite_tool_input(session, call)
         if rewritten is not None:
             call.input = rewritten
-        tool = self.tools.get(name)
         if tool is None:
             known = ", ".join(sorted(self.tools)) or "none"
             return await self._finish(
@@ -115,6 +133,7 @@ class ToolRunner:
         except msgspec.ValidationError as exc:
             return await self._finish(
                 call, ToolResult(content=validation_message(tool, exc), is_error=True), 0.0)
+        given = call.input
         decision = await decide_call(session, call, tool)
         await session.emit(
             PermissionDecided(
@@ -129,6 +148,8 @@ class ToolRunner:
             )
             message = f"Permission to use {name} was denied: {decision.reason}"
             return await self._finish(call, ToolResult(content=message, is_error=True), 0.0)
+        if call.input is not given:  # a PreToolUse hook replaced it (already validated)
+            params = msgspec.convert(call.input, tool.input_type)
         await session.emit(ToolStarted(tool_use_id=call.id, name=name))
         start = time.perf_counter()
         try:
@@ -141,6 +162,7 @@ class ToolRunner:
             result = ToolResult(content=f"{name} failed: {type(exc).__name__}: {exc}",
                                 is_error=True)
         result = await session.hooks.after_tool(session, call, result)
+        result = await cmdhooks.post_tool_use(session, call, result)
         return await self._finish(call, result, (time.perf_counter() - start) * 1000)
 
     async def _finish(self, call: ToolCall, result: ToolResult, ms: float) -> ToolResult:

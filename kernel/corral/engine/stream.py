@@ -61,17 +61,56 @@ def _usage_from(obj: Any, into: Usage) -> None:
             setattr(into, field, value)
 
 
+class _Fields(dict[str, Any]):
+    """A Messages-API event as a provider plugin yields it (plain dicts), readable with the
+    attribute access the SDK's event objects offer."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = self.get(name)
+        if isinstance(value, dict):
+            return _Fields(value)
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self)
+
+
+class _ProviderStream:
+    def __init__(self, events: Any) -> None:
+        self.events = events
+
+    def __aiter__(self) -> Any:
+        return self._iterate()
+
+    async def _iterate(self) -> Any:
+        async for event in self.events:
+            yield _Fields(event)
+
+    async def close(self) -> None:
+        close = getattr(self.events, "aclose", None)
+        if close is not None:
+            await close()
+
+
 async def stream_reply(
-    client: Any, request: dict[str, Any], emit: Callable[[Event], Awaitable[None]]
+    client: Any,
+    request: dict[str, Any],
+    emit: Callable[[Event], Awaitable[None]],
+    provider: Any = None,
 ) -> Reply:
     """Send ``request`` with streaming on and return the assembled reply.
 
+    With ``provider`` (a :class:`corral.providers.Provider`), its ``stream`` function is used
+    instead of the SDK; it yields the same events as plain dicts.
     Raises :class:`StreamCut` when the stream closes before ``message_stop``; SDK errors
     propagate for the retry policy to judge.
     """
     import time
 
-    stream = await client.messages.create(**request, stream=True)
+    if provider is not None:
+        stream: Any = _ProviderStream(provider.stream(request))
+    else:
+        stream = await client.messages.create(**request, stream=True)
     blocks: dict[int, dict[str, Any]] = {}
     partial_json: dict[int, list[str]] = {}
     usage = Usage()

@@ -48,6 +48,9 @@ class Tool:
     concurrency_safe: ClassVar[bool] = False
     #: Changes nothing outside itself; plan mode allows only read-only tools.
     read_only: ClassVar[bool] = False
+    #: Other names the model may call this tool by (older or other harnesses' names); the
+    #: call is decided and run under :attr:`name`.
+    aliases: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def input_schema(cls) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from corral.events import (
     Compacted,
     ErrorOccurred,
     Event,
+    Notice,
     PermissionDecided,
     RetryScheduled,
     TextDelta,
@@ -96,6 +97,10 @@ class EventRenderer:
         elif isinstance(event, Compacted):
             self.console.print(f"[dim]compacted ({event.strategy}): {event.tokens_before} → "
                                f"{event.tokens_after} tokens[/]")
+        elif isinstance(event, Notice) and event.level in ("warning", "error"):
+            self.stop_waiting()
+            colour = "red" if event.level == "error" else "yellow"
+            self.console.print(f"[{colour}]{event.level}[/]: {event.text}", highlight=False)
         elif isinstance(event, ErrorOccurred):
             self.pause()
             self.console.print(f"[red]{event.kind}[/]: {event.error}", highlight=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -94,6 +95,20 @@ def _find(root: Path, pattern: str) -> list[tuple[float, str, Path]]:
     return hits
 
 
+def read_denied_filter(session: Session) -> Callable[[Path], bool] | None:
+    """A test for files a Read deny rule covers, which tools that walk directories (Glob,
+    Grep) leave out; ``None`` when no deny rule names a path (nothing to test)."""
+    from corral.engine.gate import permission_context
+    from corral.permissions import path_is_read_denied
+
+    ctx = permission_context(session)
+    sets = [ctx.managed] if ctx.managed_rules_only else [ctx.managed, ctx.rules]
+    if not any(r.matcher == "path" for rules in sets for r in rules.for_tool("deny", "Read",
+                                                                              "read")):
+        return None
+    return lambda path: path_is_read_denied(str(path), ctx)
+
+
 class Glob(Tool):
     name = "Glob"
     description = (
@@ -124,6 +139,9 @@ class Glob(Tool):
                 is_error=True,
             )
         hits = await asyncio.to_thread(_find, root, pattern)
+        denied = read_denied_filter(session)
+        if denied is not None:
+            hits = [hit for hit in hits if not denied(hit[2])]
         if not hits:
             return ToolResult(content="No files found.", meta={"count": 0})
         shown = [display(session, path) for _, _, path in hits[:MAX_RESULTS]]

@@ -21,6 +21,7 @@ from corral.tools.builtin import _grep_py, _grep_rg
 from corral.tools.builtin._files import display, resolve
 from corral.tools.builtin._grep_query import GrepQuery
 from corral.tools.builtin._grep_types import FILE_TYPES
+from corral.tools.builtin.glob import read_denied_filter
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -235,5 +236,8 @@ class Grep(Tool):
                 hits = await asyncio.to_thread(_grep_py.search, query)
         except (_grep_rg.RipgrepError, re.error) as exc:
             return ToolResult(content=f"Invalid search: {exc}", is_error=True)
+        denied = read_denied_filter(session)
+        if denied is not None:
+            hits = {path: lines for path, lines in hits.items() if not denied(path)}
         text = await asyncio.to_thread(_render, session, hits, params)
         return ToolResult(content=text, meta={"backend": backend, "files": len(hits)})

@@ -42,6 +42,7 @@ class AgentInput(msgspec.Struct, kw_only=True):
 
 class AgentTool(Tool):
     name = "Agent"
+    aliases = ("Task",)
     description = (
         "Hand a self-contained task to a sub-agent that works on its own, with its own tools and "
         "instructions, and returns one final answer. Use it for broad searches, independent "

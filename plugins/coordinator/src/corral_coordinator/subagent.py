@@ -110,6 +110,8 @@ async def run_subagent(
         model=model or definition.model or parent.model,
     )
     child.ask_permission = parent.ask_permission
+    child.parent_id = parent.id  # SessionStart/End hooks are the parent's; calls are "subagent"
+    child.agent = definition.name
     child.max_turns = definition.max_turns or settings.max_turns
     child.max_budget_usd = parent.max_budget_usd
     note = _SUBAGENT_NOTE.format(name=definition.name)

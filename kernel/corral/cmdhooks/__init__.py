@@ -1,0 +1,45 @@
+"""Command hooks, compatible with Claude Code's ``hooks`` settings.
+
+Configured as ``hooks.<Event>[] = {matcher, hooks: [{type = "command", command, timeout}]}``
+in any layer (corral TOML or Claude Code ``settings.json``). A hook gets one JSON object on
+stdin; exit 0 (with optional JSON on stdout), exit 2 to block, anything else is a reported
+error. Matching hooks run in parallel. The engine calls the functions below at the points
+each event names; the REPL and plugins may call :func:`notify` and :func:`subagent_stop`.
+"""
+
+from __future__ import annotations
+
+from corral.cmdhooks._process import OUTPUT_CAP
+from corral.cmdhooks.config import (
+    DEFAULT_TIMEOUT_S,
+    EVENTS,
+    ConfiguredHook,
+    HookCommand,
+    HookTable,
+    hook_table,
+    read_hooks,
+)
+from corral.cmdhooks.fire import fire, matching_hooks
+from corral.cmdhooks.lifecycle import notify, pre_compact, session_end, session_start
+from corral.cmdhooks.output import HookReply, HookRun, HookSpecificOutput
+from corral.cmdhooks.tool_events import PreToolVerdict, post_tool_use, pre_tool_use
+from corral.cmdhooks.turn_events import (
+    MAX_STOP_CONTINUATIONS,
+    SUBAGENT_ORIGIN,
+    PromptVerdict,
+    StopGuard,
+    stop,
+    subagent_stop,
+    take_halt,
+    user_prompt_submit,
+    with_context,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT_S", "EVENTS", "MAX_STOP_CONTINUATIONS", "OUTPUT_CAP", "SUBAGENT_ORIGIN",
+    "ConfiguredHook", "HookCommand", "HookReply", "HookRun", "HookSpecificOutput",
+    "HookTable", "PreToolVerdict", "PromptVerdict", "StopGuard", "fire", "hook_table",
+    "matching_hooks", "notify", "post_tool_use", "pre_compact", "pre_tool_use", "read_hooks",
+    "session_end", "session_start", "stop", "subagent_stop", "take_halt",
+    "user_prompt_submit", "with_context",
+]

@@ -1,0 +1,49 @@
+"""SessionStart, SessionEnd, PreCompact and Notification: command hooks that inform.
+
+None of them can block. SessionStart's ``additionalContext`` (or plain stdout) is added to
+the session's next user message. Matchers select by ``source`` (SessionStart: ``startup``,
+``resume``, ``clear``), ``reason`` (SessionEnd), ``trigger`` (PreCompact: ``manual``,
+``auto``) and ``notification_type`` (Notification: ``permission_prompt`` …).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from corral.cmdhooks.fire import fire
+from corral.cmdhooks.turn_events import add_pending_context
+
+if TYPE_CHECKING:
+    from corral.session import Session
+
+
+async def session_start(session: Session, source: str) -> None:
+    """Fire SessionStart (``source``: startup, resume, clear or compact)."""
+    runs = await fire(session, "SessionStart", {"source": source}, match=source)
+    context: list[str] = []
+    for run in runs:
+        spec = run.specific
+        if spec is not None and spec.additional_context:
+            context.append(spec.additional_context)
+        elif run.reply is None and run.problem is None and run.text:
+            context.append(run.text)
+    if context:
+        add_pending_context(session, context)
+
+
+async def session_end(session: Session, reason: str) -> None:
+    """Fire SessionEnd (``reason``: clear, logout, prompt_input_exit or other)."""
+    await fire(session, "SessionEnd", {"reason": reason}, match=reason)
+
+
+async def pre_compact(session: Session, trigger: str, custom_instructions: str = "") -> None:
+    """Fire PreCompact before the conversation is compacted (``trigger``: manual or auto)."""
+    fields = {"trigger": trigger, "custom_instructions": custom_instructions}
+    await fire(session, "PreCompact", fields, match=trigger)
+
+
+async def notify(session: Session, message: str,
+                 notification_type: str = "permission_prompt") -> None:
+    """Fire Notification: corral is waiting for the user (a permission prompt, idle input)."""
+    fields = {"message": message, "notification_type": notification_type}
+    await fire(session, "Notification", fields, match=notification_type)

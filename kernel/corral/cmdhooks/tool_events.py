@@ -1,0 +1,133 @@
+"""PreToolUse and PostToolUse: command hooks around every tool call.
+
+PreToolUse hooks vote in the permission chain's hook tier (exit 2 or ``permissionDecision``
+``deny`` denies; ``ask`` asks; ``allow`` can only lift a plain mode-level ask, never a deny or
+ask rule) and may replace the input (``updatedInput``, validated again; the chain then
+decides on the new input). PostToolUse hooks see the result; what they say back (exit 2's
+stderr, ``decision: "block"`` with a ``reason``, ``additionalContext``) is added to the
+result the model reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from corral.cmdhooks.config import ConfiguredHook
+from corral.cmdhooks.fire import fire, short_command
+from corral.cmdhooks.turn_events import request_halt
+from corral.permissions.decision import Decision, Verdict, Vote
+from corral.tools.base import ToolResult
+
+if TYPE_CHECKING:
+    from corral.session import Session
+    from corral.tools.base import Tool, ToolCall
+
+#: Prefix of the vote names command hooks cast (the chain reports ``plugin:<name>``).
+_VOTE_PREFIX = "command-hook-"
+
+
+@dataclass
+class PreToolVerdict:
+    """What the PreToolUse hooks said about one call."""
+
+    votes: list[tuple[str, Vote]] = field(default_factory=list)
+    #: Who cast each vote, by vote name.
+    voters: dict[str, ConfiguredHook] = field(default_factory=dict)
+    #: One line per hook that had a say, for the decision's reason.
+    notes: list[str] = field(default_factory=list)
+    #: Set when a hook's ``updatedInput`` does not fit the tool: the call is denied.
+    invalid: str | None = None
+
+    def annotate(self, decision: Decision) -> Decision:
+        """Name the hook's config file as the source when a hook decided, and add the
+        hooks' say to the reason when something else did."""
+        source = decision.source or ""
+        voter = self.voters.get(source.removeprefix("plugin:"))
+        if decision.tier == "hook" and voter is not None:
+            return msgspec.structs.replace(decision, source=voter.source)
+        if self.notes:
+            notes = "; ".join(self.notes)
+            return msgspec.structs.replace(
+                decision, reason=f"{decision.reason} (PreToolUse hooks: {notes})")
+        return decision
+
+
+async def pre_tool_use(session: Session, call: ToolCall, tool: Tool | None) -> PreToolVerdict:
+    """Fire PreToolUse for ``call``; apply a valid ``updatedInput`` to ``call.input``."""
+    fields = {"tool_name": call.name, "tool_input": call.input, "tool_use_id": call.id}
+    runs = await fire(session, "PreToolUse", fields, match=call.name)
+    verdict = PreToolVerdict()
+    updated: tuple[ConfiguredHook, dict[str, Any]] | None = None
+    for index, run in enumerate(runs):
+        who = f"PreToolUse hook {short_command(run.hook.command)}"
+        vote: Vote | None = None
+        reply = run.reply
+        spec = run.specific
+        if run.blocks:
+            vote = Vote(decision="deny", reason=f"{who}: {run.block_reason}")
+        elif reply is not None:
+            if not reply.continue_:
+                why = reply.stop_reason or "a PreToolUse hook stopped the turn"
+                request_halt(session, why)
+                vote = Vote(decision="deny", reason=f"{who}: {why}")
+            elif spec is not None and spec.permission_decision is not None:
+                why = spec.permission_decision_reason or reply.reason or ""
+                vote = Vote(decision=spec.permission_decision,
+                            reason=f"{who}: {why or spec.permission_decision}")
+            elif reply.decision is not None:  # the older top-level spelling
+                word: Verdict = "deny" if reply.decision == "block" else "allow"
+                vote = Vote(decision=word, reason=f"{who}: {reply.reason or word}")
+            if spec is not None and spec.updated_input is not None and updated is None:
+                updated = (run.hook, spec.updated_input)
+        if vote is not None:
+            name = f"{_VOTE_PREFIX}{index}"
+            verdict.votes.append((name, vote))
+            verdict.voters[name] = run.hook
+            verdict.notes.append(f"{short_command(run.hook.command)} voted {vote.decision}")
+    if updated is not None:
+        hook, new_input = updated
+        verdict.notes.append(f"{short_command(hook.command)} replaced the input")
+        if tool is not None:
+            try:
+                msgspec.convert(new_input, tool.input_type)
+            except msgspec.ValidationError as exc:
+                verdict.invalid = (f"PreToolUse hook {short_command(hook.command)} gave an updatedInput "
+                                   f"that is not valid for {tool.name}: {exc}")
+                return verdict
+        call.input = dict(new_input)
+    return verdict
+
+
+async def post_tool_use(session: Session, call: ToolCall, result: ToolResult) -> ToolResult:
+    """Fire PostToolUse for a call that ran; return the result with the hooks' feedback."""
+    response = {"content": result.content, "is_error": result.is_error}
+    fields = {"tool_name": call.name, "tool_input": call.input, "tool_use_id": call.id,
+              "tool_response": response}
+    runs = await fire(session, "PostToolUse", fields, match=call.name)
+    feedback: list[str] = []
+    for run in runs:
+        reply = run.reply
+        if run.blocks:
+            feedback.append(run.block_reason)
+        elif reply is not None:
+            if reply.decision == "block":
+                feedback.append(reply.reason or "a PostToolUse hook objected to this result")
+            spec = reply.hook_specific_output
+            if spec is not None and spec.additional_context:
+                feedback.append(spec.additional_context)
+            if not reply.continue_:
+                request_halt(session, reply.stop_reason or "a PostToolUse hook stopped the turn")
+    if not feedback:
+        return result
+    text = "\n".join(feedback)
+    note = f'<hook-feedback event="PostToolUse">\n{text}\n</hook-feedback>'
+    content: str | list[dict[str, Any]]
+    if isinstance(result.content, str):
+        content = f"{result.content}\n\n{note}" if result.content else note
+    else:
+        content = [*result.content, {"type": "text", "text": note}]
+    return ToolResult(content=content, is_error=result.is_error,
+                      meta={**result.meta, "hook_feedback": text})

@@ -1,0 +1,152 @@
+"""UserPromptSubmit, Stop and SubagentStop: command hooks around a turn.
+
+- UserPromptSubmit fires before a message enters the conversation. Exit 2, ``decision:
+  "block"`` or ``continue: false`` stops the turn with the reason (the message is not
+  added); ``additionalContext``, or plain stdout, is appended to the message.
+- Stop fires when the model ends its reply (SubagentStop in a sub-agent's turn).
+  ``decision: "block"`` with a ``reason`` (or exit 2 with stderr) makes the loop go on with
+  that reason as a new user message. The hook sees ``stop_hook_active: true`` when the turn
+  is already going on because of a Stop hook, and after :data:`MAX_STOP_CONTINUATIONS` such
+  continuations in one turn the turn ends anyway. ``continue: false`` always ends it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from corral.cmdhooks.fire import fire, short_command
+from corral.events import Notice
+
+if TYPE_CHECKING:
+    from corral.session import Session
+
+#: How many times Stop hooks may send the model back to work within one turn.
+MAX_STOP_CONTINUATIONS = 8
+#: The ``origin`` of a sub-agent's turn: it fires SubagentStop instead of Stop, and no
+#: UserPromptSubmit.
+SUBAGENT_ORIGIN = "agent"
+_HALT_KEY = "cmdhooks_halt"
+_CONTEXT_KEY = "cmdhooks_context"
+
+
+class PromptVerdict(msgspec.Struct, frozen=True, kw_only=True):
+    """What the UserPromptSubmit hooks said about one message."""
+
+    blocked: bool = False
+    reason: str = ""
+    #: Text to add to the message (hooks' ``additionalContext`` and plain stdout, and
+    #: context SessionStart hooks left for the first message).
+    context: list[str] = msgspec.field(default_factory=list)
+
+
+def request_halt(session: Session, reason: str) -> None:
+    """A hook said ``continue: false``: the turn ends after the current round."""
+    session.tool_state.setdefault(_HALT_KEY, reason)
+
+
+def take_halt(session: Session) -> str | None:
+    """The reason a hook asked to end the turn, once; ``None`` when none did."""
+    reason: str | None = session.tool_state.pop(_HALT_KEY, None)
+    return reason
+
+
+def add_pending_context(session: Session, texts: list[str]) -> None:
+    """Keep ``texts`` for the next message that enters the conversation."""
+    session.tool_state.setdefault(_CONTEXT_KEY, []).extend(texts)
+
+
+def with_context(content: str | list[dict[str, Any]],
+                 context: list[str]) -> str | list[dict[str, Any]]:
+    """``content`` with the hooks' context appended as a text block."""
+    if not context:
+        return content
+    blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+    text = "\n\n".join(context)
+    return [*blocks, {"type": "text", "text": f"<hook-context>\n{text}\n</hook-context>"}]
+
+
+async def user_prompt_submit(session: Session, prompt: str) -> PromptVerdict:
+    """Fire UserPromptSubmit for ``prompt``."""
+    runs = await fire(session, "UserPromptSubmit", {"prompt": prompt})
+    reasons: list[str] = []
+    context: list[str] = []
+    for run in runs:
+        reply = run.reply
+        if run.blocks:
+            reasons.append(run.block_reason)
+        elif reply is not None:
+            if reply.decision == "block":
+                reasons.append(reply.reason or f"blocked by hook {short_command(run.hook.command)}")
+            elif not reply.continue_:
+                reasons.append(reply.stop_reason
+                               or f"stopped by hook {short_command(run.hook.command)}")
+            spec = reply.hook_specific_output
+            if spec is not None and spec.additional_context:
+                context.append(spec.additional_context)
+        elif run.problem is None and run.text:
+            context.append(run.text)
+    if reasons:
+        return PromptVerdict(blocked=True, reason="; ".join(reasons))
+    pending: list[str] = session.tool_state.pop(_CONTEXT_KEY, [])
+    return PromptVerdict(context=[*pending, *context])
+
+
+async def stop(session: Session, stop_hook_active: bool) -> str | None:
+    """Fire Stop; return the reason to keep going, or ``None`` to let the model stop."""
+    return await _stop_event(session, "Stop", stop_hook_active)
+
+
+async def subagent_stop(session: Session, stop_hook_active: bool) -> str | None:
+    """Fire SubagentStop (a sub-agent finished); return the reason to keep it going, or
+    ``None``. The turn loop already fires it for turns whose origin is
+    :data:`SUBAGENT_ORIGIN`."""
+    return await _stop_event(session, "SubagentStop", stop_hook_active)
+
+
+async def _stop_event(session: Session, event: str, active: bool) -> str | None:
+    runs = await fire(session, event, {"stop_hook_active": active})
+    reasons: list[str] = []
+    for run in runs:
+        reply = run.reply
+        if reply is not None and not reply.continue_:
+            return None
+        if run.blocks:
+            reasons.append(run.block_reason)
+        elif reply is not None and reply.decision == "block":
+            if reply.reason:
+                reasons.append(reply.reason)
+            else:
+                await session.emit(Notice(
+                    level="warning",
+                    text=f"hook {event} {short_command(run.hook.command)}: decision \"block\" "
+                    "needs a reason (what the model should do next); ignored",
+                    data={"hook_event": event, "command": run.hook.command},
+                ))
+    return "\n".join(reasons) or None
+
+
+class StopGuard:
+    """Fires Stop (or SubagentStop) each time the model stops within one turn, with
+    ``stop_hook_active`` and the cap on continuations."""
+
+    def __init__(self, origin: str = "user") -> None:
+        self.event = "SubagentStop" if origin == SUBAGENT_ORIGIN else "Stop"
+        self.continued = 0
+
+    async def check(self, session: Session) -> str | None:
+        """The reason to keep going (becomes the next user message), or ``None``."""
+        reason = await _stop_event(session, self.event, self.continued > 0)
+        if reason is None:
+            return None
+        if self.continued >= MAX_STOP_CONTINUATIONS:
+            await session.emit(Notice(
+                level="warning",
+                text=f"{self.event} hooks sent the model back {self.continued} times in one "
+                "turn; the turn ends now (check stop_hook_active in the hook to avoid loops)",
+                data={"hook_event": self.event, "continuations": self.continued},
+            ))
+            return None
+        self.continued += 1
+        return reason

@@ -124,7 +124,6 @@ def test_compaction_never_runs_below_trigger(project: Path, tokens: int) -> None
 def test_aliases_and_call_sources(anthropic_server: MessagesServer, project: Path) -> None:
     """A tool answers to its aliases under its own name; the chain sees who asked."""
     import msgspec
-
     from corral import hookimpl
     from corral.tools import Tool, ToolResult
 

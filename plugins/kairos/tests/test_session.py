@@ -160,3 +160,16 @@ def test_finished_background_job_is_a_tick_event(project: Path) -> None:
     text = asyncio.run(scenario())
     assert text is not None
     assert "- background job: Background job bash_1 ('echo built') exited with code 0." in text
+
+
+def test_kairos_moves_long_shell_commands_to_the_background(tmp_path: Path) -> None:
+    from corral.app import App
+    from corral.session import Session
+    from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_KEY
+    from corral_kairos.runtime import runtime_of
+
+    app = App.create(cwd=tmp_path, environ={}, cli={
+        "features": {"kairos": True}, "plugins": {"kairos": {"background_after_s": 7.5}}})
+    session = Session(app, headless=True)
+    runtime_of(session)
+    assert session.tool_state[AUTO_BACKGROUND_KEY] == 7.5

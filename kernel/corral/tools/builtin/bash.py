@@ -11,7 +11,7 @@ import msgspec
 
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
-from corral.tools.builtin.bash_jobs import start_job
+from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_KEY, adopt_job, start_job
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -88,6 +88,22 @@ class Bash(Tool):
         reader = asyncio.create_task(pump(proc.stdout, out))
         notes: list[str] = []
         timed_out = False
+        auto = session.tool_state.get(AUTO_BACKGROUND_KEY)
+        if isinstance(auto, int | float) and 0 < auto < timeout_ms / 1000:
+            finished = asyncio.ensure_future(_until_exit(proc, reader))
+            done, _ = await asyncio.wait({finished}, timeout=auto)
+            if not done:
+                finished.cancel()
+                job = adopt_job(session, params.command, params.description, proc, out, reader)
+                return ToolResult(
+                    content=(
+                        f"The command ran longer than {auto:g} s and moved to the background "
+                        f"as job {job.id}; you will be told when it finishes. Read its output "
+                        f"with BashOutput(bash_id={job.id!r}); stop it with "
+                        f"KillShell(shell_id={job.id!r})."
+                    ),
+                    meta={"bash_id": job.id, "pid": proc.pid, "backgrounded": True},
+                )
         try:
             try:
                 async with asyncio.timeout(timeout_ms / 1000):

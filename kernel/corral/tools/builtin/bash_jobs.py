@@ -102,6 +102,38 @@ async def start_job(session: Session, command: str, description: str | None) -> 
     return job
 
 
+#: ``session.tool_state`` key: seconds after which a foreground command moves to the
+#: background instead of blocking the turn (set by plugins such as kairos; unset: never).
+AUTO_BACKGROUND_KEY = "bash_auto_background_s"
+
+
+def adopt_job(
+    session: Session,
+    command: str,
+    description: str | None,
+    proc: asyncio.subprocess.Process,
+    out: CappedOutput,
+    reader: asyncio.Task[None],
+) -> BashJob:
+    """Turn a running foreground command into a background job; its output so far stays
+    unread for BashOutput, and its completion is reported like any job's."""
+    jobs = jobs_of(session)
+    job = BashJob(jobs.new_id(), command, description)
+    job.proc = proc
+    job.unread = out
+
+    async def watch() -> None:
+        await asyncio.wait({reader})
+        code = await proc.wait()
+        if job.status == "running":
+            job.status = "exited"
+            job.exit_code = code
+
+    job.monitor = asyncio.create_task(watch(), name=f"corral-{job.id}")
+    jobs.jobs[job.id] = job
+    return job
+
+
 async def _stop(job: BashJob) -> None:
     if job.status == "running":
         job.status = "killed"

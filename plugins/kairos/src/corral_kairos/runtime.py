@@ -174,4 +174,8 @@ def runtime_of(session: Session, *, create: bool = True) -> Kairos | None:
         settings = Settings()
     runtime = Kairos(session, settings)
     session.plugin_state[KEY] = runtime
+    if settings.background_after_s > 0:
+        from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_KEY
+
+        session.tool_state[AUTO_BACKGROUND_KEY] = settings.background_after_s
     return runtime

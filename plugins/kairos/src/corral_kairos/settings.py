@@ -46,6 +46,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Scheduled prompts, delivered in the next tick once due."""
     poll_s: float = 1.0
     """How often the daemon checks whether a tick is due."""
+    background_after_s: float = 15.0
+    """A shell command running longer than this moves to the background (its completion
+    comes in a tick); 0 keeps commands in the foreground."""
     bridge: bool = True
     """Run the bridge (a WebSocket server) in the daemon."""
     bridge_host: str = "127.0.0.1"

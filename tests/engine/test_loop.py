@@ -171,3 +171,46 @@ def test_aliases_and_call_sources(anthropic_server: MessagesServer, project: Pat
     first = anthropic_server.message_requests[1].body["messages"][-1]["content"][0]
     assert first["content"] == "hi" and not first.get("is_error")
     assert "Say" not in [t["name"] for t in anthropic_server.message_requests[0].body["tools"]]
+
+
+def test_provider_plugin_streams_instead_of_the_sdk(project: Path) -> None:
+    """A provider registered by a plugin answers in Messages-API event shape."""
+    from typing import Any
+
+    from corral import hookimpl
+    from corral.providers import Provider
+
+    seen: list[dict[str, Any]] = []
+
+    async def stream(request: dict[str, Any]) -> Any:
+        seen.append(request)
+        yield {"type": "message_start", "message": {"model": "echo-1", "usage": {
+            "input_tokens": 3, "output_tokens": 1}}}
+        yield {"type": "content_block_start", "index": 0,
+               "content_block": {"type": "text", "text": ""}}
+        for piece in ("echo: ", request["messages"][-1]["content"][-1]["text"]):
+            yield {"type": "content_block_delta", "index": 0,
+                   "delta": {"type": "text_delta", "text": piece}}
+        yield {"type": "content_block_stop", "index": 0}
+        yield {"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+               "usage": {"output_tokens": 4}}
+        yield {"type": "message_stop"}
+
+    class Echo:
+        __name__ = "echo-provider"
+
+        @hookimpl
+        def corral_register_providers(self, register: Any) -> None:
+            register(Provider(name="echo", stream=stream))
+
+    app = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""},
+                     cli={"api": {"provider": "echo"}}, extra_plugins={"echo": Echo()})
+    session = Session(app, headless=True)
+    outcome, _ = asyncio.run(run(session, "ping"))
+    assert outcome.result == "echo: ping" and len(seen) == 1
+    assert session.usage.output_tokens == 4
+
+    app2 = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""},
+                      cli={"api": {"provider": "nope"}})
+    outcome2, _ = asyncio.run(run(Session(app2, headless=True), "ping"))
+    assert outcome2.is_error and "names no installed provider" in outcome2.result

@@ -248,15 +248,29 @@ class Engine:
         await session.hooks.before_request(session, request)
         return request
 
+    def provider(self) -> Any:
+        """The provider plugin to stream from, or ``None`` for the anthropic SDK."""
+        name = self.session.config.api.provider
+        if name == "anthropic":
+            return None
+        providers = {p.name: p for _, p in self.session.hooks.register_providers()}
+        if name not in providers:
+            known = ", ".join(["anthropic", *sorted(providers)])
+            raise ModelError(f"[api] provider = {name!r} names no installed provider "
+                             f"(known: {known})")
+        return providers[name]
+
     async def _request(self) -> Reply:
         session = self.session
         api = session.config.api
+        provider = self.provider()
         attempt = 0
         compacted_for_length = False
         while True:
             request = await self.build()
             try:
-                return await stream_reply(self.client, request, session.emit)
+                client = self.client if provider is None else None
+                return await stream_reply(client, request, session.emit, provider)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:

@@ -6,11 +6,16 @@ This module is imported only when the ``dream`` feature is enabled; keep its imp
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import msgspec
 from corral import hookimpl
 
 from corral_dream.settings import Settings
+
+if TYPE_CHECKING:
+    from corral.commands import CliCommand, SlashCommand
+    from corral.session import Session
 
 NAME = "dream"
 
@@ -18,3 +23,41 @@ NAME = "dream"
 @hookimpl
 def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -> None:
     register(NAME, Settings)
+
+
+@hookimpl
+def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
+    from corral.commands import SlashCommand
+
+    from corral_dream.cli import slash
+
+    register(SlashCommand(name="dream", run=slash, argument_hint="[--dry-run] [--undo]",
+                          description="consolidate the project's memory now"))
+
+
+@hookimpl
+def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
+    from corral.commands import CliCommand
+
+    from corral_dream import cli
+
+    register(CliCommand(name="dream", help="consolidate the project's memory: prune, merge, "
+                        "refresh, synthesize", run=cli.run, configure=cli.configure))
+
+
+@hookimpl
+def corral_session_end(session: Session) -> None:
+    """Start an automatic dream in the background when every gate passes."""
+    if session.parent_id is not None:
+        return  # a sub-agent's end is not a session of the user's
+    settings = session.config.plugin_settings(NAME)
+    if not isinstance(settings, Settings) or not settings.auto:
+        return
+    from corral_dream.background import maybe_start
+
+    try:
+        result, pid = maybe_start(session.cwd, settings)
+    except OSError as exc:
+        session.plugin_state[NAME] = f"automatic dream not started: {exc}"
+        return
+    session.plugin_state[NAME] = result if pid is None else f"dreaming in pid {pid}"

@@ -14,3 +14,29 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Hours since the last dream before an automatic one."""
     min_sessions: int = 5
     """Sessions since the last dream before an automatic one."""
+    check_interval_minutes: float = 10.0
+    """Minutes between two gate checks that got past the first two gates."""
+
+    model: str | None = None
+    """Model (or alias) for the judgment calls; default: the configured model."""
+    token_budget: int = 60_000
+    """Input tokens (estimated) one dream may send to the model in all; the rest waits."""
+    batch_tokens: int = 8_000
+    """Input tokens (estimated) of one request; items are packed into batches up to this."""
+    max_output_tokens: int = 4_000
+
+    duplicate_threshold: float = 0.8
+    """Token similarity (Jaccard, 0..1) at or above which two entries are near duplicates."""
+    merge_threshold: float = 0.4
+    """Similarity at or above which two entries go to the model as a merge/contradiction pair."""
+    stale_days: int = 60
+    """An entry not updated or used for this many days loses a point of importance."""
+    used_boost: int = 3
+    """Uses (in transcripts since the last dream) that earn an entry a point of importance."""
+    max_transcripts: int = 20
+    """Most recent session transcripts read by the synthesize phase."""
+
+    claude_md: bool = True
+    """Keep a dream-managed section in the project's existing CLAUDE.md."""
+    claude_md_entries: int = 12
+    """Most important entries (importance 4 and 5) listed in that section."""

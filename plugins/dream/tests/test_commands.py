@@ -1,0 +1,88 @@
+"""``corral dream``, ``/dream`` and the automatic dream at session end."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import pytest
+from corral.app import App
+from corral.cli import main
+from corral.memory import MemoryStore
+from corral.session import Session
+from corral_dream.gates import GateResult
+from corral_dream.report import Report
+
+from .conftest import entry
+
+
+def test_cli_json_report_and_progress(project: Path, fill, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    store = fill(entry("Tabs are banned.", importance=4), entry("tabs are banned"))
+    monkeypatch.chdir(project)
+    assert main(["dream", "--json"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["counts"]["prune"] == 1 and data["entries_after"] == 1 and data["committed"]
+    assert "dream: prune: 2 entries" in err and "dream: synthesize:" in err
+    assert len(store.load()) == 1
+
+
+def test_cli_dry_run_shows_the_diff(project: Path, fill, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    store = fill(entry("We cut the release yesterday.", days_old=2))
+    before = store.topic_path("project").read_bytes()
+    monkeypatch.chdir(project)
+    assert main(["dream", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("dream would change 1 entries")
+    assert "    - We cut the release yesterday." in out and "    + We cut the release on " in out
+    assert store.topic_path("project").read_bytes() == before
+
+
+def test_slash_command_returns_a_renderable(project: Path, fill) -> None:
+    import io
+
+    from rich.console import Console
+
+    fill(entry("Tabs are banned.", importance=4), entry("tabs are banned"))
+    app = App.create(cwd=project, environ={})
+    commands = {c.name: c for _, c in app.host.register_commands()}
+    result = asyncio.run(commands["dream"].run(Session(app, cwd=project), "--dry-run"))
+    assert isinstance(result, Report) and result.dry_run
+    console = Console(file=io.StringIO(), width=120)
+    console.print(result)
+    assert "dream would change 1 entries" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_session_end_starts_a_background_dream(project: Path, fill) -> None:
+    from corral.engine.transcript import project_dir
+
+    store = fill(entry("Tabs are banned.", importance=4), entry("tabs are banned"))
+    (project / ".claude" / "corral.toml").write_text(
+        "[plugins.dream]\nmin_sessions = 1\n")
+    app = App.create(cwd=project, environ={})
+    session = Session(app, cwd=project)
+    session.open_transcript()
+    started = time.perf_counter()
+    asyncio.run(session.end())
+    assert time.perf_counter() - started < 5  # returns without waiting for the dream
+    assert str(session.plugin_state["dream"]).startswith("dreaming in pid")
+    log = store.root / "dream-log.md"
+    deadline = time.time() + 30
+    while time.time() < deadline and not log.exists():
+        time.sleep(0.1)
+    assert "(auto)" in log.read_text()
+    assert [e.text for e in MemoryStore.for_project(project).load()] == ["Tabs are banned."]
+    assert (project_dir(project) / f"{session.id}.jsonl").exists()
+
+
+def test_session_end_respects_the_gates(project: Path, fill) -> None:
+    fill(entry("a fact"))
+    app = App.create(cwd=project, environ={})
+    session = Session(app, cwd=project)
+    asyncio.run(session.end())
+    result = session.plugin_state["dream"]
+    assert isinstance(result, GateResult) and result.gate == "sessions"

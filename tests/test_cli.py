@@ -118,3 +118,18 @@ def test_kernel_alone_runs_with_no_plugin(project: Path) -> None:
     assert "core-prompt" in out.stdout
     out = corral("--help", cwd=project, env=cli_env(CORRAL_LOAD_PLUGINS=""))
     assert out.returncode == 0 and "doctor" in out.stdout
+
+
+def test_set_overrides_any_key_for_one_run(project: Path) -> None:
+    out = corral("config", "show", "--json", "--set", "engine.max_turns=7",
+                 "--set", "plugins.demo.name=plain text", "--set", "features.buddy=false",
+                 cwd=project)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["engine"]["max_turns"] == 7
+    assert data["plugins"]["demo"] == {"name": "plain text"}
+    assert data["features"]["buddy"] is False
+    bad = corral("config", "show", "--set", "engine.max_turns", cwd=project)
+    assert bad.returncode == 2 and "--set: engine.max_turns: expected KEY=VALUE" in bad.stderr
+    wrong = corral("config", "show", "--set", "engine.max_turns=lots", cwd=project)
+    assert wrong.returncode == 2 and "cli: engine.max_turns" in wrong.stderr

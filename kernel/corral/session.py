@@ -71,6 +71,10 @@ class Session:
         #: The session that started this one (a sub-agent's parent); such sessions fire no
         #: SessionStart/SessionEnd command hooks.
         self.parent_id: str | None = None
+        #: The trailer for commits and PRs the model writes; a plugin may clear it for this
+        #: session (undercover does in public repositories). Never touches a person's own
+        #: trailers.
+        self.attribution = app.config.attribution
         #: For a sub-agent: the name of its agent definition.
         self.agent: str | None = None
         self._tools: dict[str, Tool] | None = None

@@ -183,3 +183,12 @@ def test_cache_prefix_is_byte_identical_between_requests(anthropic_server, run_c
     assert last_user["cache_control"] == {"type": "ephemeral"}
     # history carries no stale breakpoint: only the newest user message is marked
     assert "cache_control" not in json.dumps(second["messages"][:-1])
+
+
+def test_attribution_trailer_is_asked_for_unless_cleared(anthropic_server, run_cli) -> None:
+    anthropic_server.enqueue(text("ok"), text("ok"))
+    run_cli("-p", "commit it", "--set", 'attribution="Co-Authored-By: Bot <b@x.invalid>"')
+    system = json.dumps(anthropic_server.message_requests[0].body["system"])
+    assert "Co-Authored-By: Bot <b@x.invalid>" in system
+    run_cli("-p", "commit it", "--set", 'attribution=""')
+    assert "Co-Authored-By" not in json.dumps(anthropic_server.message_requests[1].body["system"])

@@ -21,7 +21,7 @@ Keep answers short; use Markdown only where it helps."""
 
 @hookimpl
 def corral_system_prompt(session: Session) -> list[PromptSection]:
-    return [
+    sections = [
         PromptSection(name="corral", text=BASE_PROMPT, scope="static"),
         PromptSection(
             name="environment",
@@ -29,3 +29,11 @@ def corral_system_prompt(session: Session) -> list[PromptSection]:
             scope="session",
         ),
     ]
+    if session.attribution:
+        sections.append(PromptSection(
+            name="attribution",
+            text="When you write a git commit message or a pull request description, end it "
+            f"with this line:\n{session.attribution}\nKeep any trailers a person wrote.",
+            scope="session",
+        ))
+    return sections

@@ -64,6 +64,11 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
         help="another directory tools may work in",
     )
     group.add_argument(
+        "--set", dest="settings", action="append", default=default([]), metavar="KEY=VALUE",
+        help="set any config key for this run, e.g. --set plugins.coordinator.mode=true "
+        "(VALUE is read as TOML, else as text)",
+    )
+    group.add_argument(
         "--allowedTools", "--allowed-tools", dest="allowed_tools", action="append",
         default=default([]), metavar="RULES",
         help="permission rules to allow, e.g. \"Read,Bash(git diff *)\"",
@@ -78,13 +83,15 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
 def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
     """The command-line layer of the configuration."""
     data: dict[str, Any] = {}
+    for item in ns.settings:
+        _set_dotted(data, item)
     features = {name: True for name in ns.enable}
     features.update({name: False for name in ns.disable})
     if features:
-        data["features"] = features
+        data.setdefault("features", {}).update(features)
     if ns.model:
         data["model"] = ns.model
-    perms: dict[str, Any] = {}
+    perms: dict[str, Any] = data.setdefault("permissions", {})
     if ns.permission_mode:
         perms["default_mode"] = ns.permission_mode
     if ns.add_dir:
@@ -93,9 +100,32 @@ def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
         perms["allow"] = split_rules(ns.allowed_tools)
     if ns.disallowed_tools:
         perms["deny"] = split_rules(ns.disallowed_tools)
-    if perms:
-        data["permissions"] = perms
+    if not perms:
+        del data["permissions"]
     return data
+
+
+def _set_dotted(data: dict[str, Any], item: str) -> None:
+    """Apply one ``--set a.b.c=VALUE`` to the command-line layer."""
+    import tomllib
+
+    from corral.errors import ConfigError
+
+    key, sep, raw = item.partition("=")
+    parts = [p.strip() for p in key.split(".")]
+    if not sep or not all(parts):
+        raise ConfigError("--set", item, "expected KEY=VALUE, e.g. --set engine.max_turns=5")
+    try:
+        value: Any = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    node = data
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError("--set", item, f"{part!r} is not a table")
+        node = child
+    node[parts[-1]] = value
 
 
 def pre_parser() -> argparse.ArgumentParser:

@@ -105,6 +105,8 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The effective configuration of one corral run."""
 
     model: str = "sonnet"
+    #: The trailer corral asks the model to add to commits and PRs it writes (empty: none).
+    attribution: str = "Co-Authored-By: corral <noreply@corral.invalid>"
     features: dict[str, bool] = msgspec.field(default_factory=dict)
     plugins: dict[str, Any] = msgspec.field(default_factory=dict)
     permissions: PermissionSettings = msgspec.field(default_factory=PermissionSettings)

@@ -204,3 +204,23 @@ def test_repl_ctrl_c_cancels_a_turn(repl, anthropic_server: MessagesServer, proj
     second = anthropic_server.message_requests[1].body["messages"]
     assert "Interrupted" in str(second[2]["content"])
     assert os.system("pgrep -f 'slee[p] 31.5' >/dev/null") != 0  # the child was killed
+
+
+def test_repl_hash_remembers_and_todos_show(repl, anthropic_server: MessagesServer, project: Path) -> None:
+    anthropic_server.enqueue(
+        tool_use("TodoWrite", {"todos": [
+            {"content": "write the parser", "status": "in_progress", "activeForm": "Writing"},
+            {"content": "test the parser", "status": "pending", "activeForm": "Testing"}]}),
+        text("Planned."),
+    )
+    tmux = repl()
+    tmux.wait_for(r"/help for commands")
+    tmux.keys("# the tests run with tox", "Enter")
+    tmux.wait_for(r"remember for \[p\]roject")
+    tmux.keys("p", "Enter")
+    tmux.wait_for(r"saved memory")
+    index = (project / ".claude" / "memory" / "MEMORY.md").read_text()
+    assert "the tests run with tox" in index
+    tmux.keys("plan it", "Enter")
+    tmux.wait_for(r"test the parser")
+    tmux.wait_for(r"Planned\.")

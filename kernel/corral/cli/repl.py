@@ -56,6 +56,7 @@ class Repl:
         self.last_interrupt = 0.0
 
     def _wire(self) -> None:
+        self.renderer.session = self.session
         old: Engine | None = getattr(self, "engine", None)
         self.session.listeners.append(self.renderer)
         self.session.ask_permission = self.ask
@@ -186,6 +187,9 @@ class Repl:
                 if origin == "tick":
                     await self.turn(text, origin="tick")
                     continue
+                if text.startswith("#"):
+                    await self.remember(text.lstrip("#").strip())
+                    continue
                 if text.startswith("/"):
                     action, payload = await self.slash.run(text)
                     if action == "exit":
@@ -198,6 +202,31 @@ class Repl:
             self.renderer.pause()
             await self.engine.aclose()
             await self.session.end("prompt_input_exit")
+
+    async def remember(self, text: str) -> None:
+        """``# text``: save a memory entry, asking whether it is for this project or for
+        every project of the user."""
+        from prompt_toolkit import PromptSession
+
+        from corral.memory.context import session_memory
+
+        if not text:
+            self.console.print("nothing to remember: write the memory after the #")
+            return
+        memory = session_memory(self.session)
+        asker: PromptSession[str] = PromptSession()
+        try:
+            answer = (await asker.prompt_async(
+                "  remember for [p]roject or [u]ser (all projects)? ")).strip().lower()
+        except (KeyboardInterrupt, EOFError):
+            return
+        store = memory.user_store if answer.startswith("u") else memory.project_store
+        if store is None:
+            self.console.print("[yellow]the user-level store is off ([memory] user_store)[/]")
+            return
+        entry = store.add(text, type="user" if store is memory.user_store else "project",
+                          source=self.session.id)
+        self.console.print(f"[dim]saved memory {entry.id} in {store.root}[/]")
 
     async def read_input(self, prompt: Any) -> tuple[str, str]:
         """The next input: typed by the user, or a tick a plugin offers through

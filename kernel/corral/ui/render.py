@@ -43,6 +43,8 @@ class EventRenderer:
         self.text = ""
         self.live: Live | None = None
         self.waiting: Any = None
+        #: The session being shown (for its todo list); set by the REPL.
+        self.session: Any = None
 
     def start_waiting(self) -> None:
         self.stop_waiting()
@@ -90,6 +92,10 @@ class EventRenderer:
             first = event.summary.strip().splitlines()[0] if event.summary.strip() else ""
             colour = "red" if event.is_error else "dim"
             self.console.print(f"  [{colour}]⎿ {first[:100]}[/]", highlight=False)
+            if event.name == "TodoWrite" and not event.is_error and self.session is not None:
+                from corral.tools.builtin.todo import todos_of
+
+                self.console.print(todos_of(self.session))
             self.start_waiting()
         elif isinstance(event, RetryScheduled):
             self.console.print(f"[yellow]retrying in {event.delay_s:.1f}s[/] ({event.error})",

@@ -75,9 +75,10 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
     from corral.permissions.chain import decide
 
     ctx = permission_context(session)
-    if tool is not None and tool.read_only and ctx.kind_of(call.name) == "other":
-        ctx = ctx.with_tools({call.name: "readonly"})
-        session.tool_state[_CTX_KEY] = ctx
+    if tool is not None and ctx.kind_of(call.name) == "other":
+        # a plugin tool the chain has no kind for: read-only (for this input) or not
+        kind = "readonly" if tool.is_read_only(call.input) else "other"
+        ctx = ctx.with_tools({call.name: kind})  # type: ignore[dict-item]
     pre = await cmdhooks.pre_tool_use(session, call, tool)
     if pre.invalid is not None:
         return Decision(decision="deny", tier="hook", reason=pre.invalid)

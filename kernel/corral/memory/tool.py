@@ -54,6 +54,10 @@ class MemoryTool(Tool):
     )
     input_type: ClassVar[type[msgspec.Struct]] = MemoryInput
 
+    def is_read_only(self, params: dict[str, Any]) -> bool:
+        """A search changes nothing, so plan mode allows it; writes do not pass there."""
+        return params.get("command") == "search"
+
     async def run(self, session: Session, params: Any) -> ToolResult:
         assert isinstance(params, MemoryInput)
         try:

@@ -52,6 +52,11 @@ class Tool:
     #: call is decided and run under :attr:`name`.
     aliases: ClassVar[tuple[str, ...]] = ()
 
+    def is_read_only(self, params: dict[str, Any]) -> bool:
+        """Whether this call changes nothing (plan mode allows it); by default
+        :attr:`read_only`. Tools whose calls differ (a search beside an add) override it."""
+        return self.read_only
+
     @classmethod
     def input_schema(cls) -> dict[str, Any]:
         """The JSON schema of the input, inlined so the model sees no ``$ref``."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from corral_undercover.matcher import Scanner
@@ -55,3 +58,35 @@ def repo(tmp_path: Path, git_env: Path) -> Path:
     path.mkdir()
     git(path, "init", "-q", "-b", "main")
     return path
+
+
+Configure = Callable[..., Path]
+
+
+@pytest.fixture
+def corral_home(
+    tmp_path: Path, git_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> Configure:
+    """corral kept away from the machine's own setup, with only this plugin loaded.
+
+    Returns ``configure(**table)``, which writes ``[plugins.undercover]`` (and any top-level
+    keys given in ``top``) into the user's ``config.toml``, as the README advises.
+    """
+    root = tmp_path / "corral-env"
+    monkeypatch.setenv("CORRAL_HOME", str(root / "corral-home"))
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(git_env / ".claude"))
+    monkeypatch.setenv("CORRAL_MANAGED_DIR", str(root / "managed"))
+    monkeypatch.setenv("CORRAL_LOAD_PLUGINS", "undercover")
+    for name in ("CORRAL_FEATURES", "CORRAL_TRACE_PLUGINS", "CORRAL_MODEL",
+                 "CORRAL_PERMISSION_MODE", "ANTHROPIC_MODEL"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+
+    def configure(top: dict[str, Any] | None = None, **table: Any) -> Path:
+        path = root / "corral-home" / "config" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = [f"{k} = {json.dumps(v)}" for k, v in (top or {}).items()]
+        lines += ["[plugins.undercover]"] + [f"{k} = {json.dumps(v)}" for k, v in table.items()]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    return configure

@@ -65,6 +65,16 @@ def _writer_texts(name: str, data: dict[str, Any]) -> list[tuple[str, str]]:
     return texts
 
 
+def is_writer(tool: str) -> bool:
+    """Whether ``tool`` writes a file (Write, Edit, MultiEdit, NotebookEdit)."""
+    return tool in _WRITERS
+
+
+def writer_texts(tool: str, data: dict[str, Any]) -> tuple[str, ...]:
+    """The texts a writer tool would put into its file (nothing for other tools)."""
+    return tuple(text for _, text in _writer_texts(tool, data)) if tool in _WRITERS else ()
+
+
 def _read(place: Place, name: str) -> str | None:
     path = Path(name)
     path = path if path.is_absolute() else place.cwd / path
@@ -82,20 +92,43 @@ def publishes(place: Place, tool: str, data: dict[str, Any]) -> bool:
     return tool == "Bash" and isinstance(command, str) and publishing(command) is not None
 
 
+class Review(msgspec.Struct, frozen=True, kw_only=True):
+    """The outcome of looking at one call: a deny verdict, or the texts a writer tool may put
+    into a file that undercover leaves alone (outside the repository, or ignored by git)."""
+
+    verdict: Verdict | None = None
+    exempt: tuple[str, ...] = ()
+
+
+def _review_writer(scanner: Scanner, place: Place, tool: str, data: dict[str, Any]) -> Review:
+    texts = _writer_texts(tool, data)
+    target = _target(place, data.get(_WRITERS[tool][0]))
+    if target is None:
+        return Review(exempt=writer_texts(tool, data))
+    findings: list[Finding] = []
+    for key, text in texts:
+        findings.extend(scanner.scan(text, path=key))
+    findings.extend(scanner.scan(str(target.relative_to(place.root or place.cwd)), path="path"))
+    if not findings:
+        return Review()
+    if place.root is not None and _git.is_ignored(place.root, target):
+        return Review(exempt=writer_texts(tool, data))
+    reason = block_message(f"{tool} of {target.name}", findings)
+    return Review(verdict=Verdict(reason=reason, findings=tuple(findings)))
+
+
+def review(scanner: Scanner, place: Place, tool: str, data: dict[str, Any]) -> Review:
+    """Look at a call: deny it when it would publish a finding; for a writer tool whose file
+    undercover leaves alone, name its texts so the outbound filter lets them through too."""
+    if tool in _WRITERS:
+        return _review_writer(scanner, place, tool, data)
+    return Review(verdict=check(scanner, place, tool, data))
+
+
 def check(scanner: Scanner, place: Place, tool: str, data: dict[str, Any]) -> Verdict | None:
     """A deny verdict when the call would publish a finding, else ``None``."""
     if tool in _WRITERS:
-        target = _target(place, data.get(_WRITERS[tool][0]))
-        if target is None:
-            return None
-        findings: list[Finding] = []
-        for key, text in _writer_texts(tool, data):
-            findings.extend(scanner.scan(text, path=key))
-        findings.extend(scanner.scan(str(target.relative_to(place.root or place.cwd)), path="path"))
-        if not findings or (place.root is not None and _git.is_ignored(place.root, target)):
-            return None
-        what = f"{tool} of {target.name}"
-        return Verdict(reason=block_message(what, findings), findings=tuple(findings))
+        return _review_writer(scanner, place, tool, data).verdict
     if tool == "Bash" and isinstance(data.get("command"), str):
         command: str = data["command"]
         pub = publishing(command)
@@ -128,7 +161,8 @@ def rewrite(
     """
     if place.action != "redact" or tool not in _WRITERS:
         return None
-    if _target(place, data.get(_WRITERS[tool][0])) is None:
+    target = _target(place, data.get(_WRITERS[tool][0]))
+    if target is None:
         return None
     new = dict(data)
     changed = False
@@ -146,4 +180,6 @@ def rewrite(
                     edit, changed = {**edit, "new_string": text}, True
             edits.append(edit)
         new["edits"] = edits
-    return new if changed else None
+    if not changed or (place.root is not None and _git.is_ignored(place.root, target)):
+        return None
+    return new

@@ -73,11 +73,36 @@ def corral_system_prompt(session: Any) -> PromptSection | None:
 
 
 @hookimpl
+def corral_session_start(session: Any) -> None:
+    """With ``strip_attribution``: drop corral's own commit/PR trailer for this session.
+
+    Only the kernel's ``session.attribution`` changes; trailers people write are never
+    touched, and nothing asks the model to pass itself off as a person.
+    """
+    settings, und = _context(session)
+    if settings.strip_attribution and und.activity(settings).active:
+        session.attribution = ""
+
+
+#: Channels that do not publish anything: text sent to the model provider is the user's
+#: own conversation, not a public artifact.
+_PRIVATE_CHANNELS = frozenset({"model"})
+
+
+@hookimpl
 def corral_filter_outbound(session: Any, text: str, channel: str) -> str | None:
-    """Block (raise) or redact outbound text, as ``action`` says."""
+    """Block (raise) or redact outbound text, as ``action`` says.
+
+    On the ``file`` channel, text of a write that undercover let through because its file is
+    outside the repository or ignored by git (see ``corral_check_permission``) passes.
+    """
     from corral_undercover.errors import UndercoverBlocked
 
+    if channel in _PRIVATE_CHANNELS:
+        return None
     settings, und = _context(session)
+    if channel == "file" and und.take_exempt(text):
+        return None
     scanner = und.scanner(settings)
     if scanner is None:
         return None
@@ -102,14 +127,16 @@ def corral_check_permission(session: Any, call: ToolCall) -> Vote | None:
     from corral.errors import CorralError
     from corral.permissions.decision import Vote
 
-    from corral_undercover.guard import check, publishes
+    from corral_undercover.guard import is_writer, publishes, review, writer_texts
 
     settings, und = _context(session)
+    place = _place(settings, und)
     try:
         scanner = und.scanner(settings)
     except CorralError as exc:
         # Fail closed: a broken setting must not quietly switch the check off.
-        if not publishes(_place(settings, und), call.name, call.input):
+        if not publishes(place, call.name, call.input):
+            und.exempt(writer_texts(call.name, call.input))
             return None
         return Vote(
             decision="deny",
@@ -118,10 +145,12 @@ def corral_check_permission(session: Any, call: ToolCall) -> Vote | None:
         )
     if scanner is None:
         return None
-    verdict = check(scanner, _place(settings, und), call.name, call.input)
-    if verdict is None:
+    result = review(scanner, place, call.name, call.input)
+    if is_writer(call.name):
+        und.exempt(result.exempt)
+    if result.verdict is None:
         return None
-    return Vote(decision="deny", reason=verdict.reason)
+    return Vote(decision="deny", reason=result.verdict.reason)
 
 
 @hookimpl

@@ -50,6 +50,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=
     """``short``: terms of at most ``short_term_length`` letters match only as whole words,
     longer ones also inside words; ``always``: every term only as a whole word; ``never``:
     anywhere. CamelCase humps and letter/digit changes count as word edges."""
+    strip_attribution: bool = True
+    """While undercover is active, drop corral's own commit/PR trailer (the kernel's
+    ``attribution`` setting) for the session. Trailers people write (``Co-authored-by``,
+    ``Signed-off-by``) are never removed."""
     short_term_length: Annotated[int, msgspec.Meta(ge=0)] = 4
     """The length (in normalized letters) up to which ``word_boundary = "short"`` asks for a
     whole word."""

@@ -66,6 +66,8 @@ def test_bridge_rejects_bad_tokens_and_origins_and_send_reaches_the_model(
 
     configure(project, "watch = false\n")
     anthropic_server.enqueue(text("bridge command done"))
+    daemon: Daemon
+    token_mode = 0
 
     async def closed_code(headers: dict[str, str]) -> int | None:
         url = f"ws://127.0.0.1:{daemon.bridge.port}"  # type: ignore[union-attr]
@@ -100,8 +102,6 @@ def test_bridge_rejects_bad_tokens_and_origins_and_send_reaches_the_model(
         assert stop["stopping"] is True
         return codes, refused.value.response.status_code, {**reply, "status": status}
 
-    daemon: Daemon
-    token_mode = 0
     codes, origin_status, reply = asyncio.run(scenario())
     assert codes == [1008, 1008]
     assert origin_status == 403

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from corral_kairos.budget import Budget
-from corral_kairos.settings import ScheduleEntry, Settings
+from corral_kairos.settings import Settings
 from corral_kairos.ticker import Ticker
 from corral_kairos.watch import FileWatcher
 
@@ -93,23 +93,6 @@ def test_digest_reports_git_head_and_branch_change(git_project: Path) -> None:
     assert text is not None
     assert "- git: branch main -> feature" in text
     assert f"- git: HEAD {old_head[:10]} -> {new_head[:10]}" in text
-
-
-def test_scheduled_prompt_rides_in_a_tick(project: Path) -> None:
-    clock = FakeClock()
-    settings = Settings(interval_s=5, schedule=[ScheduleEntry(prompt="check CI", every="1m")])
-    ticker = Ticker(settings, project, clock=clock, git=None)
-
-    async def scenario() -> list[str | None]:
-        await ticker.poll()
-        clock.advance(30)
-        first = await ticker.poll()
-        clock.advance(31)
-        return [first, await ticker.poll()]
-
-    first, second = asyncio.run(scenario())
-    assert first is None
-    assert second is not None and "- scheduled (every 1m): check CI" in second
 
 
 def test_sleep_holds_ticks_until_it_ends(project: Path) -> None:

@@ -25,7 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     status.add_argument("--json", action="store_true", help="print the state as JSON")
     logs = sub.add_parser("logs", help="print today's daily log (or --day YYYY-MM-DD)")
     logs.add_argument("--day", default=None)
-    sub.add_parser("attach", help="stream the daemon's session events until Ctrl-C")
+    sub.add_parser("attach", help="stream the daemon's session events and send it the lines "
+                   "you type (Ctrl-D or Ctrl-C to leave)")
     send = sub.add_parser("send", help="queue TEXT for the daemon through the bridge")
     send.add_argument("text", nargs="+")
 
@@ -76,11 +77,15 @@ def run(args: argparse.Namespace, app: App) -> int:
         out.write(f"queued (#{reply.get('queued')})\n")
         return 0
     if command == "attach":
+        from corral_kairos.attach import Attach
+        from corral_kairos.settings import Settings
+
+        settings = app.config.plugin_settings("kairos")
+        rate = (settings if isinstance(settings, Settings) else Settings()).bridge_rate_per_s
         try:
-            asyncio.run(_attach(state_dir))
+            return asyncio.run(Attach(state_dir, sys.stdin, out, rate_per_s=rate).run())
         except KeyboardInterrupt:
             return 0
-        return 0
     raise DaemonError(f"unknown kairos command {command!r}")
 
 
@@ -96,7 +101,8 @@ def _status_text(pid: int | None, state: Any) -> str:
         f"kairos daemon: {running}; session {state.session_id}",
         f"uptime: {uptime:.0f}s; now: {state.current or 'idle'}; queued: {state.queued}",
         f"ticks: {t.get('ticks_run', 0)} run, {t.get('ticks_skipped', 0)} skipped, "
-        f"{t.get('heartbeats', 0)} heartbeats; sleeps: {t.get('sleeps', 0)}"
+        f"{t.get('heartbeats', 0)} heartbeats; scheduled prompts: {t.get('schedules_run', 0)};"
+        f" sleeps: {t.get('sleeps', 0)}"
         + (f" (sleeping: {t.get('sleep_reason')})" if t.get("sleeping_until") else ""),
         f"model calls: {state.calls}; tokens in {state.input_tokens} out {state.output_tokens};"
         f" cost {cost}",
@@ -114,27 +120,3 @@ def _left(value: Any) -> str:
     if value is None:
         return "unlimited"
     return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-
-async def _attach(state_dir: Any) -> None:
-    from websockets.asyncio.client import connect
-
-    from corral_kairos.bridge import read_address
-
-    url, token = read_address(state_dir)
-    async with connect(url, additional_headers={"Authorization": f"Bearer {token}"},
-                       proxy=None) as ws:
-        await ws.send(msgspec.json.encode({"op": "subscribe", "id": 1}))
-        async for message in ws:
-            data = msgspec.json.decode(message)
-            event = data.get("event") if isinstance(data, dict) else None
-            if event is None:
-                continue
-            kind = event.get("type")
-            if kind == "text_delta":
-                sys.stdout.write(event.get("text", ""))
-            elif kind == "user_message":
-                sys.stdout.write(f"\n[{event.get('origin')}] {event.get('text', '')[:200]}\n")
-            elif kind in ("tool_requested", "turn_end", "error", "notice"):
-                sys.stdout.write(f"\n[{kind}] {msgspec.json.encode(event).decode()[:200]}\n")
-            sys.stdout.flush()

@@ -1,8 +1,9 @@
 """The daemon's loop, in-process: one headless session fed from a priority queue.
 
-:class:`Daemon` owns an App, a Session and an Engine. It takes the next queued input (user,
-bridge, schedule, tick, in that order), runs it as a turn with that origin, and when the
-queue is empty asks the ticker whether a tick is due. The process wrapper (pid file, lock,
+:class:`Daemon` owns an App, a Session and an Engine. Each round it queues the scheduled
+prompts that came due (origin ``schedule``), takes the next queued input (user, bridge,
+schedule, tick, in that order), runs it as a turn with that origin, and when the queue is
+empty asks the ticker whether a tick is due. The process wrapper (pid file, lock,
 signals) is :mod:`corral_kairos.process`; tests drive this class directly.
 """
 
@@ -183,6 +184,8 @@ class Daemon:
         self.started.set()
         try:
             while not self.stopping.is_set():
+                for due in self.runtime.ticker.take_schedules():
+                    self.queue.put("schedule", due.prompt)
                 item = self.queue.get_nowait()
                 if item is not None:
                     await self._run_turn(item.origin, item.text)
@@ -198,7 +201,11 @@ class Daemon:
 
     async def _wait(self) -> None:
         ticker = self.runtime.ticker
-        delay = min(self.settings.poll_s, max(0.01, ticker.next_due() - ticker.clock()))
+        due = ticker.next_due()
+        schedule = ticker.next_schedule_due()
+        if schedule is not None:
+            due = min(due, schedule)
+        delay = min(self.settings.poll_s, max(0.01, due - ticker.clock()))
         waiters = [asyncio.ensure_future(self.queue.put_event.wait()),
                    asyncio.ensure_future(self.stopping.wait())]
         if self.runtime.watcher is not None:
@@ -212,7 +219,9 @@ class Daemon:
     async def _run_turn(self, origin: str, text: str) -> None:
         limit = self.runtime.ticker.budget.exhausted(self.clock())
         if limit is not None:
-            self.runtime.log.append(f"kairos: {origin} input dropped, budget reached ({limit[0]})")
+            why = f"{origin} input dropped, budget reached ({limit[0]})"
+            self.runtime.log.append(f"kairos: {why}")
+            self._tell(why, origin, text)
             return
         self.current = f"{origin} turn"
         self._write_state()
@@ -220,11 +229,20 @@ class Daemon:
         try:
             await self._turn
         except Exception as exc:  # a failed turn must not end the daemon
-            self.runtime.log.append(f"kairos: {origin} turn failed: {type(exc).__name__}: {exc}")
+            why = f"{origin} turn failed: {type(exc).__name__}: {exc}"
+            self.runtime.log.append(f"kairos: {why}")
+            self._tell(why, origin, text)
         finally:
             self._turn = None
             self.current = ""
             self._write_state()
+
+    def _tell(self, why: str, origin: str, text: str) -> None:
+        """Tell subscribers an input will get no ``turn_end`` (dropped, or its turn failed)."""
+        from corral.events import Notice
+
+        self._broadcast(Notice(level="warning", text=f"kairos: {why}",
+                               data={"origin": origin, "input": text}))
 
     async def _close(self) -> None:
         try:

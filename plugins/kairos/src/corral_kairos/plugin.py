@@ -54,7 +54,7 @@ async def corral_idle(session: Session) -> str | None:
     runtime = runtime_of(session)
     assert runtime is not None
     await runtime.ensure_started()
-    return await runtime.ticker.poll()
+    return await runtime.idle_input()
 
 
 @hookimpl

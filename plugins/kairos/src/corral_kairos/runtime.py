@@ -23,7 +23,7 @@ from corral.events import (
 from corral_kairos.dailylog import DailyLog
 from corral_kairos.settings import Settings
 from corral_kairos.ticker import Ticker
-from corral_kairos.watch import FileWatcher
+from corral_kairos.watch import FileWatcher, relative_prefixes
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -51,10 +51,14 @@ class Kairos:
         self.settings = settings
         self.root = paths.project_root(session.cwd)
         self.log = DailyLog(self.root)
-        self.watcher = FileWatcher(self.root) if settings.watch else None
+        memory = [self.log.store.root]
+        self.watcher = FileWatcher(self.root, ignore=memory) if settings.watch else None
         self.ticker = Ticker(settings, self.root, clock=clock, watcher=self.watcher,
-                             jobs=self._finished_jobs, note=self._note)
+                             jobs=self._finished_jobs, note=self._note,
+                             quiet_paths=relative_prefixes(self.root, memory))
         self.turn: TurnRecord | None = None
+        #: Scheduled prompts offered through ``corral_idle`` that no turn has started yet.
+        self.offered: list[str] = []
         self._saved: tuple[str, int, float] | None = None
         self._started = False
         #: Called with each log line as well (the daemon's status, the bridge).
@@ -71,6 +75,20 @@ class Kairos:
     async def stop(self) -> None:
         if self.watcher is not None:
             await self.watcher.stop()
+
+    async def idle_input(self) -> str | None:
+        """What an idle session is offered: a due scheduled prompt first, else a tick.
+
+        The REPL starts whatever ``corral_idle`` offers with origin ``tick``; a turn whose
+        text is the first offered prompt is counted and logged as a ``schedule`` turn. An
+        offer the user typed over stays offered until a turn takes it.
+        """
+        for item in self.ticker.take_schedules():
+            if item.prompt not in self.offered:
+                self.offered.append(item.prompt)
+        if self.offered:
+            return self.offered[0]
+        return await self.ticker.poll()
 
     def _note(self, text: str) -> None:
         self.log.append(f"kairos: {text}", self.ticker.clock())
@@ -106,14 +124,18 @@ class Kairos:
             self._end(event)
 
     def _begin(self, event: UserMessage) -> None:
-        if event.origin not in KAIROS_ORIGINS:
+        origin = event.origin
+        if origin == "tick" and self.offered and event.text == self.offered[0]:
+            self.offered.pop(0)
+            origin = "schedule"
+        if origin not in KAIROS_ORIGINS:
             self.turn = None
             self.ticker.wake("user input")
             self.ticker.busy_turn()
             return
-        if event.origin == "bridge":
+        if origin == "bridge":
             self.ticker.wake("a bridge command")
-        self.turn = TurnRecord(event.origin, event.text)
+        self.turn = TurnRecord(origin, event.text)
         session = self.session
         self._saved = (session.permission_mode, session.max_turns, session.max_budget_usd)
         session.permission_mode = self.settings.permission_mode

@@ -43,7 +43,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_cost_per_day_usd: float = 5.0
     """Dollars per local day for kairos-started turns; 0 is no limit."""
     schedule: list[ScheduleEntry] = msgspec.field(default_factory=list)
-    """Scheduled prompts, delivered in the next tick once due."""
+    """Scheduled prompts; each runs as a turn of its own (origin ``schedule``) when due."""
     poll_s: float = 1.0
     """How often the daemon checks whether a tick is due."""
     background_after_s: float = 15.0

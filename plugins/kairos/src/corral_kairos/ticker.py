@@ -1,4 +1,5 @@
-"""The tick decision: when a tick is due, what it says, and when it is skipped.
+"""The tick decision: when a tick is due, what it says, and when it is skipped; and which
+scheduled prompts are due.
 
 :meth:`Ticker.poll` is cheap when nothing is due (a clock comparison and a dict check), so
 the REPL can poll it every second. It never calls the model; it returns the tick's text or
@@ -17,7 +18,7 @@ import msgspec
 from corral_kairos.budget import Budget
 from corral_kairos.settings import Settings
 from corral_kairos.timing import QuietHours, Scheduled
-from corral_kairos.watch import FileWatcher, GitState, describe_git, git_state
+from corral_kairos.watch import FileWatcher, GitState, describe_git, git_state, without
 
 #: How many changed files a tick names before it only counts the rest.
 MAX_FILES_LISTED = 20
@@ -31,6 +32,7 @@ class Counters(msgspec.Struct, kw_only=True):
     wakes: int = 0
     budget_stops: int = 0
     quiet_skips: int = 0
+    schedules_run: int = 0
 
 
 class Ticker:
@@ -47,6 +49,7 @@ class Ticker:
         jobs: Callable[[], list[str]] | None = None,
         budget: Budget | None = None,
         note: Callable[[str], None] | None = None,
+        quiet_paths: tuple[str, ...] = (),
     ) -> None:
         self.settings = settings
         self.root = root
@@ -60,6 +63,8 @@ class Ticker:
             cost_per_day_usd=settings.max_cost_per_day_usd,
         )
         self.note = note or (lambda _text: None)
+        #: Project-relative folders whose git status changes are not news (the memory folder).
+        self.quiet_paths = quiet_paths
         self.quiet = QuietHours(settings.quiet_hours)
         now = clock()
         self.schedules = [Scheduled(s.prompt, every=s.every, cron=s.cron, now=now)
@@ -120,7 +125,7 @@ class Ticker:
         if not self._baseline_taken:
             self._baseline_taken = True
             if self.git is not None:
-                self._git_baseline = await self.git(self.root)
+                self._git_baseline = without(await self.git(self.root), self.quiet_paths)
 
     async def poll(self) -> str | None:
         """The tick text when a tick is due and something changed; else ``None``."""
@@ -172,16 +177,34 @@ class Ticker:
                 more = f" and {len(names) - MAX_FILES_LISTED} more" if len(names) > MAX_FILES_LISTED else ""
                 lines.append(f"files changed ({len(names)}): {shown}{more}")
         if self.git is not None:
-            new = await self.git(self.root)
+            new = without(await self.git(self.root), self.quiet_paths)
             lines += [f"git: {line}" for line in describe_git(self._git_baseline, new)]
             if new is not None:
                 self._git_baseline = new
         if self.jobs is not None:
             lines += [f"background job: {text}" for text in self.jobs()]
-        for item in self.schedules:
-            if item.take_if_due(now):
-                lines.append(f"scheduled ({item.label}): {item.prompt}")
         return lines
+
+    # -- scheduled prompts ----------------------------------------------------------------------
+
+    def take_schedules(self) -> list[Scheduled]:
+        """The schedule entries due now, each moved on to its next time.
+
+        Scheduled prompts run as turns of their own (origin ``schedule``), not inside a tick.
+        A Sleep does not hold them (the user asked for them); quiet hours and an exhausted
+        budget do: the entry stays due and runs once when the pause ends.
+        """
+        now = self.clock()
+        if not any(item.next_due <= now for item in self.schedules):
+            return []
+        if self.quiet.end_of_quiet(now) is not None or self.budget.exhausted(now) is not None:
+            return []
+        due = [item for item in self.schedules if item.take_if_due(now)]
+        self.counters.schedules_run += len(due)
+        return due
+
+    def next_schedule_due(self) -> float | None:
+        return min((item.next_due for item in self.schedules), default=None)
 
     def status(self) -> dict[str, object]:
         now = self.clock()
@@ -192,6 +215,8 @@ class Ticker:
             "sleep_reason": self.sleep_reason if self.sleep_until > now else "",
             "blocked": self.blocked_reason if self.blocked_until > now else "",
             "budget": self.budget.summary(now),
+            "schedules": [{"label": item.label, "prompt": item.prompt, "next_due": item.next_due}
+                          for item in self.schedules],
         }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import msgspec
@@ -16,11 +17,14 @@ class FileWatcher:
     """Collects changed paths under ``root`` in the background until :meth:`take` is called.
 
     Paths git ignores (``git check-ignore``: every .gitignore, info/exclude and the global
-    excludes file) are dropped, as are the usual caches and the ``.git`` folder itself.
+    excludes file) are dropped, as are the usual caches, the ``.git`` folder itself and
+    everything under the ``ignore`` folders (the memory folder, where kairos writes its own
+    daily log).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, ignore: Iterable[Path] = ()) -> None:
         self.root = root.resolve()
+        self.ignored = relative_prefixes(self.root, ignore)
         self.changed: dict[str, str] = {}
         self.changed_event = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -71,14 +75,39 @@ class FileWatcher:
             rel: dict[str, str] = {}
             for change, raw in batch:
                 try:
-                    rel[str(Path(raw).relative_to(self.root))] = change.name
+                    name = Path(raw).relative_to(self.root).as_posix()
                 except ValueError:
                     continue
+                if not under(name, self.ignored):
+                    rel[name] = change.name
             kept = await _not_ignored(self.root, sorted(rel))
             for name in kept:
                 self.changed[name] = rel[name]
             if kept:
                 self.changed_event.set()
+
+
+def relative_prefixes(root: Path, folders: Iterable[Path]) -> tuple[str, ...]:
+    """``folders`` inside ``root`` as posix paths relative to it (others are left out)."""
+    out = []
+    for folder in folders:
+        with contextlib.suppress(ValueError):
+            out.append(folder.resolve().relative_to(root.resolve()).as_posix())
+    return tuple(p for p in out if p != ".")
+
+
+def under(name: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether the relative posix path ``name`` is one of ``prefixes`` or inside one."""
+    return any(name == p or name.startswith(p + "/") for p in prefixes)
+
+
+def without(state: GitState | None, prefixes: tuple[str, ...]) -> GitState | None:
+    """``state`` with the status lines of paths under ``prefixes`` left out."""
+    if state is None or not prefixes:
+        return state
+    kept = tuple(line for line in state.status
+                 if not under(line[3:].split(" -> ")[-1].strip('"'), prefixes))
+    return msgspec.structs.replace(state, status=kept)
 
 
 async def _not_ignored(root: Path, names: list[str]) -> list[str]:

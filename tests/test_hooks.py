@@ -221,6 +221,7 @@ def test_hook_corral_on_event(app: App, rec: Recorder) -> None:
 
 def test_hook_corral_idle(app: App) -> None:
     assert asyncio.run(app.host.idle(Session(app))) == "<tick/>"
+    assert asyncio.run(app.host.idle_input(Session(app))) == ("tick", "<tick/>")
 
 
 def test_hook_corral_compact(app: App, rec: Recorder) -> None:

@@ -84,6 +84,14 @@ def test_awaitable_implementations_are_awaited(project: Path) -> None:
     assert asyncio.run(app.host.idle(Session(app))) == "tick"
 
 
+def test_idle_may_name_its_origin(project: Path) -> None:
+    def corral_idle(session: Session) -> tuple[str, str]:
+        return ("schedule", "run the nightly report")
+
+    app = make_app(project, [], sched=plugin("sched", corral_idle=corral_idle))
+    assert asyncio.run(app.host.idle_input(Session(app))) == ("schedule", "run the nightly report")
+
+
 def test_votes_carry_the_plugin_name(project: Path) -> None:
     def deny(session: Session, call: ToolCall) -> Vote:
         return Vote(decision="deny", reason="no")

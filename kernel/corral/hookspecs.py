@@ -218,13 +218,16 @@ def corral_on_event(session: Session, event: Event) -> None:
 
 
 @hookspec(firstresult=True)
-def corral_idle(session: Session) -> str | None:
+def corral_idle(session: Session) -> str | tuple[str, str] | None:
     """The session's input queue is empty; offer a message to inject (a tick).
 
-    Called when the session waits for input. Stops at first non-None result.
+    Called about once a second while the interactive prompt sits empty; typing always wins.
+    Stops at first non-None result.
 
     :param session: The idle session.
-    :return: Text to send to the model as the next user turn, or ``None``.
+    :return: Text to send to the model as the next user turn (its origin is ``tick``), an
+        ``(origin, text)`` pair to name another origin (``schedule``, ``bridge`` ...), or
+        ``None``.
     """
 
 

@@ -184,8 +184,8 @@ class Repl:
                 text = text.strip()
                 if not text:
                     continue
-                if origin == "tick":
-                    await self.turn(text, origin="tick")
+                if origin != "user":
+                    await self.turn(text, origin=origin)
                     continue
                 if text.startswith("#"):
                     await self.remember(text.lstrip("#").strip())
@@ -238,12 +238,13 @@ class Repl:
                 return ("user", task.result())
             if prompt.app.current_buffer.text:
                 continue
-            tick = await self.app.host.idle(self.session)
-            if tick and not prompt.app.current_buffer.text and not task.done():
+            offered = await self.app.host.idle_input(self.session)
+            if offered and not prompt.app.current_buffer.text and not task.done():
+                origin, tick = offered
                 prompt.app.exit(result=_TICK)
                 if await task == _TICK:
-                    self.console.print(f"[dim]tick: {tick.splitlines()[0][:80]}[/]")
-                    return ("tick", tick)
+                    self.console.print(f"[dim]{origin}: {tick.splitlines()[0][:80]}[/]")
+                    return (origin, tick)
                 return ("user", task.result())
 
     async def turn(self, text: str, *, origin: str = "user") -> None:

@@ -287,9 +287,20 @@ class PluginHost:
     async def on_event(self, session: Session, event: Event) -> None:
         await self._call("corral_on_event", {"session": session, "event": event})
 
-    async def idle(self, session: Session) -> str | None:
+    async def idle_input(self, session: Session) -> tuple[str, str] | None:
+        """The first offered input as ``(origin, text)``."""
         found = await self._call("corral_idle", {"session": session}, first=True)
-        return str(found[0][1]) if found else None
+        if not found:
+            return None
+        value = found[0][1]
+        if isinstance(value, tuple) and len(value) == 2:
+            return (str(value[0]), str(value[1]))
+        return ("tick", str(value))
+
+    async def idle(self, session: Session) -> str | None:
+        """The text of the first offered input."""
+        offered = await self.idle_input(session)
+        return offered[1] if offered else None
 
     async def compact(
         self, session: Session, messages: list[dict[str, Any]], reason: str

@@ -27,3 +27,26 @@ Answer with one JSON object and nothing else:
 {"entries": [{"text": "...", "type": "feedback", "tags": ["tests"], "importance": 3, \
 "files": []}]}
 Use {"entries": []} when nothing is worth keeping."""
+
+RECHECK_SYSTEM = """\
+You are checking a coding assistant's long-term memory against the project as it is now. \
+Each <entry> below was written some time ago and may be out of date. Look at the code to \
+verify it: use Read, Glob and Grep, and Bash only for read-only commands (ls, cat, git log, \
+git show, ...). You cannot change any file, and you need not: you only report.
+For every entry decide one verdict:
+- "keep": still true as written.
+- "update": partly wrong or out of date. Give "text": the corrected entry, self-contained, \
+with absolute dates.
+- "drop": no longer true, or about code that is gone.
+Give "why": one short sentence on what you found. When you cannot tell, say "keep".
+When done, answer with one JSON object and nothing else:
+{"entries": [{"id": "<id>", "verdict": "keep", "why": "..."}, \
+{"id": "<id>", "verdict": "update", "text": "...", "why": "..."}, \
+{"id": "<id>", "verdict": "drop", "why": "..."}]}"""
+
+RECHECK_USER = """\
+Verify these memory entries against the project in {root}:
+
+{entries}
+
+Check each one, then answer with the JSON object only."""

@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         found = app.config.plugin_settings("dream")
         settings = found if isinstance(found, Settings) else Settings()
         report = asyncio.run(dream(cwd, app.config, settings, trigger="auto",
-                                   progress=lambda m: print(f"dream: {m}", flush=True)))
+                                   progress=lambda m: print(f"dream: {m}", flush=True),
+                                   app=app))
     except CorralError as exc:
         print(f"dream: {exc}", flush=True)
         return exc.exit_code

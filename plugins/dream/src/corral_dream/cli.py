@@ -22,8 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="show what would change, write nothing")
     parser.add_argument("--json", action="store_true",
                         help="print the report as one JSON object (progress goes to stderr)")
-    parser.add_argument("--undo", action="store_true",
-                        help="put the memory back as it was before the last dream")
+    parser.add_argument("--undo", nargs="?", const="project", choices=("project", "user"),
+                        help="put the memory back as it was before the last dream (the "
+                        "project's, or with `--undo user` the user store)")
     parser.add_argument("--no-model", action="store_true",
                         help="only the model-free passes; judgments wait for a later dream")
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, app: App) -> int:
     from corral_dream.runner import dream, undo
 
     if args.undo:
-        sys.stdout.write(undo(app.cwd) + "\n")
+        sys.stdout.write(undo(app.cwd, args.undo) + "\n")
         return 0
 
     def progress(message: str) -> None:
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace, app: App) -> int:
         sys.stderr.flush()
 
     report = asyncio.run(dream(app.cwd, app.config, _settings(app), dry_run=args.dry_run,
-                               progress=progress, use_model=not args.no_model))
+                               progress=progress, use_model=not args.no_model, app=app))
     if args.json:
         sys.stdout.write(msgspec.json.encode(report.to_json()).decode() + "\n")
     else:
@@ -71,15 +72,17 @@ def plain(report: Report) -> str:
     if report.deferred:
         lines.append(f"  {report.deferred} judgments deferred to a later dream")
     lines.extend(f"  note: {n}" for n in report.notes)
-    return "\n".join(lines) + "\n"
+    lines.extend(f"  refused: {r}" for r in report.refused)
+    text = "\n".join(lines) + "\n"
+    return text + plain(report.user) if report.user is not None else text
 
 
 async def slash(session: Session, text: str) -> Any:
-    """``/dream [--dry-run] [--undo]``: dream now, in this session's project."""
+    """``/dream [--dry-run] [--undo [user]]``: dream now, in this session's project."""
     from corral_dream.runner import dream, undo
 
     words = text.split()
     if "--undo" in words:
-        return undo(session.cwd)
+        return undo(session.cwd, "user" if "user" in words else "project")
     return await dream(session.cwd, session.config, _settings(session.app),
-                       dry_run="--dry-run" in words)
+                       dry_run="--dry-run" in words, app=session.app)

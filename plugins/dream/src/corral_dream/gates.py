@@ -23,6 +23,8 @@ STATE_NAME = "dream-state.json"
 class DreamState(msgspec.Struct, kw_only=True):
     last_dream_at: float | None = None
     last_check_at: float | None = None
+    #: When the code re-check last found each entry still true (entry id -> time).
+    checked: dict[str, float] = msgspec.field(default_factory=dict)
 
 
 class GateResult(msgspec.Struct, frozen=True, kw_only=True):

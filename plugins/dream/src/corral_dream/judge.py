@@ -20,6 +20,9 @@ from corral_dream.material import Moment
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
+    from corral.config.schema import Config
+
+    from corral_dream.settings import Settings
 
 T = TypeVar("T")
 R = TypeVar("R", bound=msgspec.Struct)
@@ -67,6 +70,20 @@ class Judge:
         self.cost_usd: float | None = None
         self.deferred = 0
         self._spent = 0
+
+    def has_room(self, tokens: int) -> bool:
+        """Whether ``tokens`` (estimated input) still fit in the dream's budget."""
+        return self._spent + tokens <= self.budget
+
+    def spend(self, *, calls: int, input_tokens: int, output_tokens: int,
+              cost_usd: float | None) -> None:
+        """Count model use made outside :meth:`ask` (the re-check sub-session)."""
+        self.calls += calls
+        self.input_tokens += input_tokens
+        self.output_tokens += output_tokens
+        self._spent += input_tokens
+        if cost_usd is not None:
+            self.cost_usd = (self.cost_usd or 0.0) + cost_usd
 
     def batches(self, items: Sequence[T], render: Callable[[T], str],
                 system: str) -> list[list[T]]:
@@ -186,3 +203,18 @@ def _check_verdict(verdict: PairVerdict, a: MemoryEntry, b: MemoryEntry) -> None
     if verdict.verdict == "conflict" and verdict.keep not in (a.id, b.id):
         raise DreamModelError(f"dream: the model settled {a.id} / {b.id} by keeping "
                               f"{verdict.keep!r}, which is neither; memory is unchanged")
+
+
+def make_judge(config: Config, settings: Settings,
+               progress: Callable[[str], None]) -> Judge | None:
+    """A judge on the configured model, or ``None`` when no credentials are set."""
+    from corral.engine.client import NoCredentials, make_client
+
+    try:
+        client = make_client(config)
+    except NoCredentials:
+        return None
+    return Judge(client, config.resolve_model(settings.model), budget=settings.token_budget,
+                 batch_tokens=settings.batch_tokens,
+                 max_output_tokens=settings.max_output_tokens,
+                 prices=config.models.prices, progress=progress)

@@ -31,6 +31,8 @@ class Workset:
         self.base: dict[str, MemoryEntry] = {e.id: e for e in entries}
         self.entries: dict[str, MemoryEntry] = dict(self.base)
         self.changes: list[Change] = []
+        #: Entries the code re-check found still true (their check time is recorded).
+        self.rechecked: set[str] = set()
 
     def remove(self, entry_id: str, phase: Phase, reason: str) -> None:
         entry = self.entries.pop(entry_id)

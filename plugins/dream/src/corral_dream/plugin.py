@@ -15,7 +15,9 @@ from corral_dream.settings import Settings
 
 if TYPE_CHECKING:
     from corral.commands import CliCommand, SlashCommand
+    from corral.permissions.decision import Vote
     from corral.session import Session
+    from corral.tools.base import ToolCall
 
 NAME = "dream"
 
@@ -31,7 +33,7 @@ def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
 
     from corral_dream.cli import slash
 
-    register(SlashCommand(name="dream", run=slash, argument_hint="[--dry-run] [--undo]",
+    register(SlashCommand(name="dream", run=slash, argument_hint="[--dry-run] [--undo [user]]",
                           description="consolidate the project's memory now"))
 
 
@@ -61,3 +63,13 @@ def corral_session_end(session: Session) -> None:
         session.plugin_state[NAME] = f"automatic dream not started: {exc}"
         return
     session.plugin_state[NAME] = result if pid is None else f"dreaming in pid {pid}"
+
+
+@hookimpl
+def corral_check_permission(session: Session, call: ToolCall) -> Vote | None:
+    """Only for the dream's own code re-check sub-session (see :mod:`corral_dream.guard`)."""
+    if "dream" not in session.plugin_state:
+        return None
+    from corral_dream.guard import vote
+
+    return vote(session, call)

@@ -12,6 +12,8 @@ from corral_dream.plan import PHASES, Change
 
 class Report(msgspec.Struct, kw_only=True):
     root: str
+    #: Which store: ``project`` or ``user``.
+    scope: str = "project"
     started: float
     finished: float = 0.0
     dry_run: bool = False
@@ -28,7 +30,11 @@ class Report(msgspec.Struct, kw_only=True):
     cost_usd: float | None = None
     claude_md: str = "unchanged"
     notes: list[str] = msgspec.field(default_factory=list)
+    #: Tool calls of the code re-check that were refused (denied or not offered).
+    refused: list[str] = msgspec.field(default_factory=list)
     committed: bool = False
+    #: The user store's own dream, when ``[plugins.dream] user_store`` is on.
+    user: Report | None = None
 
     def counts(self) -> dict[str, int]:
         return {p: sum(1 for c in self.changes if c.phase == p) for p in PHASES}
@@ -36,6 +42,8 @@ class Report(msgspec.Struct, kw_only=True):
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = msgspec.to_builtins(self)
         data["counts"] = self.counts()
+        if self.user is not None:
+            data["user"] = self.user.to_json()
         return data
 
     def summary(self) -> str:
@@ -45,7 +53,8 @@ class Report(msgspec.Struct, kw_only=True):
         tokens = (f"; {self.model_calls} model calls, {self.input_tokens} in / "
                   f"{self.output_tokens} out tokens" if self.model_calls else "")
         cost = f", ${self.cost_usd:.4f}" if self.cost_usd else ""
-        return (f"dream {verb} {len(self.changes)} entries ({parts}); "
+        where = "dream of the user store" if self.scope == "user" else "dream"
+        return (f"{where} {verb} {len(self.changes)} entries ({parts}); "
                 f"{self.entries_before} -> {self.entries_after} entries{tokens}{cost}")
 
     def markdown(self) -> str:
@@ -63,6 +72,9 @@ class Report(msgspec.Struct, kw_only=True):
         if self.deferred:
             lines.append(f"- deferred to a later dream: {self.deferred} judgments")
         lines.extend(f"- note: {n}" for n in self.notes)
+        lines.extend(f"- refused: {r}" for r in self.refused)
+        if self.user is not None:
+            lines.append(f"- user store ({self.user.root}): {self.user.summary()}")
         return "\n".join(lines) + "\n"
 
     def __rich__(self) -> Any:
@@ -85,6 +97,9 @@ class Report(msgspec.Struct, kw_only=True):
         if self.deferred:
             parts.append(Text(f"{self.deferred} judgments deferred to a later dream"))
         parts.extend(Text(f"note: {n}", style="yellow") for n in self.notes)
+        parts.extend(Text(f"refused: {r}", style="red") for r in self.refused)
+        if self.user is not None:
+            parts.append(self.user.__rich__())
         return Group(*parts)
 
 

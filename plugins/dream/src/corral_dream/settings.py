@@ -36,6 +36,18 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_transcripts: int = 20
     """Most recent session transcripts read by the synthesize phase."""
 
+    recheck_entries: int = 12
+    """Stale entries one dream re-checks against the code (a read-only sub-session); 0: none."""
+    recheck_days: int = 30
+    """An entry (project or reference, or one naming files) is stale for the re-check when it
+    was neither updated nor re-checked for this many days, or a file it names changed since."""
+    recheck_max_turns: int = 12
+    """Model requests the re-check sub-session may make before it must answer."""
+
+    user_store: bool = False
+    """Also consolidate the user-level store (shared by every project): duplicates, expired
+    entries, merges and dates only; off by default, see the README."""
+
     claude_md: bool = True
     """Keep a dream-managed section in the project's existing CLAUDE.md."""
     claude_md_entries: int = 12

@@ -32,7 +32,9 @@ class ClaudeState(msgspec.Struct, kw_only=True):
     text: str | None = None
 
 
-def _claude_state(path: Path) -> ClaudeState:
+def _claude_state(path: Path | None) -> ClaudeState:
+    if path is None:
+        return ClaudeState()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -40,8 +42,9 @@ def _claude_state(path: Path) -> ClaudeState:
     return ClaudeState(exists=True, section=claude_md.split(text)[1], text=text)
 
 
-def take(store: MemoryStore, claude_path: Path) -> None:
-    """Copy the memory files and the CLAUDE.md section aside (hold ``store.lock()``)."""
+def take(store: MemoryStore, claude_path: Path | None) -> None:
+    """Copy the memory files and the CLAUDE.md section aside (hold ``store.lock()``);
+    ``claude_path`` is ``None`` for the user store, which has no section."""
     target = store.root / SNAPSHOT
     fresh = store.root / f".{SNAPSHOT}.tmp"
     shutil.rmtree(fresh, ignore_errors=True)
@@ -74,7 +77,7 @@ def exists(store: MemoryStore) -> bool:
     return (store.root / SNAPSHOT / "claude.json").exists()
 
 
-def restore(store: MemoryStore, claude_path: Path) -> int:
+def restore(store: MemoryStore, claude_path: Path | None) -> int:
     """Put the snapshot back (hold ``store.lock()``); returns the number of topic files."""
     snap = store.root / SNAPSHOT
     saved = {p.name: p for p in (snap / "topics").glob("*.md")}
@@ -88,7 +91,7 @@ def restore(store: MemoryStore, claude_path: Path) -> int:
     elif store.index_path.exists():
         store.index_path.unlink()
     state = msgspec.json.decode((snap / "claude.json").read_bytes(), type=ClaudeState)
-    if claude_path.exists():
+    if claude_path is not None and claude_path.exists():
         text = claude_path.read_text(encoding="utf-8")
         now_section = claude_md.split(text)[1]
         untouched = (state.text is not None and now_section is not None
@@ -115,7 +118,7 @@ def clear_pending(store: MemoryStore) -> None:
         pass
 
 
-def recover(store: MemoryStore, claude_path: Path) -> str | None:
+def recover(store: MemoryStore, claude_path: Path | None) -> str | None:
     """Roll back a dream that was killed while writing; a note saying so, or ``None``."""
     if not (store.root / PENDING).exists():
         return None

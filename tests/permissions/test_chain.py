@@ -100,6 +100,11 @@ def test_modes(run: Run) -> None:
     assert run("Read", {"file_path": "src/a.py"}, mode="plan").decision == "allow"
     assert run("Bash", "git status", mode="plan").decision == "allow"
     assert run("Bash", "make", mode="plan").decision == "deny"
+    # plan mode stays read-only even where a rule allows a state-changing command
+    assert run("Bash", "make", allow=["Bash(make:*)"], mode="plan").decision == "deny"
+    assert run("Bash", "rm x", allow=["Bash(rm:*)"], mode="plan").decision == "deny"
+    assert run("Bash", "git log", allow=["Bash(git log:*)"], mode="plan").decision == "allow"
+    assert run("Bash", "make", allow=["Bash(make:*)"]).decision == "allow"
     assert run("Bash", "mkdir -p src/new && touch src/new/x", mode="acceptEdits"
                ).decision == "allow"
     assert run("Bash", "mkdir ../x", mode="acceptEdits").decision == "ask"

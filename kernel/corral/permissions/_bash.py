@@ -164,7 +164,9 @@ def command_part(ctx: PermissionContext, mode: Mode, cmd: SimpleCommand,
     head = cmd.words[0]
     if not head.dynamic and not head.glob:
         rule = allow_rule(ctx, "Bash", "bash", lambda r: r.matches_bash((cmd.text,)))
-        if rule is not None:
+        # plan mode is read-only whatever the rules say: a rule allows only read-only
+        # commands there
+        if rule is not None and (mode != "plan" or readonly_paths(cmd.words) is not None):
             return Part("allow", allow_tier(ctx, rule),
                         f"{shown} matches allow rule {rule.rule.text!r}", rule)
     paths = readonly_paths(cmd.words)

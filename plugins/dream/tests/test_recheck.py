@@ -139,12 +139,12 @@ def test_the_vote_denies_writes_outside_memory_and_the_section(project: Path) ->
     assert "background" in vote(child, background).reason  # type: ignore[union-attr]
     assert vote(child, call("Bash", command="git log --oneline")) is None
 
-    # a plan-mode session that is not the dream's: the vote abstains, and the user's allow
-    # rule lets `rm` through; so plan mode alone would not keep the dream read-only
+    # a plan-mode session that is not the dream's: the vote abstains, and plan mode itself
+    # refuses `rm` although the user's rule allows it; the dream's vote denies it too
     plain = Session(app, cwd=project, headless=True, permission_mode="plan")
     rm = call("Bash", command="rm src/app.py")
     assert vote(plain, rm) is None
-    assert asyncio.run(decide_call(plain, rm)).decision == "allow"
+    assert asyncio.run(decide_call(plain, rm)).decision == "deny"
     assert asyncio.run(decide_call(child, rm)).source == "plugin:dream"
     secret = Path.home() / "secret.txt"
     secret.write_text("token\n")

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from corral.session import Session
 
     from corral_coordinator.catalogue import Catalogue
+    from corral_coordinator.workers import WorkerPool
 
 KEY = "coordinator"
 
@@ -32,6 +33,8 @@ class State:
     running: dict[str, str] = field(default_factory=dict)
     #: The model client every sub-agent of this tree shares (kept on the main session).
     client: Any = None
+    #: Coordinator mode: the workers of this (main) session.
+    pool: WorkerPool | None = None
 
 
 def state_of(session: Session) -> State:

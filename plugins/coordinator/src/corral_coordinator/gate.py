@@ -20,6 +20,8 @@ import msgspec
 from corral_coordinator.settings import GateCheck
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from corral.session import Session
 
 #: Characters of a check's output kept for the report.
@@ -56,13 +58,20 @@ def retry_prompt(verdict: GateVerdict) -> str:
 
 
 async def run_gate(
-    session: Session, checks: list[GateCheck], *, task: str, answer: str
+    session: Session,
+    checks: list[GateCheck],
+    *,
+    task: str,
+    answer: str,
+    cwd: Path | None = None,
 ) -> GateVerdict:
+    """Run ``checks`` in order on ``answer``; shell checks run in ``cwd`` (default: the
+    session's working directory)."""
     results: list[CheckResult] = []
     for number, check in enumerate(checks, start=1):
         name = check.name or check.command or check.agent or f"check {number}"
         if check.command:
-            result = await _run_command(session, name, check)
+            result = await _run_command(cwd or session.cwd, name, check)
         elif check.agent:
             result = await _run_reviewer(session, name, check, task, answer)
         else:
@@ -75,9 +84,9 @@ async def run_gate(
     return GateVerdict(passed=True, checks=results)
 
 
-async def _run_command(session: Session, name: str, check: GateCheck) -> CheckResult:
+async def _run_command(cwd: Path, name: str, check: GateCheck) -> CheckResult:
     process = await asyncio.create_subprocess_shell(
-        check.command, cwd=session.cwd, stdout=asyncio.subprocess.PIPE,
+        check.command, cwd=cwd, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT, start_new_session=True,
     )
     try:

@@ -30,8 +30,11 @@ def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -
 @hookimpl
 def corral_register_tools(register: Callable[[Tool], None]) -> None:
     from corral_coordinator.agent_tool import AgentTool
+    from corral_coordinator.coordinator_tools import COORDINATOR_TOOLS
 
     register(AgentTool())
+    for tool in COORDINATOR_TOOLS:
+        register(tool())
 
 
 @hookimpl
@@ -56,44 +59,92 @@ def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
 
 @hookimpl
 async def corral_session_start(session: Session) -> None:
-    from corral.events import Notice
+    from corral_coordinator._state import settings_of, state_of
 
-    from corral_coordinator._state import catalogue_of, settings_of, state_of
-
-    if state_of(session).depth > 0 or "Agent" not in session.tools:
+    if state_of(session).depth > 0:
         return
-    if settings_of(session).max_depth < 1:
+    from corral_coordinator import mode
+
+    settings = settings_of(session)
+    if settings.mode:
+        mode.enter(session, settings)
+    else:
+        mode.hide_coordinator_tools(session)
+    if settings.max_depth < 1:
         session.set_tools({n: t for n, t in session.tools.items() if n != "Agent"})
-        return
-    catalogue = catalogue_of(session)
-    for problem in catalogue.problems:
-        await session.emit(Notice(level="warning", text=f"agent file skipped: {problem}",
-                                  data={"kind": "agent_file_error", "path": problem.path,
-                                        "line": problem.line}))
+    if "Agent" in session.tools or settings.mode:
+        await mode.report_agent_files(session)
 
 
 @hookimpl
 async def corral_session_end(session: Session) -> None:
-    from corral_coordinator._state import KEY, close_client
+    from corral_coordinator._state import KEY, close_client, state_of
 
-    if KEY in session.plugin_state:
-        await close_client(session)
+    if KEY not in session.plugin_state:
+        return
+    pool = state_of(session).pool
+    if pool is not None:
+        await pool.close()
+    await close_client(session)
 
 
 @hookimpl
 def corral_system_prompt(session: Session) -> PromptSection | None:
-    from corral_coordinator.prompt import agents_section
+    from corral_coordinator._state import state_of
 
+    if state_of(session).pool is not None:
+        from corral_coordinator.coordinator_prompt import coordinator_section
+
+        return coordinator_section(session)
     if "Agent" not in session.tools:
         return None
+    from corral_coordinator.prompt import agents_section
+
     return agents_section(session)
+
+
+@hookimpl
+async def corral_before_request(session: Session, request: dict[str, Any]) -> None:
+    from corral_coordinator._state import KEY
+
+    if KEY not in session.plugin_state:
+        return
+    from corral_coordinator import mode
+
+    await mode.deliver(session, request)
+
+
+@hookimpl
+async def corral_idle(session: Session) -> str | None:
+    """Waiting worker notifications become the next user turn. A headless session (nobody
+    types) waits for its busy workers first; the REPL's poll never blocks."""
+    from corral_coordinator._state import KEY, state_of
+
+    if KEY not in session.plugin_state:
+        return None
+    pool = state_of(session).pool
+    if pool is None:
+        return None
+    notes = pool.take()
+    if not notes and session.headless:
+        notes = await pool.wait(0)
+    if not notes:
+        return None
+    from corral_coordinator.notify import notifications_text
+
+    return notifications_text(notes)
 
 
 @hookimpl
 def corral_status(session: Session) -> Any:
     from corral_coordinator._state import state_of
 
-    running = state_of(session).running
+    state = state_of(session)
+    if state.pool is not None:
+        from corral_coordinator.status import workers_table
+
+        return workers_table(state.pool)
+    running = state.running
     if not running:
         return None
     return f"agents running: {len(running)} ({', '.join(sorted(running.values()))})"

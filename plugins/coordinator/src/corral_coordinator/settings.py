@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import msgspec
 
 
@@ -28,7 +30,19 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     timeout_s: float = 0.0
     """Wall-clock limit of one sub-agent run, in seconds (0: none)."""
     mode: bool = False
-    """Coordinator mode: the main agent delegates to workers (see the README for its state)."""
+    """Coordinator mode: the main agent plans and delegates to background workers."""
+    coordinator_tools: list[str] = msgspec.field(
+        default_factory=lambda: ["Read", "Grep", "Glob", "TodoWrite"]
+    )
+    """Tools the coordinator keeps for itself besides the worker tools (it edits nothing)."""
+    worker_agent: str = "general-purpose"
+    """The agent a worker runs when the coordinator names none."""
+    isolation: Literal["none", "worktree"] = "none"
+    """Default isolation of a worker: ``none`` (shared folder, per-file locks) or ``worktree``."""
+    lock_wait_s: float = 300.0
+    """How long a worker waits for a file another worker is editing before giving up."""
+    max_workers: int = 16
+    """Workers one coordinator may have at once (running or waiting for a follow-up)."""
     gate: list[GateCheck] = msgspec.field(default_factory=list)
     """The quality gate's checks, run in order on every worker result."""
     gate_subagents: bool = False

@@ -20,6 +20,8 @@ from corral_coordinator._state import State, settings_of, shared_client, state_o
 from corral_coordinator.settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from corral.agents import AgentDefinition
     from corral.engine import Engine, TurnOutcome
     from corral.session import Session
@@ -58,10 +60,12 @@ def child_mode(parent_mode: str, wanted: str | None) -> str:
     return wanted
 
 
-def child_tools(parent: Session, definition: AgentDefinition, may_nest: bool) -> dict[str, Tool]:
+def child_tools(
+    parent_tools: dict[str, Tool], definition: AgentDefinition, may_nest: bool
+) -> dict[str, Tool]:
     """The definition's tools intersected with the parent's; the Agent tool only if the child
     may nest further."""
-    available = dict(parent.tools)
+    available = dict(parent_tools)
     if definition.tools is not None:
         wanted = {_bare(name) for name in definition.tools}
         available = {n: t for n, t in available.items() if n in wanted}
@@ -70,6 +74,17 @@ def child_tools(parent: Session, definition: AgentDefinition, may_nest: bool) ->
     if not may_nest:
         tools = {n: t for n, t in tools.items() if n not in AGENT_TOOL_NAMES}
     return tools
+
+
+def tools_for_children(parent: Session) -> dict[str, Tool]:
+    """What a child of ``parent`` may choose from: the parent's tools, or for a coordinator
+    (which keeps few for itself) the full set minus the coordinator's own tools."""
+    pool = state_of(parent).pool
+    if pool is None:
+        return parent.tools
+    from corral_coordinator.coordinator_tools import COORDINATOR_TOOL_NAMES
+
+    return {n: t for n, t in pool.base_tools.items() if n not in COORDINATOR_TOOL_NAMES}
 
 
 def _bare(name: str) -> str:
@@ -91,7 +106,6 @@ async def run_subagent(
     With a quality gate configured (``gate_subagents``), the answer of a sub-agent of the
     main agent must pass it; a failed gate is sent back to the same sub-agent to retry."""
     from corral.engine import Engine
-    from corral.session import Session
 
     settings = settings_of(parent)
     parent_state = state_of(parent)
@@ -102,24 +116,11 @@ async def run_subagent(
             f"{settings.max_depth} deep ([plugins.coordinator] max_depth); do the task yourself.",
             is_error=True,
         )
-    child = Session(
-        parent.app,
-        cwd=parent.cwd,
-        headless=parent.headless,
-        permission_mode=child_mode(parent.permission_mode, definition.permission_mode),
-        model=model or definition.model or parent.model,
+    child, transcript = build_child(
+        parent, definition, model=model, depth=depth,
+        tools=child_tools(tools_for_children(parent), definition,
+                          depth < settings.max_depth),
     )
-    child.ask_permission = parent.ask_permission
-    child.parent_id = parent.id  # SessionStart/End hooks are the parent's; calls are "subagent"
-    child.agent = definition.name
-    child.max_turns = definition.max_turns or settings.max_turns
-    child.max_budget_usd = parent.max_budget_usd
-    note = _SUBAGENT_NOTE.format(name=definition.name)
-    child.append_system_prompt = f"{definition.prompt}\n\n{note}"
-    child.plugin_state["coordinator"] = State(depth=depth, agent=definition.name,
-                                              parent_id=parent.id, root=_root(parent))
-    child.set_tools(child_tools(parent, definition, depth < settings.max_depth))
-    transcript = _open_transcript(parent, child)
     label = description or definition.name
     parent_state.running[child.id] = label
     await parent.emit(Notice(
@@ -135,11 +136,11 @@ async def run_subagent(
     note = ""
     try:
         await child.start()
-        outcome, failure = await _drive(engine, prompt, settings.timeout_s)
+        outcome, failure = await drive(engine, prompt, settings.timeout_s)
         if gated and failure is None and not outcome.is_error and gate_applies(
             parent, definition, settings
         ):
-            outcome, failure, note = await _gate_loop(parent, engine, prompt, outcome, settings)
+            outcome, failure, note = await gate_loop(parent, engine, prompt, outcome, settings)
     except asyncio.CancelledError:
         failure = ("error_during_execution", "cancelled: the parent's turn was interrupted")
         raise
@@ -157,19 +158,61 @@ async def run_subagent(
     return _result(definition, outcome, failure, report, note)
 
 
+def build_child(
+    parent: Session,
+    definition: AgentDefinition,
+    *,
+    model: str | None,
+    depth: int,
+    tools: dict[str, Tool],
+    cwd: Path | None = None,
+) -> tuple[Session, str]:
+    """A child session of ``parent`` running ``definition`` (not started yet), with its
+    transcript open; returns it and the transcript's path."""
+    from corral.session import Session
+
+    settings = settings_of(parent)
+    child = Session(
+        parent.app,
+        cwd=cwd or parent.cwd,
+        headless=parent.headless,
+        permission_mode=child_mode(parent.permission_mode, definition.permission_mode),
+        model=model or definition.model or parent.model,
+    )
+    child.ask_permission = parent.ask_permission
+    child.parent_id = parent.id  # SessionStart/End hooks are the parent's; calls are "subagent"
+    child.agent = definition.name
+    child.max_turns = definition.max_turns or settings.max_turns
+    child.max_budget_usd = parent.max_budget_usd
+    note = _SUBAGENT_NOTE.format(name=definition.name)
+    child.append_system_prompt = f"{definition.prompt}\n\n{note}"
+    child.plugin_state["coordinator"] = State(depth=depth, agent=definition.name,
+                                              parent_id=parent.id, root=_root(parent))
+    child.set_tools(tools)
+    return child, _open_transcript(parent, child)
+
+
 def gate_applies(parent: Session, definition: AgentDefinition, settings: Settings) -> bool:
     return (settings.gate_subagents and bool(settings.gate) and state_of(parent).depth == 0
             and definition.name not in {c.agent for c in settings.gate})
 
 
-async def _gate_loop(
-    parent: Session, engine: Engine, task: str, outcome: TurnOutcome, settings: Settings
+async def gate_loop(
+    parent: Session,
+    engine: Engine,
+    task: str,
+    outcome: TurnOutcome,
+    settings: Settings,
+    *,
+    cwd: Path | None = None,
 ) -> tuple[TurnOutcome, Failure | None, str]:
-    """Check the answer; on a failed gate send the failure back and let the worker retry."""
+    """Check the answer; on a failed gate send the failure back and let the worker retry.
+    Gate commands run in ``cwd`` (the worker's folder), by default the parent's."""
     from corral_coordinator.gate import retry_prompt, run_gate
 
     for attempt in range(settings.gate_retries + 1):
-        verdict = await run_gate(parent, settings.gate, task=task, answer=outcome.result)
+        verdict = await run_gate(parent, settings.gate, task=task, answer=outcome.result,
+                                 cwd=cwd)
         await parent.emit(Notice(
             level="info" if verdict.passed else "warning",
             text=f"quality gate {'passed' if verdict.passed else 'failed'} "
@@ -182,13 +225,13 @@ async def _gate_loop(
         if attempt == settings.gate_retries:
             return outcome, ("error_quality_gate", f"the result failed the quality gate "
                              f"{attempt + 1} times; last failure:\n{verdict.report()}"), ""
-        outcome, failure = await _drive(engine, retry_prompt(verdict), settings.timeout_s)
+        outcome, failure = await drive(engine, retry_prompt(verdict), settings.timeout_s)
         if failure is not None or outcome.is_error:
             return outcome, failure, ""
     raise AssertionError("unreachable")
 
 
-async def _drive(
+async def drive(
     engine: Engine, prompt: str, timeout_s: float
 ) -> tuple[TurnOutcome, Failure | None]:
     """Run the child's turn in its own task, so that cancelling the parent cancels the child

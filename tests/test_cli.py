@@ -133,3 +133,10 @@ def test_set_overrides_any_key_for_one_run(project: Path) -> None:
     assert bad.returncode == 2 and "--set: engine.max_turns: expected KEY=VALUE" in bad.stderr
     wrong = corral("config", "show", "--set", "engine.max_turns=lots", cwd=project)
     assert wrong.returncode == 2 and "cli: engine.max_turns" in wrong.stderr
+
+
+def test_coordinator_flag_turns_the_mode_on(project: Path) -> None:
+    out = corral("config", "show", "--json", "--coordinator", cwd=project)
+    data = json.loads(out.stdout)
+    assert data["features"]["coordinator"] is True
+    assert data["plugins"]["coordinator"]["mode"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -192,3 +193,35 @@ def test_attribution_trailer_is_asked_for_unless_cleared(anthropic_server, run_c
     assert "Co-Authored-By: Bot <b@x.invalid>" in system
     run_cli("-p", "commit it", "--set", 'attribution=""')
     assert "Co-Authored-By" not in json.dumps(anthropic_server.message_requests[1].body["system"])
+
+
+def test_headless_takes_follow_ups_from_corral_idle(anthropic_server, project, monkeypatch, capsys) -> None:
+    """Work still in flight when the model stops (a sub-agent finishing) comes back as
+    follow-up turns before a headless run ends."""
+    import io
+    import sys
+
+    from corral import hookimpl
+    from corral.app import App
+    from corral.cli._parser import build_parser
+    from corral.cli.headless import run_headless
+
+    pending = ["worker w1 finished: 3 tests fixed", "worker w2 finished: docs updated"]
+
+    class Workers:
+        __name__ = "workers"
+
+        @hookimpl
+        def corral_idle(self, session: object) -> tuple[str, str] | None:
+            return ("tick", pending.pop(0)) if pending else None
+
+    anthropic_server.enqueue(text("started the workers"), text("noted w1"), text("all done"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    app = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""},
+                     extra_plugins={"workers": Workers()})
+    args = build_parser([]).parse_args(["-p", "fix everything", "--output-format", "json"])
+    code = asyncio.run(run_headless(args, app))
+    assert code == 0
+    assert result_of(capsys.readouterr().out)["result"] == "all done"
+    last = anthropic_server.message_requests[2].body["messages"][-1]["content"]
+    assert "worker w2 finished" in json.dumps(last)

@@ -64,6 +64,11 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
         help="another directory tools may work in",
     )
     group.add_argument(
+        "--coordinator", action="store_true", default=default(False),
+        help="coordinator mode: the agent plans and delegates to workers (needs "
+        "corral-coordinator)",
+    )
+    group.add_argument(
         "--set", dest="settings", action="append", default=default([]), metavar="KEY=VALUE",
         help="set any config key for this run, e.g. --set plugins.coordinator.mode=true "
         "(VALUE is read as TOML, else as text)",
@@ -83,6 +88,9 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
 def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
     """The command-line layer of the configuration."""
     data: dict[str, Any] = {}
+    if ns.coordinator:
+        data.setdefault("plugins", {}).setdefault("coordinator", {})["mode"] = True
+        data.setdefault("features", {})["coordinator"] = True
     for item in ns.settings:
         _set_dotted(data, item)
     features = {name: True for name in ns.enable}

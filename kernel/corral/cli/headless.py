@@ -82,6 +82,25 @@ def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple
     return session, warnings
 
 
+#: At most this many follow-up turns a headless run takes from ``corral_idle``.
+MAX_FOLLOW_UPS = 100
+
+
+async def _follow_ups(session: Session, engine: Engine, outcome: TurnOutcome) -> TurnOutcome:
+    """Before a headless run ends, let plugins that still have work in flight (sub-agent
+    workers finishing) hand their results back through ``corral_idle``: each offered input
+    is one more turn, until none is offered."""
+    for _ in range(MAX_FOLLOW_UPS):
+        if outcome.is_error:
+            return outcome
+        offered = await session.hooks.idle_input(session)
+        if offered is None:
+            return outcome
+        origin, text = offered
+        outcome = await engine.run_turn(text, origin=origin)
+    return outcome
+
+
 async def run_headless(args: argparse.Namespace, app: App) -> int:
     session, warnings = make_session(args, app, headless=True)
     for warning in warnings:
@@ -105,6 +124,8 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
                     break
         else:
             outcome = await engine.run_turn(read_prompt(args))
+        if outcome is not None:
+            outcome = await _follow_ups(session, engine, outcome)
     except CorralError as exc:
         outcome = TurnOutcome(subtype="error_during_execution", is_error=True, result=str(exc),
                               num_turns=0, duration_ms=0.0)

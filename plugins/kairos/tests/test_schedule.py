@@ -126,7 +126,7 @@ def test_in_a_session_the_idle_hook_offers_a_due_schedule_and_logs_it_as_one(
 ) -> None:
     anthropic_server.enqueue(text("CI is red: test_x fails"))
     app = App.create(cwd=project, environ={}, cli={"features": {"kairos": True}})
-    session = Session(app, headless=True)
+    session = Session(app, headless=False)  # the REPL's session
     clock = FakeClock()
     runtime = Kairos(session, Settings(interval_s=600, watch=False, schedule=[CI]), clock=clock)
     runtime.ticker.git = None

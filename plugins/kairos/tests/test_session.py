@@ -25,6 +25,7 @@ def new_session(project: Path, mode: str = "default", **kairos: object) -> Sessi
 
 def test_idle_hook_offers_a_tick_only_when_something_changed(project: Path) -> None:
     session = new_session(project, interval_s=5, watch=False)
+    session.headless = False  # the REPL's session: the one kairos ticks
     clock = FakeClock()
     settings = session.config.plugin_settings("kairos")
     assert isinstance(settings, Settings) and settings.interval_s == 5
@@ -173,3 +174,10 @@ def test_kairos_moves_long_shell_commands_to_the_background(tmp_path: Path) -> N
     session = Session(app, headless=True)
     runtime_of(session)
     assert session.tool_state[AUTO_BACKGROUND_KEY] == 7.5
+
+
+def test_a_headless_run_never_ticks(project: Path) -> None:
+    """`corral -p` answers and ends: kairos offers nothing there (the daemon ticks itself)."""
+    session = new_session(project, interval_s=0.01, watch=False, heartbeat_s=0.01)
+    assert session.headless
+    assert asyncio.run(session.app.host.idle(session)) is None

@@ -51,6 +51,8 @@ def corral_system_prompt(session: Session) -> PromptSection:
 async def corral_idle(session: Session) -> str | None:
     from corral_kairos.runtime import runtime_of
 
+    if session.headless and not session.plugin_state.get("kairos-daemon"):
+        return None  # a `corral -p` run answers and ends; only the REPL and the daemon tick
     runtime = runtime_of(session)
     assert runtime is not None
     await runtime.ensure_started()

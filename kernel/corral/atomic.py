@@ -3,36 +3,40 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same directory, fsync and rename.
+    """Replace ``path`` with ``data`` through a temp file in the same directory, fsync and
+    rename, then fsync the directory.
 
-    The file keeps its permission bits when it exists (or gets ``mode``).
+    An existing file keeps its permission bits; a new one gets ``mode``, or the usual mode of
+    a created file (0o666 less the umask). A symlink is written through: its target is
+    replaced and the link stays. Missing parent directories are created.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    target = Path(os.path.realpath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if mode is None and path.exists():
-        mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        keep: int | None = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        keep = mode
+    tmp = target.parent / f".{target.name}.corral-{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        if keep is not None:
+            os.chmod(tmp, keep)
+        os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
     try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(target.parent, os.O_RDONLY)
     except OSError:
         return
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,41 +99,11 @@ def staleness(session: Session, path: Path, data: bytes) -> str | None:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping the mode of an existing file.
+    """Replace ``path`` with ``data`` atomically, keeping the mode of an existing file (a
+    symlink is written through). See :func:`corral.atomic.write_atomic`."""
+    from corral.atomic import write_atomic
 
-    The bytes go to a temporary file in the same directory, are fsynced, and the temporary
-    file is renamed over the target, so a crash leaves either the old or the new content.
-    A symlink is written through: its target is replaced, the link stays.
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = os.stat(target).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    tmp = target.parent / f".{target.name}.corral-{secrets.token_hex(4)}.tmp"
-    # 0o666 lets the process umask decide the mode of a new file, as for any created file.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    write_atomic(path, data)
 
 
 def numbered(lines: list[str], first: int) -> str:

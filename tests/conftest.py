@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corral.testing._isolation import isolate
+from corral.testing import isolate
 
 
 @pytest.fixture(autouse=True)

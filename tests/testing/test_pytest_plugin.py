@@ -105,3 +105,15 @@ def test_a_server_crash_fails_the_test_in_another_project(tmp_path: Path) -> Non
     assert "1 passed, 1 error" in done.stdout, done.stdout
     assert "the test server itself failed" in done.stdout
     assert "TypeError" in done.stdout
+
+
+def test_corral_isolated_moves_every_user_dir(corral_isolated, monkeypatch) -> None:
+    import os
+
+    from corral import paths
+
+    home = corral_isolated
+    assert os.environ["HOME"] == str(home)
+    assert str(paths.user_config_dir()).startswith(os.environ["CORRAL_HOME"])
+    assert str(paths.claude_user_dir()).startswith(str(home))
+    assert "ANTHROPIC_API_KEY" not in os.environ

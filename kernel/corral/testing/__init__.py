@@ -16,6 +16,7 @@ This package imports only the standard library and msgspec; never the anthropic 
 
 from __future__ import annotations
 
+from corral.testing._isolation import isolate
 from corral.testing._record import RecordedRequest
 from corral.testing._render import estimate_tokens
 from corral.testing._server import MessagesServer, Responder, Scripted, ScriptError
@@ -64,6 +65,7 @@ __all__ = [
     "delayed",
     "error",
     "estimate_tokens",
+    "isolate",
     "message",
     "overloaded",
     "prompt_too_long",

@@ -8,6 +8,9 @@ Installed with corral, so any test suite in the same environment gets:
   while answering (for example on a scripted tool input that is not JSON-encodable), the test
   fails at teardown with the server's traceback.
 - ``messages_api``: the same server under a second name, for tests that read better with it.
+- ``corral_isolated``: HOME, ``CORRAL_HOME``, ``CLAUDE_CONFIG_DIR`` and ``CORRAL_MANAGED_DIR``
+  moved into the test's tmp dir and corral's variables cleared, so the machine's own setup
+  never leaks in (use it from an autouse fixture of your conftest).
 - ``anthropic_client``: a synchronous ``anthropic.Anthropic`` bound to that server with
   ``max_retries=0`` and a 10 s timeout (the SDK is imported only when a test asks for it).
 
@@ -77,3 +80,11 @@ def anthropic_client(anthropic_server: MessagesServer) -> Iterator[Any]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def corral_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A private home for corral; returns the new HOME directory."""
+    from corral.testing._isolation import isolate
+
+    return isolate(monkeypatch, tmp_path_factory.mktemp("corral-env"))

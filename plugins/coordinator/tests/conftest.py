@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from corral.cli import main
-from corral.testing._isolation import isolate
+from corral.testing import isolate
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from corral.app import App
 from corral.config.schema import Config
 from corral.memory import MemoryEntry, MemoryStore, new_id
-from corral.testing._isolation import isolate
+from corral.testing import isolate
 from corral_dream.settings import Settings
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from corral.testing._isolation import isolate
+from corral.testing import isolate
 
 T = TypeVar("T")
 

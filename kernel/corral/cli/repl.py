@@ -54,6 +54,7 @@ class Repl:
         self._wire()
         self.slash = SlashTable(self)
         self.last_interrupt = 0.0
+        self.asking = asyncio.Lock()
 
     def _wire(self) -> None:
         self.renderer.session = self.session
@@ -94,10 +95,17 @@ class Repl:
     # -- the permission prompt ------------------------------------------------------------------
 
     async def ask(self, call: ToolCall, decision: Decision) -> PromptAnswer:
+        # one question at a time: parallel sub-agents may all want to ask at once
+        async with self.asking:
+            return await self._ask(call, decision)
+
+    async def _ask(self, call: ToolCall, decision: Decision) -> PromptAnswer:
         from prompt_toolkit import PromptSession
 
         self.renderer.pause()
-        self.console.print(f"[bold yellow]?[/] corral wants to run {tool_line(call.name, call.input)}"
+        who = f" (sub-agent {call.agent})" if call.agent else ""
+        self.console.print(f"[bold yellow]?[/] corral{who} wants to run "
+                           f"{tool_line(call.name, call.input)}"
                            f"\n  [dim]{decision.reason}[/]", highlight=False)
         asker: PromptSession[str] = PromptSession()
         while True:

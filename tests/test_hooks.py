@@ -273,7 +273,9 @@ def test_outbound_filter_sees_file_writes(project: Path) -> None:
         __name__ = "filter"
 
         @hookimpl
-        def corral_filter_outbound(self, session: Any, text: str, channel: str) -> str:
+        def corral_filter_outbound(self, session: Any, text: str, channel: str,
+                                   target: str | None) -> str:
+            assert target is not None and target.startswith(str(project))
             if "forbidden" in text:
                 raise Blocked(f"blocked on {channel}")
             return text.replace("secret", "[redacted]")

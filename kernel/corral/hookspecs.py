@@ -299,7 +299,9 @@ def corral_after_tool(session: Session, call: ToolCall, result: ToolResult) -> T
 
 
 @hookspec
-def corral_filter_outbound(session: Session | None, text: str, channel: str) -> str | None:
+def corral_filter_outbound(
+    session: Session | None, text: str, channel: str, target: str | None
+) -> str | None:
     """Filter text that is about to leave the machine (a commit message, a PR body, a file).
 
     A chain: each implementation receives the previous one's output. Raise
@@ -308,6 +310,7 @@ def corral_filter_outbound(session: Session | None, text: str, channel: str) -> 
     :param session: The current session, or ``None`` outside one (a git hook).
     :param text: The text so far.
     :param channel: Where it goes: ``commit``, ``pr``, ``file``, ``model`` ...
+    :param target: For ``file``, the absolute path being written; otherwise ``None``.
     :return: The filtered text, or ``None`` to pass it on unchanged.
     """
 

@@ -336,10 +336,12 @@ class PluginHost:
 
     # -- output and UI hooks ----------------------------------------------------------------
 
-    async def filter_outbound(self, session: Session | None, text: str, channel: str) -> str:
+    async def filter_outbound(
+        self, session: Session | None, text: str, channel: str, target: str | None = None
+    ) -> str:
         """Run the outbound filters as a chain; a plugin may block by raising CorralError."""
         for impl in list(self._impls("corral_filter_outbound")):
-            kwargs = {"session": session, "text": text, "channel": channel}
+            kwargs = {"session": session, "text": text, "channel": channel, "target": target}
             try:
                 value = self._invoke(impl, "corral_filter_outbound", kwargs)
                 if inspect.isawaitable(value):

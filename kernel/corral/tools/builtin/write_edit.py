@@ -92,7 +92,8 @@ class Write(Tool):
     async def run(self, session: Session, params: WriteInput) -> ToolResult:
         # What goes into a file may leave the machine: outbound filters see it first
         # (a filter blocks by raising CorralError, which becomes an error result).
-        content = await session.hooks.filter_outbound(session, params.content, "file")
+        target = str(resolve(session, params.file_path))
+        content = await session.hooks.filter_outbound(session, params.content, "file", target)
         if content != params.content:
             params = msgspec.structs.replace(params, content=content)
         return await asyncio.to_thread(self._write, session, params)
@@ -137,7 +138,8 @@ class Edit(Tool):
     input_type = EditInput
 
     async def run(self, session: Session, params: EditInput) -> ToolResult:
-        new = await session.hooks.filter_outbound(session, params.new_string, "file")
+        target = str(resolve(session, params.file_path))
+        new = await session.hooks.filter_outbound(session, params.new_string, "file", target)
         if new != params.new_string:
             params = msgspec.structs.replace(params, new_string=new)
         return await asyncio.to_thread(self._edit, session, params)

@@ -53,6 +53,14 @@ class UserMessage(Event, tag="user_message", kw_only=True):
     origin: str = "user"
 
 
+class ContextAdded(Event, tag="context_added", kw_only=True):
+    """Text added to the newest user message before it is sent (finished background jobs,
+    worker notifications); recorded so a resumed session sees it too."""
+
+    text: str
+    source: str = ""
+
+
 class TextDelta(Event, tag="text_delta", kw_only=True):
     text: str
 

@@ -127,6 +127,22 @@ class Session:
             listener(event)
         await self.hooks.on_event(self, event)
 
+    async def add_context(self, text: str, *, source: str = "") -> bool:
+        """Append ``text`` to the newest user message (the one the model answers next) and
+        record it in the transcript; ``False`` when the conversation does not end with a
+        user message."""
+        from corral.events import ContextAdded
+
+        if not self.messages or self.messages[-1]["role"] != "user":
+            return False
+        last = self.messages[-1]
+        content = last["content"]
+        if isinstance(content, str):
+            content = [{"type": "text", "text": content}]
+        last["content"] = [*content, {"type": "text", "text": text}]
+        await self.emit(ContextAdded(text=text, source=source))
+        return True
+
     async def start(self, source: str | None = None) -> None:
         """Announce the session; ``source`` (startup, resume, clear) is what SessionStart
         command hooks see, by default ``resume`` when the session has messages."""

@@ -92,3 +92,9 @@ def test_background_job_completion_reaches_the_model(anthropic_server: MessagesS
     third = anthropic_server.message_requests[2].body["messages"][-1]["content"]
     notes = [b["text"] for b in third if b.get("type") == "text"]
     assert notes and "<background-jobs>" in notes[0]
+    # the notice is part of the conversation a resumed session sees
+    anthropic_server.enqueue(text("resumed"))
+    code, _, err = run_cli("-c", "-p", "and now?")
+    assert code == 0, err
+    history = anthropic_server.message_requests[3].body["messages"]
+    assert "<background-jobs>" in json.dumps(history[:-1])

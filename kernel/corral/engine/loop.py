@@ -111,7 +111,7 @@ class Engine:
                 limit = self._limit_hit(turns, start)
                 if limit is not None:
                     return await self._end(limit, turns, start)
-                self._add_job_notices()
+                await self._add_job_notices()
                 await self.maybe_compact("auto")
                 reply = await self._request()
                 turns += 1
@@ -160,7 +160,7 @@ class Engine:
             session.last_result = str(exc)
             return await self._end("error_during_execution", turns, start, message=str(exc))
 
-    def _add_job_notices(self) -> None:
+    async def _add_job_notices(self) -> None:
         """Tell the model about background shell jobs that finished since it last looked,
         inside the user message it is about to answer."""
         if "bash_jobs" not in self.session.tool_state:
@@ -170,13 +170,9 @@ class Engine:
         notices = finished_jobs(self.session)
         if not notices:
             return
-        last = self.session.messages[-1]
-        content = last["content"]
-        if isinstance(content, str):
-            content = [{"type": "text", "text": content}]
         text = "\n".join(n.text for n in notices)
-        last["content"] = [*content, {"type": "text", "text": f"<background-jobs>\n{text}\n"
-                                      "</background-jobs>"}]
+        await self.session.add_context(f"<background-jobs>\n{text}\n</background-jobs>",
+                                       source="bash_jobs")
 
     def _limit_hit(self, turns: int, start: float) -> str | None:
         engine = self.session.config.engine

@@ -12,6 +12,7 @@ from corral.errors import CorralError
 from corral.events import (
     AssistantMessage,
     Compacted,
+    ContextAdded,
     SessionStarted,
     ToolResultMessage,
     UsageReported,
@@ -65,6 +66,11 @@ def restore(path: Path) -> Restored:
             messages.append({"role": "user", "content": event.content})
         elif isinstance(event, UsageReported) and event.cost_usd is not None:
             cost = (cost or 0.0) + event.cost_usd
+        elif isinstance(event, ContextAdded) and messages and messages[-1]["role"] == "user":
+            content = messages[-1]["content"]
+            if isinstance(content, str):
+                content = [{"type": "text", "text": content}]
+            messages[-1]["content"] = [*content, {"type": "text", "text": event.text}]
         elif isinstance(event, Compacted) and event.messages:
             messages = [dict(m) for m in event.messages]
     _close_open_tool_calls(messages)

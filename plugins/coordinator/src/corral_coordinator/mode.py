@@ -69,11 +69,7 @@ async def deliver(session: Session, request: dict[str, Any]) -> None:
         return
     from corral.engine.request import with_last_user_breakpoint
 
-    last = session.messages[-1]
-    content = last["content"]
-    if isinstance(content, str):
-        content = [{"type": "text", "text": content}]
-    last["content"] = [*content, {"type": "text", "text": text}]
+    await session.add_context(text, source="coordinator")  # kept in the transcript for -c
     request["messages"] = with_last_user_breakpoint(session.messages)
     await session.emit(Notice(text=f"delivered to the model: {kind.replace('_', ' ')}",
                               data={"kind": kind, "workers": ids, "text": text}))

@@ -130,15 +130,16 @@ class Pty(Terminal):
 @pytest.fixture(params=["tmux", "pty"])
 def repl(
     request: pytest.FixtureRequest, anthropic_server: MessagesServer, project: Path
-) -> Iterator[Callable[[], Terminal]]:
+) -> Iterator[Callable[..., Terminal]]:
     if request.param == "tmux" and shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
-    env = cli_env(CORRAL_LOAD_PLUGINS="")  # the kernel alone: plugins may call the model too
-    env.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
-    env.pop("TMUX", None)
     started: list[Terminal] = []
 
-    def start() -> Terminal:
+    def start(plugins: str = "") -> Terminal:
+        # the kernel alone by default: plugins may call the model too
+        env = cli_env(CORRAL_LOAD_PLUGINS=plugins)
+        env.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
+        env.pop("TMUX", None)
         terminal: Terminal
         if request.param == "tmux":
             name = f"corral-test-{uuid.uuid4().hex[:8]}"
@@ -224,3 +225,28 @@ def test_repl_hash_remembers_and_todos_show(repl, anthropic_server: MessagesServ
     tmux.keys("plan it", "Enter")
     tmux.wait_for(r"test the parser")
     tmux.wait_for(r"Planned\.")
+
+
+def test_repl_status_area_stays_visible_during_a_turn(
+    repl, anthropic_server: MessagesServer, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin's status renderable (the buddy pet) shows under a running turn, not only at
+    the prompt, and is gone from the scrollback once the turn ends."""
+    pytest.importorskip("corral_buddy")
+    (project / ".claude" / "corral.toml").write_text(
+        '[plugins.buddy]\nuser_id = "status-test"\nsoul_from_model = false\n')
+    name = subprocess.run(
+        [sys.executable, "-m", "corral", "buddy", "--json"], cwd=project,
+        env=cli_env(CORRAL_LOAD_PLUGINS="buddy"), capture_output=True, text=True, timeout=60,
+    )
+    import json as _json
+
+    pet = _json.loads(name.stdout)["name"]
+    anthropic_server.enqueue(text("slow " * 40).slow(0.05))
+    tmux = repl(plugins="buddy")
+    tmux.wait_for(r"/help for commands")
+    tmux.keys("hello", "Enter")
+    screen = tmux.wait_for(r"slow slow")
+    assert pet in screen  # the pet's card line is under the streaming reply
+    final = tmux.wait_for(r"›\s*$|› ", timeout=30)
+    assert final.count(pet) <= 2  # the toolbar's copy, not one per refresh

@@ -47,7 +47,7 @@ class Repl:
         self.args = args
         self.app = app
         self.console = get_console()
-        self.renderer = EventRenderer(self.console)
+        self.renderer = EventRenderer(self.console, status=self.status_renderables)
         self.session, warnings = make_session(args, app, headless=False)
         for warning in warnings:
             self.console.print(f"[yellow]warning[/]: {warning}")
@@ -123,6 +123,13 @@ class Repl:
 
     # -- the status line ------------------------------------------------------------------------
 
+    def status_renderables(self) -> list[Any]:
+        """What plugins show in the status area (the REPL's toolbar, and the live area
+        under a running turn)."""
+        if self.session.plugin_state.get("status_hidden") is True:
+            return []
+        return [renderable for _plugin, renderable in self.app.host.status(self.session)]
+
     def status_text(self) -> Any:
         from prompt_toolkit.formatted_text import ANSI
 
@@ -134,13 +141,12 @@ class Repl:
                 f"{100 * used / window:.0f}% | tokens in {s.usage.input_tokens} out "
                 f"{s.usage.output_tokens} | {cost}")
         extra = []
-        if s.plugin_state.get("status_hidden") is not True:
-            from rich.console import Console
+        from rich.console import Console
 
-            for _plugin, renderable in self.app.host.status(s):
-                buf = io.StringIO()
-                Console(file=buf, force_terminal=True, width=self.console.width).print(renderable)
-                extra.append(buf.getvalue().rstrip("\n"))
+        for renderable in self.status_renderables():
+            buf = io.StringIO()
+            Console(file=buf, force_terminal=True, width=self.console.width).print(renderable)
+            extra.append(buf.getvalue().rstrip("\n"))
         return ANSI("\n".join([*extra, line]))
 
     # -- the loop -------------------------------------------------------------------------------

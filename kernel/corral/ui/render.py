@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from corral.events import (
@@ -36,50 +37,87 @@ def tool_line(name: str, data: dict[str, Any]) -> str:
 
 
 class EventRenderer:
-    """A session listener that draws events; streaming text goes through a rich Live."""
+    """A session listener that draws events.
 
-    def __init__(self, console: Console) -> None:
+    During a turn one transient live area sits under the output: the streaming reply (its
+    last lines) or a spinner, and below it the status renderables plugins return through
+    ``corral_status`` (redrawn about four times a second, so an animated pet moves). Lines
+    printed meanwhile (tool calls, the finished reply) go above it and stay; when the turn
+    ends the live area is erased, leaving only what was printed.
+    """
+
+    def __init__(self, console: Console, status: Callable[[], list[Any]] | None = None) -> None:
         self.console = console
+        self.status = status
         self.text = ""
         self.live: Live | None = None
-        self.waiting: Any = None
+        self.mode = "idle"  # idle | waiting | streaming
         #: The session being shown (for its todo list); set by the REPL.
         self.session: Any = None
 
+    # -- the live area --------------------------------------------------------------------
+
+    def _render(self) -> Any:
+        from rich.console import Group
+
+        parts: list[Any] = []
+        if self.mode == "streaming" and self.text:
+            from rich.markdown import Markdown
+
+            room = max(3, self.console.size.height - 10)
+            lines = self.text.splitlines()
+            parts.append(Markdown("\n".join(lines[-room:])))
+        elif self.mode == "waiting":
+            from rich.spinner import Spinner
+
+            parts.append(Spinner("dots", text="thinking…"))
+        if self.status is not None:
+            try:
+                parts.extend(self.status())
+            except Exception as exc:  # the status area must never break the turn
+                parts.append(f"[dim](status unavailable: {exc})[/]")
+        return Group(*parts)
+
+    def _ensure_live(self) -> None:
+        if self.live is None:
+            from rich.live import Live
+
+            self.live = Live(console=self.console, get_renderable=self._render,
+                             refresh_per_second=4, transient=True, redirect_stdout=False,
+                             redirect_stderr=False)
+            self.live.start()
+
     def start_waiting(self) -> None:
-        self.stop_waiting()
-        self.waiting = self.console.status("thinking…", spinner="dots")
-        self.waiting.start()
+        self.mode = "waiting"
+        self._ensure_live()
 
     def stop_waiting(self) -> None:
-        if self.waiting is not None:
-            self.waiting.stop()
-            self.waiting = None
+        if self.mode == "waiting":
+            self.mode = "idle"
 
     def _flush_text(self) -> None:
+        """Print the finished reply above the live area, where it stays."""
+        if self.text.strip():
+            from rich.markdown import Markdown
+
+            self.console.print(Markdown(self.text))
+        self.text = ""
+        if self.mode == "streaming":
+            self.mode = "idle"
+
+    def pause(self) -> None:
+        """Stop the live area (before a prompt is shown, and when the turn ends)."""
+        self._flush_text()
+        self.mode = "idle"
         if self.live is not None:
             self.live.stop()
             self.live = None
-        self.text = ""
-
-    def pause(self) -> None:
-        """Stop every live display (before a prompt is shown)."""
-        self.stop_waiting()
-        self._flush_text()
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, TextDelta):
-            self.stop_waiting()
-            from rich.markdown import Markdown
-
+            self.mode = "streaming"
             self.text += event.text
-            if self.live is None:
-                from rich.live import Live
-
-                self.live = Live(console=self.console, refresh_per_second=12,
-                                 vertical_overflow="visible")
-                self.live.start()
-            self.live.update(Markdown(self.text))
+            self._ensure_live()
         elif isinstance(event, AssistantMessage):
             self._flush_text()
         elif isinstance(event, ToolRequested):
@@ -104,11 +142,10 @@ class EventRenderer:
             self.console.print(f"[dim]compacted ({event.strategy}): {event.tokens_before} → "
                                f"{event.tokens_after} tokens[/]")
         elif isinstance(event, Notice) and event.level in ("warning", "error"):
-            self.stop_waiting()
             colour = "red" if event.level == "error" else "yellow"
             self.console.print(f"[{colour}]{event.level}[/]: {event.text}", highlight=False)
         elif isinstance(event, ErrorOccurred):
-            self.pause()
+            self._flush_text()
             self.console.print(f"[red]{event.kind}[/]: {event.error}", highlight=False)
         elif isinstance(event, TurnEnded):
             self.pause()

@@ -3,8 +3,9 @@
 Scans a generated text (default 1 MB; ``--mb 10`` for the issue's 10 MB) with 1,000 configured
 terms plus a pattern, a host, a channel and short links, and prints the median of several runs
 next to two baselines measured in the same process over the same text: ``str.lower()`` and a
-single ``in`` search for one word. Then texts with non-ASCII characters (the stretches around
-them take the slower per-character path), and the median time of one
+single ``in`` search for one word. Then texts with non-ASCII characters: a few distinct ones,
+hundreds of distinct letters, and characters that shift positions (decomposed accents,
+ligatures, zero-width spaces). Last, the median time of one
 ``corral_check_permission`` decision on a 4 KB Write and on a ``git commit`` command.
 
     .venv/bin/python bench/undercover.py [--mb 1] [--runs 7]
@@ -33,10 +34,32 @@ WORDS = (
 ).split()
 
 
-def make_text(size: int, rng: random.Random, planted: list[str], non_ascii: float) -> str:
+#: Non-ASCII words the generated texts draw from.
+EXTRAS = ["é", "—", "“", "”", "ü", "→", "日本"]
+#: Characters that do not fold to exactly one character, so positions shift around them.
+SHIFTING = ["cafe\u0301", "u\u0308ber", "zero\u200bwidth", "\ufb01le", "stra\u00dfe", "\u00bd"]
+
+
+def foreign_words(rng: random.Random, count: int) -> list[str]:
+    """Words in Cyrillic, Greek and CJK letters: hundreds of distinct characters."""
+    ranges = [(0x0430, 0x044F), (0x03B1, 0x03C9), (0x4E00, 0x4FFF)]
+    words = []
+    for _ in range(count):
+        lo, hi = rng.choice(ranges)
+        words.append("".join(chr(rng.randint(lo, hi)) for _ in range(rng.randint(2, 8))))
+    return words
+
+
+def make_text(
+    size: int,
+    rng: random.Random,
+    planted: list[str],
+    non_ascii: float,
+    extras: list[str] = EXTRAS,
+) -> str:
     parts: list[str] = []
     total = 0
-    extras = ["é", "—", "“", "”", "ü", "→", "日本"] if non_ascii else []
+    extras = extras if non_ascii else []
     while total < size:
         line_words = [rng.choice(WORDS) for _ in range(rng.randint(4, 14))]
         if extras and rng.random() < non_ascii:
@@ -84,18 +107,24 @@ def main() -> None:
     print(f"undercover scanner: {len(terms)} terms (built in {build_ms:.1f} ms), "
           f"median of {args.runs} runs")  # fmt: skip
     cases = (
-        ("ASCII text", 0.0),
-        ("text with ~5% non-ASCII lines", 0.05),
-        ("text with a non-ASCII word on every line (slow path throughout)", 1.0),
-    )
-    for label, non_ascii in cases:
-        text = make_text(size, rng, terms[:50], non_ascii)
+        ("ASCII text", 0.0, EXTRAS),
+        ("text with ~5% non-ASCII lines", 0.05, EXTRAS),
+        ("text with a non-ASCII word on every line", 1.0, EXTRAS),
+        ("text with a Cyrillic, Greek or CJK word on every line",
+         1.0, foreign_words(random.Random(args.seed), 400)),
+        ("text with a decomposed accent, ligature or zero-width space on every line",
+         1.0, SHIFTING),
+    )  # fmt: skip
+    for label, non_ascii, extras in cases:
+        text = make_text(size, rng, terms[:50], non_ascii, extras)
         mb = len(text.encode("utf-8")) / 1e6
         found = len(scanner.scan(text))
         t_scan = median_seconds(partial(scanner.scan, text), args.runs)
         t_lower = median_seconds(text.lower, args.runs)
         t_in = median_seconds(partial(operator.contains, text, "zzqqxxnotthere"), args.runs)
-        print(f"\n{label}: {mb:.2f} MB, {found} findings")
+        distinct = len({c for c in text if not c.isascii()})
+        print(f"\n{label}: {mb:.2f} MB, {distinct} distinct non-ASCII characters, "
+              f"{found} findings")  # fmt: skip
         print(f"  scan            {mb / t_scan:9.1f} MB/s  ({t_scan * 1000:8.2f} ms)")
         print(f"  str.lower()     {mb / t_lower:9.1f} MB/s  ({t_lower * 1000:8.2f} ms)"
               f"   scan is {t_scan / t_lower:6.1f}x slower")  # fmt: skip

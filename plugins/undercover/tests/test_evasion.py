@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from corral_undercover._normalize import normalize_term
+from corral_undercover._fold import normalize_term
 from corral_undercover._tables import HOMOGLYPHS, LEET
 from corral_undercover.matcher import Scanner
 from corral_undercover.rules import build_scanner

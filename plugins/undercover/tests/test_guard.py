@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from corral_undercover._shell import publishing
-from corral_undercover.guard import Place, check, rewrite
+from corral_undercover.guard import Place, check, inside, leaves_alone, rewrite
 from corral_undercover.matcher import Scanner
 
 from .conftest import git
@@ -32,10 +32,20 @@ def test_clean_write_and_write_outside_the_repo_pass(
     assert check(scanner, place, "Write", {"file_path": str(outside), "content": "Falcon"}) is None
 
 
+def test_home_relative_path_is_expanded_like_the_kernel_does(
+    scanner: Scanner, place: Place, repo: Path, git_env: Path
+) -> None:
+    # git_env is $HOME, outside the repository: the kernel writes ~/x.md there.
+    assert check(scanner, place, "Write", {"file_path": "~/x.md", "content": "Falcon"}) is None
+    assert leaves_alone(place, "~/x.md") and not inside(place, "~/x.md")
+    assert inside(place, "x.md") and not leaves_alone(place, str(repo / "x.md"))
+
+
 def test_write_to_an_ignored_file_passes(scanner: Scanner, place: Place, repo: Path) -> None:
     (repo / ".gitignore").write_text("*.local.toml\n", encoding="utf-8")
     data = {"file_path": "x.local.toml", "content": "terms = ['Falcon']"}
     assert check(scanner, place, "Write", data) is None
+    assert leaves_alone(place, str(repo / "x.local.toml"))
 
 
 def test_file_name_and_edit_and_multiedit(scanner: Scanner, place: Place) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from corral_undercover._normalize import Normalized, fold_char, normalize_term
+from unittest.mock import patch
+
+from corral_undercover import _normalize
+from corral_undercover._fold import compact_of, fold_char, is_letter, normalize_term
+from corral_undercover._normalize import Normalized
 from corral_undercover.matcher import Scanner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -61,23 +65,51 @@ def test_trailing_combining_mark_belongs_to_the_span() -> None:
     assert text[f.start : f.end] == "capybara\u0301"
 
 
+# Characters for the generated texts: ASCII (with leet digits and signs), characters that fold
+# to one other character, to nothing (zero-width, soft hyphen, combining marks), to several
+# (ligatures, sharp s, a vulgar fraction), non-ASCII separators, a lone surrogate; and the
+# full-width alphabet, which brings more distinct folds than byte replacement handles.
+_ASCII = "abc XYl0@$-.\n"
+_OTHER = "éßСΗηａ日—→\u200b\u00ad\u0301ﬁ½İ\ud800"
+_MANY = "".join(chr(c) for c in range(0xFF21, 0xFF3B))
+
+
+def _check_against_character_by_character_folding(text: str, leet: bool) -> None:
+    norm = Normalized(text, leet=leet)
+    spaced = [(fold_char(ch), i) for i, ch in enumerate(text)]
+    assert norm.spaced == "".join(f for f, _ in spaced)
+    assert norm.compact == compact_of(norm.spaced, leet)
+    expected_origin = [i for f, i in spaced for _ in f]
+    assert [norm.orig_of_spaced(k) for k in range(len(norm.spaced))] == expected_origin
+    letters = [k for k, c in enumerate(norm.spaced) if is_letter(c, leet)]
+    assert [norm.spaced_of_compact(k) for k in range(len(norm.compact))] == letters
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.one_of(
-            st.text(alphabet="abc XY-.\\n", min_size=0, max_size=150),
-            st.text(alphabet="éß\u200bСａ日—\u0301", min_size=1, max_size=5),
+            st.text(alphabet=_ASCII, min_size=0, max_size=150),
+            st.text(alphabet=_OTHER, min_size=1, max_size=5),
+            st.just(_MANY),
         ),
         max_size=40,
-    )
+    ),
+    st.booleans(),
+    st.sampled_from([(1024, 2048), (7, 5), (1, 1)]),
 )
-def test_fast_and_slow_paths_agree_with_character_by_character_folding(parts: list[str]) -> None:
-    text = "".join(parts)
-    norm = Normalized(text)
-    spaced = [(fold_char(ch), i) for i, ch in enumerate(text)]
-    assert norm.spaced == "".join(f for f, _ in spaced)
-    assert norm.compact == "".join(c for c in norm.spaced if c.isalnum())
-    expected_origin = [i for f, i in spaced for _ in f]
-    assert [norm.orig_of_spaced(k) for k in range(len(norm.spaced))] == expected_origin
-    letters = [k for k, c in enumerate(norm.spaced) if c.isalnum()]
-    assert [norm.spaced_of_compact(k) for k in range(len(norm.compact))] == letters
+def test_fast_paths_agree_with_character_by_character_folding(
+    parts: list[str], leet: bool, blocks: tuple[int, int]
+) -> None:
+    # Small blocks put block edges everywhere: inside words, between a letter and its accent.
+    with (
+        patch.object(_normalize, "_BLOCK", blocks[0]),
+        patch.object(_normalize, "_FOLD_BLOCK", blocks[1]),
+    ):
+        _check_against_character_by_character_folding("".join(parts), leet)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300), st.booleans())
+def test_any_unicode_text_agrees_with_character_by_character_folding(text: str, leet: bool) -> None:
+    _check_against_character_by_character_folding(text, leet)

@@ -47,7 +47,7 @@ def test_write_tool_is_blocked_with_category_and_position(
     with pytest.raises(UndercoverBlocked) as info:
         _tool(session, "Write", file_path="notes.md", content="Plan\nthe Falcon launch\n")
     error = info.value
-    assert isinstance(error, CorralError) and error.channel == "file"
+    assert error.channel == "file" and issubclass(type(error), CorralError)
     message = str(error)
     assert "internal name or codename at 2:5" in message and "falcon" not in message.lower()
     assert not (repo / "notes.md").exists()
@@ -57,9 +57,7 @@ def test_write_and_edit_tools_redact(make_session: MakeSession, repo: Path) -> N
     session = make_session(action="redact")
     result = _tool(session, "Write", file_path="a.md", content="Falcon on wiki.corp.example\n")
     assert not result.is_error
-    assert (repo / "a.md").read_text(encoding="utf-8") == (
-        "[redacted name] on [redacted host]\n"
-    )
+    assert (repo / "a.md").read_text(encoding="utf-8") == ("[redacted name] on [redacted host]\n")
     result = _tool(session, "Edit", file_path="b.md", old_string="", new_string="ask nimbus")
     assert not result.is_error
     assert (repo / "b.md").read_text(encoding="utf-8") == "ask [redacted name]"
@@ -75,21 +73,56 @@ def test_clean_write_is_untouched_and_model_channel_is_not_filtered(
     assert _run(session.hooks.filter_outbound(session, prompt, "model")) == prompt
 
 
-def test_exempt_write_passes_the_filter_once(make_session: MakeSession, repo: Path) -> None:
+def test_filter_decides_file_writes_by_path(
+    make_session: MakeSession, repo: Path, tmp_path: Path
+) -> None:
     (repo / ".gitignore").write_text("*.local.md\n", encoding="utf-8")
     session = make_session()
     content = "remember Falcon\n"
-    call = ToolCall(id="t1", name="Write", input={"file_path": "me.local.md", "content": content})
-    assert "undercover" not in dict(_run(session.hooks.check_permission(session, call)))
-    assert _run(session.hooks.filter_outbound(session, content, "file")) == content
-    with pytest.raises(UndercoverBlocked):  # the exemption was for that one write
-        _run(session.hooks.filter_outbound(session, content, "file"))
-    # a later write into the repository replaces the exemption
-    _run(session.hooks.check_permission(session, call))
-    inside = ToolCall(id="t2", name="Write", input={"file_path": "x.md", "content": "ok"})
-    _run(session.hooks.check_permission(session, inside))
+
+    def outbound(target: str | None) -> str:
+        result: str = _run(session.hooks.filter_outbound(session, content, "file", target))
+        return result
+
+    # No vote ran first: the path alone decides, as many times as asked.
+    for _ in range(2):
+        assert outbound(str(repo / "me.local.md")) == content
+    assert outbound(str(tmp_path / "outside.md")) == content
+    for target in (str(repo / "notes.md"), None):  # tracked file, or no path at all
+        with pytest.raises(UndercoverBlocked) as info:
+            outbound(target)
+        assert "falcon" not in str(info.value).lower()
+    clean = _run(session.hooks.filter_outbound(session, "plain\n", "file", str(repo / "n.md")))
+    assert clean == "plain\n"
+
+
+def test_write_tool_to_ignored_file_passes_and_tracked_file_is_blocked(
+    make_session: MakeSession, repo: Path
+) -> None:
+    (repo / ".gitignore").write_text("scratch/\n", encoding="utf-8")
+    session = make_session()
+    content = "ask about Falcon on wiki.corp.example\n"
+    assert not _tool(session, "Write", file_path="scratch/todo.md", content=content).is_error
+    assert (repo / "scratch" / "todo.md").read_text(encoding="utf-8") == content
     with pytest.raises(UndercoverBlocked):
-        _run(session.hooks.filter_outbound(session, content, "file"))
+        _tool(session, "Write", file_path="todo.md", content=content)
+    assert not (repo / "todo.md").exists()
+    edit = {"file_path": "scratch/b.md", "old_string": "", "new_string": "ask nimbus"}
+    assert not _tool(session, "Edit", **edit).is_error
+    assert (repo / "scratch" / "b.md").read_text(encoding="utf-8") == "ask nimbus"
+    with pytest.raises(UndercoverBlocked):
+        _tool(session, "Edit", **{**edit, "file_path": "b.md"})
+    assert not (repo / "b.md").exists()
+
+
+def test_redact_filter_rewrites_tracked_files_only(make_session: MakeSession, repo: Path) -> None:
+    (repo / ".gitignore").write_text("scratch/\n", encoding="utf-8")
+    session = make_session(action="redact")
+    content = "Falcon on wiki.corp.example\n"
+    assert not _tool(session, "Write", file_path="scratch/a.md", content=content).is_error
+    assert (repo / "scratch" / "a.md").read_text(encoding="utf-8") == content
+    assert not _tool(session, "Write", file_path="a.md", content=content).is_error
+    assert (repo / "a.md").read_text(encoding="utf-8") == "[redacted name] on [redacted host]\n"
 
 
 def test_redact_leaves_ignored_files_alone(make_session: MakeSession, repo: Path) -> None:

@@ -19,7 +19,7 @@ from corral.prompt import PromptSection
 from corral.session import Session
 from corral.tools.base import ToolCall
 from corral_undercover import plugin
-from corral_undercover.errors import UndercoverBlocked
+from corral_undercover.errors import UndercoverBlocked, UndercoverConfigError
 from corral_undercover.settings import Settings
 
 from .conftest import TERMS, git
@@ -116,7 +116,9 @@ def test_check_permission_votes_deny(make_session: MakeSession) -> None:
     assert "undercover" not in dict(_run(session.hooks.check_permission(session, clean)))
 
 
-def test_misconfiguration_fails_closed(make_session: MakeSession) -> None:
+def test_misconfiguration_fails_closed(
+    make_session: MakeSession, repo: Path, tmp_path: Path
+) -> None:
     session = make_session(patterns=["v9(\\d"])
     call = ToolCall(id="t1", name="Write", input={"file_path": "a.md", "content": "hello"})
     votes = dict(_run(session.hooks.check_permission(session, call)))
@@ -124,6 +126,12 @@ def test_misconfiguration_fails_closed(make_session: MakeSession) -> None:
     assert "patterns[0]" in votes["undercover"].reason
     read = ToolCall(id="t2", name="Bash", input={"command": "ls"})
     assert "undercover" not in dict(_run(session.hooks.check_permission(session, read)))
+    # The file filter agrees with the vote: a file outside the repository passes, one inside
+    # is refused with the setting's error.
+    outside = str(tmp_path / "elsewhere.md")
+    assert _run(session.hooks.filter_outbound(session, "hello", "file", outside)) == "hello"
+    with pytest.raises(UndercoverConfigError, match=r"patterns\[0\]"):
+        _run(session.hooks.filter_outbound(session, "hello", "file", str(repo / "a.md")))
 
 
 def test_rewrite_tool_input_in_redact_mode(make_session: MakeSession) -> None:

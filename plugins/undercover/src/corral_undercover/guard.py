@@ -6,6 +6,7 @@ action, the working directory and the repository root.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,36 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True):
 
 def _target(place: Place, raw: object) -> Path | None:
     """The file a writer tool targets, if it lies in the repository (or the working directory
-    outside one) and git does not ignore it."""
+    outside one). ``~`` is expanded and relative paths start at the working directory, as the
+    kernel's file tools do; symlinks are followed to where the write really lands."""
     if not isinstance(raw, str) or not raw:
         return None
-    path = Path(raw)
+    path = Path(os.path.expanduser(raw))
     path = (path if path.is_absolute() else place.cwd / path).resolve()
     base = place.root or place.cwd
     return path if path.is_relative_to(base) else None
+
+
+def _ignored(place: Place, target: Path) -> bool:
+    return place.root is not None and _git.is_ignored(place.root, target)
+
+
+def inside(place: Place, path: str) -> bool:
+    """Whether a write to ``path`` lands in the repository (in the working directory when
+    there is none), ignored by git or not."""
+    return _target(place, path) is not None
+
+
+def leaves_alone(place: Place, path: str) -> bool:
+    """Whether undercover lets anything be written to ``path``: the file lies outside the
+    repository (outside the working directory when there is none), or git ignores it.
+
+    The permission vote and the ``file`` outbound filter both decide by this rule. It runs
+    ``git check-ignore`` for a file inside the repository, so call it only once a write has
+    findings.
+    """
+    target = _target(place, path)
+    return target is None or _ignored(place, target)
 
 
 def _writer_texts(name: str, data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -63,16 +87,6 @@ def _writer_texts(name: str, data: dict[str, Any]) -> list[tuple[str, str]]:
             if isinstance(edit, dict) and isinstance(edit.get("new_string"), str):
                 texts.append((f"edits[{i}].new_string", edit["new_string"]))
     return texts
-
-
-def is_writer(tool: str) -> bool:
-    """Whether ``tool`` writes a file (Write, Edit, MultiEdit, NotebookEdit)."""
-    return tool in _WRITERS
-
-
-def writer_texts(tool: str, data: dict[str, Any]) -> tuple[str, ...]:
-    """The texts a writer tool would put into its file (nothing for other tools)."""
-    return tuple(text for _, text in _writer_texts(tool, data)) if tool in _WRITERS else ()
 
 
 def _read(place: Place, name: str) -> str | None:
@@ -92,43 +106,26 @@ def publishes(place: Place, tool: str, data: dict[str, Any]) -> bool:
     return tool == "Bash" and isinstance(command, str) and publishing(command) is not None
 
 
-class Review(msgspec.Struct, frozen=True, kw_only=True):
-    """The outcome of looking at one call: a deny verdict, or the texts a writer tool may put
-    into a file that undercover leaves alone (outside the repository, or ignored by git)."""
-
-    verdict: Verdict | None = None
-    exempt: tuple[str, ...] = ()
-
-
-def _review_writer(scanner: Scanner, place: Place, tool: str, data: dict[str, Any]) -> Review:
-    texts = _writer_texts(tool, data)
+def _check_writer(
+    scanner: Scanner, place: Place, tool: str, data: dict[str, Any]
+) -> Verdict | None:
     target = _target(place, data.get(_WRITERS[tool][0]))
     if target is None:
-        return Review(exempt=writer_texts(tool, data))
+        return None
     findings: list[Finding] = []
-    for key, text in texts:
+    for key, text in _writer_texts(tool, data):
         findings.extend(scanner.scan(text, path=key))
     findings.extend(scanner.scan(str(target.relative_to(place.root or place.cwd)), path="path"))
-    if not findings:
-        return Review()
-    if place.root is not None and _git.is_ignored(place.root, target):
-        return Review(exempt=writer_texts(tool, data))
+    if not findings or _ignored(place, target):
+        return None
     reason = block_message(f"{tool} of {target.name}", findings)
-    return Review(verdict=Verdict(reason=reason, findings=tuple(findings)))
-
-
-def review(scanner: Scanner, place: Place, tool: str, data: dict[str, Any]) -> Review:
-    """Look at a call: deny it when it would publish a finding; for a writer tool whose file
-    undercover leaves alone, name its texts so the outbound filter lets them through too."""
-    if tool in _WRITERS:
-        return _review_writer(scanner, place, tool, data)
-    return Review(verdict=check(scanner, place, tool, data))
+    return Verdict(reason=reason, findings=tuple(findings))
 
 
 def check(scanner: Scanner, place: Place, tool: str, data: dict[str, Any]) -> Verdict | None:
     """A deny verdict when the call would publish a finding, else ``None``."""
     if tool in _WRITERS:
-        return _review_writer(scanner, place, tool, data).verdict
+        return _check_writer(scanner, place, tool, data)
     if tool == "Bash" and isinstance(data.get("command"), str):
         command: str = data["command"]
         pub = publishing(command)
@@ -180,6 +177,6 @@ def rewrite(
                     edit, changed = {**edit, "new_string": text}, True
             edits.append(edit)
         new["edits"] = edits
-    if not changed or (place.root is not None and _git.is_ignored(place.root, target)):
+    if not changed or _ignored(place, target):
         return None
     return new

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import ahocorasick
 import msgspec
 
+from corral_undercover._fold import fold_char, normalize_term
 from corral_undercover._literals import LiteralRules
 from corral_undercover._mask import MASK, preview, replace_spans
-from corral_undercover._normalize import Normalized, fold_char, normalize_term
+from corral_undercover._normalize import Normalized
 from corral_undercover.errors import UndercoverConfigError
 from corral_undercover.findings import Category, Finding
 from corral_undercover.settings import WordBoundary

@@ -90,29 +90,38 @@ _PRIVATE_CHANNELS = frozenset({"model"})
 
 
 @hookimpl
-def corral_filter_outbound(session: Any, text: str, channel: str) -> str | None:
+def corral_filter_outbound(session: Any, text: str, channel: str, target: str | None) -> str | None:
     """Block (raise) or redact outbound text, as ``action`` says.
 
-    On the ``file`` channel, text of a write that undercover let through because its file is
-    outside the repository or ignored by git (see ``corral_check_permission``) passes.
+    On the ``file`` channel the kernel passes the path being written (``target``): a file
+    outside the repository or ignored by git passes, by the same rule as
+    ``corral_check_permission``. File text without a path is checked like any other text.
     """
+    from corral.errors import CorralError
+
     from corral_undercover.errors import UndercoverBlocked
+    from corral_undercover.guard import inside, leaves_alone
 
     if channel in _PRIVATE_CHANNELS:
         return None
     settings, und = _context(session)
-    if channel == "file" and und.take_exempt(text):
-        return None
-    scanner = und.scanner(settings)
+    place = _place(settings, und)
+    to_file = channel == "file" and target is not None
+    try:
+        scanner = und.scanner(settings)
+    except CorralError:
+        # Fail closed, except where the vote lets the write through as well.
+        if to_file and not inside(place, str(target)):
+            return None
+        raise
     if scanner is None:
         return None
-    if settings.action == "redact":
-        redacted, found = scanner.redact(text)
-        return redacted if found else None
     findings = scanner.scan(text)
-    if findings:
-        raise UndercoverBlocked(channel, findings)
-    return None
+    if not findings or (to_file and leaves_alone(place, str(target))):
+        return None
+    if settings.action == "redact":
+        return scanner.redact(text)[0]
+    raise UndercoverBlocked(channel, findings)
 
 
 def _place(settings: Settings, und: Undercover) -> Any:
@@ -127,7 +136,7 @@ def corral_check_permission(session: Any, call: ToolCall) -> Vote | None:
     from corral.errors import CorralError
     from corral.permissions.decision import Vote
 
-    from corral_undercover.guard import is_writer, publishes, review, writer_texts
+    from corral_undercover.guard import check, publishes
 
     settings, und = _context(session)
     place = _place(settings, und)
@@ -136,7 +145,6 @@ def corral_check_permission(session: Any, call: ToolCall) -> Vote | None:
     except CorralError as exc:
         # Fail closed: a broken setting must not quietly switch the check off.
         if not publishes(place, call.name, call.input):
-            und.exempt(writer_texts(call.name, call.input))
             return None
         return Vote(
             decision="deny",
@@ -145,12 +153,10 @@ def corral_check_permission(session: Any, call: ToolCall) -> Vote | None:
         )
     if scanner is None:
         return None
-    result = review(scanner, place, call.name, call.input)
-    if is_writer(call.name):
-        und.exempt(result.exempt)
-    if result.verdict is None:
+    verdict = check(scanner, place, call.name, call.input)
+    if verdict is None:
         return None
-    return Vote(decision="deny", reason=result.verdict.reason)
+    return Vote(decision="deny", reason=verdict.reason)
 
 
 @hookimpl

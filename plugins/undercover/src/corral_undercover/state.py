@@ -39,23 +39,6 @@ class Undercover:
         self._config_file = _git.config_path(self.root) if self.root is not None else None
         self._scanners = ScannerCache()
         self._activity: tuple[tuple[int, float], Activity] | None = None
-        #: Texts of the last writer call decided here whose file undercover leaves alone
-        #: (outside the repository, or ignored by git); the ``file`` outbound filter lets
-        #: each through once.
-        self._exempt: list[str] = []
-
-    def exempt(self, texts: tuple[str, ...]) -> None:
-        """Remember the texts of a writer call that undercover lets through (replacing the
-        previous call's: writer tools run one at a time in a session)."""
-        self._exempt = list(texts)
-
-    def take_exempt(self, text: str) -> bool:
-        """Whether ``text`` belongs to the last exempt writer call; forgets it if so."""
-        try:
-            self._exempt.remove(text)
-        except ValueError:
-            return False
-        return True
 
     def _config_mtime(self) -> float:
         try:

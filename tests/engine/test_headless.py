@@ -225,3 +225,12 @@ def test_headless_takes_follow_ups_from_corral_idle(anthropic_server, project, m
     assert result_of(capsys.readouterr().out)["result"] == "all done"
     last = anthropic_server.message_requests[2].body["messages"][-1]["content"]
     assert "worker w2 finished" in json.dumps(last)
+
+
+def test_no_credentials_is_a_clear_error(run_cli, monkeypatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    code, out, err = run_cli("-p", "hi")
+    assert code == 1
+    assert err.startswith("no model credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN")
+    assert "Traceback" not in err

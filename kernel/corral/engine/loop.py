@@ -18,7 +18,7 @@ from corral.engine.pricing import cost_usd
 from corral.engine.request import build_request, tool_schemas
 from corral.engine.retry import backoff, classify
 from corral.engine.runner import INTERRUPTED, ToolRunner
-from corral.engine.stream import Reply, Usage, stream_reply
+from corral.engine.stream import Reply, StreamCut, Usage, stream_reply
 from corral.errors import CorralError
 from corral.events import (
     AssistantMessage,
@@ -270,6 +270,8 @@ class Engine:
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:
+                if isinstance(exc, CorralError) and not isinstance(exc, StreamCut):
+                    raise  # our own errors (no credentials, a bad provider) say it already
                 verdict = classify(exc)
                 if verdict == "prompt_too_long" and not compacted_for_length:
                     compacted_for_length = True

@@ -44,17 +44,17 @@ def run_plugins(app: App, *, as_json: bool) -> int:
     from corral.ui.console import get_console
 
     table = Table(title="corral plugins", title_justify="left")
-    for column in ("name", "distribution", "version", "enabled", "decided by", "hooks"):
+    for column in ("name", "distribution", "enabled", "decided by"):
         table.add_column(column)
+    table.add_column("hooks", ratio=1)
     for info in infos:
         state = "[red]error[/]" if info.error else ("yes" if info.enabled else "no")
         table.add_row(
             info.name + (" (built-in)" if info.builtin else ""),
-            info.distribution or "-",
-            info.version or "-",
+            " ".join(x for x in (info.distribution, info.version) if x) or "-",
             state,
             info.decided_by,
-            ", ".join(h.removeprefix("corral_") for h in info.hooks) or "-",
+            " ".join(h.removeprefix("corral_") for h in info.hooks) or "-",
         )
     console = get_console()
     console.print(table)

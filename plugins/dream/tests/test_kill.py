@@ -132,3 +132,37 @@ def test_killed_while_writing_is_rolled_back(project: Path, fill, config,
     assert memory_files(store) == before
     assert not (store.root / snapshot.PENDING).exists()
     assert "interrupted while writing" in (store.root / "dream-log.md").read_text()
+
+
+def test_writes_made_after_the_kill_survive_the_roll_back(project: Path, fill, config,
+                                                         anthropic_server: MessagesServer) -> None:
+    store = pair_store(fill)
+    before = {e.id: e for e in store.load()}
+    anthropic_server.respond_with(responder(same_for_pair, lambda body: []))
+    proc = start(project, "-c", PAUSE_MID_WRITE)
+    assert proc.stdout is not None
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], DEADLINE_S)
+        line = proc.stdout.readline() if ready else ""
+        assert line == "half-written\n", f"the child said {line!r}; exit {proc.poll()}"
+    finally:
+        kill(proc)
+    half = {e.id: e for e in store.load()}
+    assert len(half) == 2  # the merge reached project.md: one entry updated, one removed
+
+    # another writer, between the crash and the next dream, into the half-written file
+    added = MemoryStore.for_project(project).add("Deploys go out on Tuesdays.")
+    assert added.topic == "project" and len(store.load()) == 3
+
+    anthropic_server.respond_with(responder(distinct, lambda body: []))
+    report = asyncio.run(dream(project, config, SETTINGS))
+    [note] = [n for n in report.notes if "interrupted while writing" in n]
+    assert "2 entries undone" in note
+    assert "kept what was written since in topics/project.md (1 entry)" in note
+    assert report.entries_before == 4 and report.changes == []
+    assert {e.id: e for e in store.load()} == {**before, added.id: added}
+    listed = [line for line in store.read_index().splitlines() if line.startswith("- [")]
+    assert sorted(line.split(" — ")[1].split(" · ")[0] for line in listed) == \
+        sorted([*before, added.id])
+    assert not (store.root / snapshot.PENDING).exists()
+    assert "kept what was written since" in (store.root / "dream-log.md").read_text()

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from corral.testing import MessagesServer
-from corral_dream import claude_md, snapshot
+from corral_dream import claude_md, rollback, snapshot
 from corral_dream.runner import dream, undo
 
 from ._model import responder
@@ -104,9 +104,10 @@ def test_dream_log_and_undo(project: Path, fill, config) -> None:
 
 def test_a_dream_killed_while_writing_is_rolled_back(project: Path, fill, config) -> None:
     store = busy_store(fill)
+    before = {e.id: e for e in store.load()}
     with store.lock():  # what a dream does before writing, then "killed" halfway
         snapshot.take(store, project / "CLAUDE.md")
-        snapshot.mark_pending(store)
+        rollback.write_intent(store, rollback.intent_of(before, {}, None))  # "remove them all"
         store.topic_path("project").write_text("# Memory: project\n")  # half-written state
     report = asyncio.run(dream(project, config, SETTINGS, dry_run=True))
     assert report.entries_before == 0  # a dry run never repairs
@@ -115,3 +116,17 @@ def test_a_dream_killed_while_writing_is_rolled_back(project: Path, fill, config
     assert report.entries_before == 5
     assert not (store.root / snapshot.PENDING).exists()
     assert len(store.load()) < 5  # the restored entries were then consolidated
+
+
+def test_a_marker_without_intent_puts_the_whole_snapshot_back(project: Path, fill,
+                                                              config) -> None:
+    store = busy_store(fill)
+    memory_before = tree_hashes(store.topics_dir)
+    with store.lock():  # a marker as older versions wrote it: a bare pid
+        snapshot.take(store, None)
+        (store.root / snapshot.PENDING).write_text("12345\n")
+        store.topic_path("project").write_text("# Memory: project\n")
+    note = rollback.recover(store, None)
+    assert note is not None and "recorded no intent" in note
+    assert tree_hashes(store.topics_dir) == memory_before
+    assert not (store.root / snapshot.PENDING).exists()

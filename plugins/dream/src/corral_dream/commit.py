@@ -1,7 +1,8 @@
 """Writing a planned dream, and undoing it, for one store (the project's or the user's).
 
-The commit runs under the store's lock: snapshot, pending marker, entries (one store
-transaction), the CLAUDE.md section (project store only), the log, the state.
+The commit runs under the store's lock: snapshot and pending marker (with what the dream is
+about to write, for :mod:`corral_dream.rollback`), entries (one store transaction), the
+CLAUDE.md section (project store only), the log, the state.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import msgspec
 from corral.memory import MemoryStore, now
 
-from corral_dream import snapshot
+from corral_dream import rollback, snapshot
 from corral_dream.gates import read_state, write_state
 from corral_dream.lock import DreamLock
 from corral_dream.plan import Workset
@@ -44,10 +45,9 @@ def commit(store: MemoryStore, work: Workset, claude_path: Path | None, section:
 
     at = now()
     with store.lock():
-        snapshot.take(store, claude_path)
-        snapshot.mark_pending(store)
         skipped = 0
         with store.transaction(source="dream") as tx:
+            before = dict(tx.entries)
             for entry_id, old in work.base.items():
                 new = work.entries.get(entry_id)
                 if tx.entries.get(entry_id) != old:
@@ -60,6 +60,9 @@ def commit(store: MemoryStore, work: Workset, claude_path: Path | None, section:
             for entry_id, entry in work.entries.items():
                 if entry_id not in work.base:
                     tx.put(entry)
+            # the files are written when the block ends: snapshot and intent first
+            snapshot.take(store, claude_path)
+            rollback.write_intent(store, rollback.intent_of(before, tx.entries, section))
         if skipped:
             report.notes.append(f"{skipped} entries changed while the dream ran; left as they are")
         if section is not None and claude_path is not None:
@@ -92,10 +95,20 @@ def undo_store(store: MemoryStore, claude_path: Path | None, what: str) -> str:
     with DreamLock(store.root), store.lock():
         if not snapshot.exists(store):
             return f"dream: nothing to undo in {what} (no snapshot of an earlier dream)"
+        recovered = rollback.recover(store, claude_path)
+        if recovered:  # the last dream never finished: undo what it wrote, keep the rest
+            snapshot.discard(store)
+            append_log(store, f"## {_stamp()} (undo)\n\n{recovered[0].upper()}"
+                              f"{recovered[1:]}.\n")
+            return f"dream: {recovered}"
         count = snapshot.restore(store, claude_path)
         snapshot.discard(store)
         snapshot.clear_pending(store)
-        append_log(store, f"## {time.strftime('%Y-%m-%d %H:%M:%SZ', time.gmtime())} (undo)\n\n"
+        append_log(store, f"## {_stamp()} (undo)\n\n"
                           f"Put back the memory as it was before the last dream "
                           f"({count} topic files).\n")
     return f"dream: restored {what} as it was before the last dream ({count} topic files)"
+
+
+def _stamp() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime())

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from corral.memory import MemoryEntry, MemoryStore, now
 
-from corral_dream import claude_md, snapshot
+from corral_dream import claude_md, rollback
 from corral_dream.commit import commit, maybe_locked, undo_store
 from corral_dream.gates import read_state
 from corral_dream.judge import make_judge
@@ -59,7 +59,7 @@ async def dream(cwd: Path, config: Config, settings: Settings, *, dry_run: bool 
     report = Report(root=str(store.root), started=time.time(), dry_run=dry_run, trigger=trigger)
     with maybe_locked(store, dry_run, report):
         if not dry_run:
-            recovered = snapshot.recover(store, claude_path)
+            recovered = rollback.recover(store, claude_path)
             if recovered:
                 report.notes.append(recovered)
         work = await _plan(_Where(cwd, root, store, app), config, settings, report, say,

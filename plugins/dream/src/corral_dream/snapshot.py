@@ -3,10 +3,10 @@
 Layout, inside the memory folder (the store reads neither)::
 
     dream-snapshot/topics/*.md, dream-snapshot/MEMORY.md, dream-snapshot/claude.json
-    dream-pending      present only while a dream is writing
+    dream-pending      present only while a dream is writing: what it writes (see rollback)
 
-A dream killed while writing leaves ``dream-pending``: the next dream (or ``--undo``) puts
-the snapshot back first, so memory ends as it was before or as it is after, never between.
+A dream killed while writing leaves ``dream-pending``: the next dream (or ``--undo``) undoes
+what it wrote first, keeping what others wrote since (:mod:`corral_dream.rollback`).
 """
 
 from __future__ import annotations
@@ -91,24 +91,28 @@ def restore(store: MemoryStore, claude_path: Path | None) -> int:
     elif store.index_path.exists():
         store.index_path.unlink()
     state = msgspec.json.decode((snap / "claude.json").read_bytes(), type=ClaudeState)
-    if claude_path is not None and claude_path.exists():
-        text = claude_path.read_text(encoding="utf-8")
-        now_section = claude_md.split(text)[1]
-        untouched = (state.text is not None and now_section is not None
-                     and claude_md.with_section(state.text, now_section) == text)
-        if untouched and state.text is not None:
-            restored = state.text
-        elif state.section is not None:
-            restored = claude_md.with_section(text, state.section)
-        else:
-            restored = claude_md.without_section(text, was_appended=True)
-        if restored != text:
-            write_file(claude_path, restored)
+    if claude_path is not None:
+        restore_claude(claude_path, state)
     return len(saved)
 
 
-def mark_pending(store: MemoryStore) -> None:
-    write_file(store.root / PENDING, f"{os.getpid()}\n")
+def restore_claude(path: Path, state: ClaudeState) -> None:
+    """Put CLAUDE.md's section back as ``state`` had it: the whole file when nothing outside
+    the section changed since, else the section alone (removed when there was none)."""
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    now_section = claude_md.split(text)[1]
+    untouched = (state.text is not None and now_section is not None
+                 and claude_md.with_section(state.text, now_section) == text)
+    if untouched and state.text is not None:
+        restored = state.text
+    elif state.section is not None:
+        restored = claude_md.with_section(text, state.section)
+    else:
+        restored = claude_md.without_section(text, was_appended=True)
+    if restored != text:
+        write_file(path, restored)
 
 
 def clear_pending(store: MemoryStore) -> None:
@@ -116,20 +120,6 @@ def clear_pending(store: MemoryStore) -> None:
         (store.root / PENDING).unlink()
     except FileNotFoundError:
         pass
-
-
-def recover(store: MemoryStore, claude_path: Path | None) -> str | None:
-    """Roll back a dream that was killed while writing; a note saying so, or ``None``."""
-    if not (store.root / PENDING).exists():
-        return None
-    with store.lock():
-        if not exists(store):
-            clear_pending(store)
-            return None
-        count = restore(store, claude_path)
-        clear_pending(store)
-    return (f"an earlier dream was interrupted while writing; memory was put back as it was "
-            f"before it ({count} topic files)")
 
 
 def discard(store: MemoryStore) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from corral.memory import MemoryStore, now
 
-from corral_dream import snapshot
+from corral_dream import rollback
 from corral_dream.commit import commit, maybe_locked
 from corral_dream.errors import DreamBusy, DreamModelError
 from corral_dream.judge import make_judge
@@ -45,7 +45,7 @@ async def dream_user(config: Config, settings: Settings, *, dry_run: bool, trigg
     try:
         with maybe_locked(store, dry_run, report):
             if not dry_run:
-                recovered = snapshot.recover(store, None)
+                recovered = rollback.recover(store, None)
                 if recovered:
                     report.notes.append(recovered)
             work = await _plan(store, config, settings, report, say, use_model)

@@ -135,11 +135,10 @@ class Session:
 
         if not self.messages or self.messages[-1]["role"] != "user":
             return False
+        from corral.messages import with_text
+
         last = self.messages[-1]
-        content = last["content"]
-        if isinstance(content, str):
-            content = [{"type": "text", "text": content}]
-        last["content"] = [*content, {"type": "text", "text": text}]
+        last["content"] = with_text(last["content"], text)
         await self.emit(ContextAdded(text=text, source=source))
         return True
 

@@ -62,9 +62,10 @@ def with_context(content: str | list[dict[str, Any]],
     """``content`` with the hooks' context appended as a text block."""
     if not context:
         return content
-    blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+    from corral.messages import with_text
+
     text = "\n\n".join(context)
-    return [*blocks, {"type": "text", "text": f"<hook-context>\n{text}\n</hook-context>"}]
+    return with_text(content, f"<hook-context>\n{text}\n</hook-context>")
 
 
 async def user_prompt_submit(session: Session, prompt: str) -> PromptVerdict:

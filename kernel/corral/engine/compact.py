@@ -71,12 +71,11 @@ def summary_request(
     messages: list[dict[str, Any]], model: str, focus: str | None
 ) -> dict[str, Any]:
     instruction = SUMMARY_PROMPT + (f"\nPay particular attention to: {focus}" if focus else "")
-    history = [m for m in messages]
+    from corral.messages import with_text
+
+    history = list(messages)
     if history and history[-1]["role"] == "user":
-        last = history[-1]
-        content = last["content"] if isinstance(last["content"], list) else [
-            {"type": "text", "text": last["content"]}]
-        history[-1] = {"role": "user", "content": [*content, {"type": "text", "text": instruction}]}
+        history[-1] = {"role": "user", "content": with_text(history[-1]["content"], instruction)}
     else:
         history.append({"role": "user", "content": instruction})
     return {"model": model, "max_tokens": 4096, "messages": history}

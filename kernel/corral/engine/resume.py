@@ -18,6 +18,7 @@ from corral.events import (
     UsageReported,
     UserMessage,
 )
+from corral.messages import with_text
 
 
 class ResumeError(CorralError):
@@ -67,10 +68,7 @@ def restore(path: Path) -> Restored:
         elif isinstance(event, UsageReported) and event.cost_usd is not None:
             cost = (cost or 0.0) + event.cost_usd
         elif isinstance(event, ContextAdded) and messages and messages[-1]["role"] == "user":
-            content = messages[-1]["content"]
-            if isinstance(content, str):
-                content = [{"type": "text", "text": content}]
-            messages[-1]["content"] = [*content, {"type": "text", "text": event.text}]
+            messages[-1]["content"] = with_text(messages[-1]["content"], event.text)
         elif isinstance(event, Compacted) and event.messages:
             messages = [dict(m) for m in event.messages]
     _close_open_tool_calls(messages)

@@ -13,56 +13,36 @@ from pathlib import Path
 APP = "corral"
 
 
-def _home_override(sub: str) -> Path | None:
+def _user_dir(sub: str, kind: str) -> Path:
+    """``$CORRAL_HOME/<sub>`` when set, else platformdirs' ``user_<kind>_dir`` for corral."""
     home = os.environ.get("CORRAL_HOME")
-    return Path(home).expanduser() / sub if home else None
+    if home:
+        return Path(home).expanduser() / sub
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP))
 
 
 def user_config_dir() -> Path:
     """Directory of the user's ``config.toml``."""
-    override = _home_override("config")
-    if override is not None:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP))
+    return _user_dir("config", "config")
 
 
 def user_data_dir() -> Path:
     """Directory for data corral keeps for the user (transcripts, plugin data)."""
-    override = _home_override("data")
-    if override is not None:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP))
+    return _user_dir("data", "data")
 
 
 def user_cache_dir() -> Path:
-    override = _home_override("cache")
-    if override is not None:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP))
+    return _user_dir("cache", "cache")
 
 
 def user_state_dir() -> Path:
-    override = _home_override("state")
-    if override is not None:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir(APP))
+    return _user_dir("state", "state")
 
 
 def user_log_dir() -> Path:
-    override = _home_override("logs")
-    if override is not None:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_log_dir(APP))
+    return _user_dir("logs", "log")
 
 
 def site_config_dir() -> Path:

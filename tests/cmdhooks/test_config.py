@@ -43,18 +43,50 @@ def test_problems_are_reported_with_their_place_and_the_rest_loads() -> None:
             {"hooks": [{"type": "command", "command": "fine"}], "extra": 1},
             {"hooks": [{"type": "command", "command": "kept"}]},
             {"matcher": "Bash(", "hooks": [{"type": "command", "command": "bad regex"}]},
+            {"hooks": [{"type": "prompt", "prompt": "judge this"}]},
         ],
         "Nope": [],
     })])
-    assert [h.command for h in table.for_event("Stop")] == ["kept"]
+    assert [h.command for h in table.for_event("Stop")] == ["fine", "kept"]
     joined = "\n".join(table.errors)
-    assert "/project.toml: hooks.Stop[0].hooks[0]" in joined and "command" in joined
+    assert "/project.toml: hooks.Stop[0].hooks[0]: `command` must be" in joined
     assert "hooks.Stop[1]: `matcher` must be a string" in joined
-    assert "hooks.Stop[2].hooks[0]: timeout must be a positive number" in joined
-    assert "hooks.Stop[3]: unknown key(s) extra" in joined
+    assert "hooks.Stop[2].hooks[0]: `timeout` must be a positive number" in joined
     assert "hooks.Nope: unknown hook event" in joined
     assert "hooks.Stop[5]: matcher 'Bash(' is not a valid regular expression" in joined
+    assert "hooks.Stop[6].hooks[0]: hooks of type 'prompt' are not run" in joined
     assert len(table.errors) == 6
+    assert table.unused == ["/project.toml: hooks.Stop[3]: field(s) extra not used by corral "
+                            "(ignored; the hook runs)"]
+
+
+def test_unknown_entry_fields_are_ignored_and_listed() -> None:
+    entry = {"type": "command", "command": "guard", "statusMessage": "checking",
+             "once": False, "x-team": {"owner": "ops"}}
+    table = read_hooks([_layer("project", {"PreToolUse": [{"matcher": "Bash",
+                                                          "hooks": [entry]}]})])
+    [hook] = table.for_event("PreToolUse")
+    assert (hook.command, hook.matcher, hook.where) == ("guard", "Bash",
+                                                       "hooks.PreToolUse[0].hooks[0]")
+    assert table.broken == []
+    [note] = table.unused
+    assert "hooks.PreToolUse[0].hooks[0]: field(s) once, statusMessage, x-team" in note
+
+
+def test_broken_entries_guard_the_tools_they_could_match() -> None:
+    table = read_hooks([_layer("project", {
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "agent", "prompt": "x"}]}],
+        "PostToolUse": [{"matcher": "Edit|(", "hooks": [{"type": "command", "command": "c"}]}],
+        "Stop": [{"hooks": [{"command": "no type"}]}],
+    })])
+    assert {b.where for b in table.broken_for_tool("Bash")} == {
+        "hooks.PreToolUse[0].hooks[0]", "hooks.PostToolUse[0]"}
+    # a matcher that does not compile could have meant any tool
+    assert [b.where for b in table.broken_for_tool("Read")] == ["hooks.PostToolUse[0]"]
+    # a broken Stop hook guards no tool call, but is still an error
+    assert any(b.where == "hooks.Stop[0].hooks[0]" for b in table.broken)
+    whole = read_hooks([_layer("project", ["not", "a", "table"])])
+    assert [b.where for b in whole.broken_for_tool("Glob")] == ["hooks"]
 
 
 def test_matchers() -> None:

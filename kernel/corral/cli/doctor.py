@@ -56,8 +56,28 @@ def run_doctor(app: App) -> int:
     for name in app.config.features:
         if name not in known:
             console.print(f"  [yellow]warning[/]: feature flag {name!r} names no installed plugin")
+    problems += _hooks_section(app)
     if problems:
         console.print(f"[red]{problems} problem(s) found[/]")
         return 1
     console.print("[green]no problems found[/]")
     return 0
+
+
+def _hooks_section(app: App) -> int:
+    """List the command hooks' problems: entries that cannot run count as problems (the
+    tool calls they could guard ask), ignored fields and events are only listed."""
+    from rich.markup import escape
+
+    from corral.cmdhooks import read_hooks
+    from corral.ui.console import get_console
+
+    console = get_console()
+    table = read_hooks(app.loaded.layers)
+    count = sum(len(table.for_event(event)) for event in table.hooks)
+    console.print(f"[bold]command hooks[/]: {count} configured")
+    for note in table.unused:
+        console.print(f"  [yellow]not used[/]: {escape(note)}")
+    for broken in table.broken:
+        console.print(f"  [red]error[/]: {escape(broken.describe())}")
+    return len(table.broken)

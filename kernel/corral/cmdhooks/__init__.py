@@ -13,8 +13,8 @@ from corral.cmdhooks._process import OUTPUT_CAP
 from corral.cmdhooks.config import (
     DEFAULT_TIMEOUT_S,
     EVENTS,
+    BrokenHook,
     ConfiguredHook,
-    HookCommand,
     HookTable,
     hook_table,
     read_hooks,
@@ -37,7 +37,7 @@ from corral.cmdhooks.turn_events import (
 
 __all__ = [
     "DEFAULT_TIMEOUT_S", "EVENTS", "MAX_STOP_CONTINUATIONS", "OUTPUT_CAP", "SUBAGENT_ORIGIN",
-    "ConfiguredHook", "HookCommand", "HookReply", "HookRun", "HookSpecificOutput",
+    "BrokenHook", "ConfiguredHook", "HookReply", "HookRun", "HookSpecificOutput",
     "HookTable", "PreToolVerdict", "PromptVerdict", "StopGuard", "fire", "hook_table",
     "matching_hooks", "notify", "post_tool_use", "pre_compact", "pre_tool_use", "read_hooks",
     "session_end", "session_start", "stop", "subagent_stop", "take_halt",

@@ -2,19 +2,24 @@
 
 The hooks come from every configuration layer (corral TOML and Claude Code ``settings.json``
 alike), in layer order, each with the file it came from. Under the managed lock
-``managed_hooks_only`` only the managed policy's hooks count. A malformed entry is reported
-with its file and position and skipped; the other hooks still load.
+``managed_hooks_only`` only the managed policy's hooks count.
+
+Hooks never fail open. Fields corral does not know are ignored (the hook runs) and listed
+as :attr:`HookTable.unused`. An entry corral cannot run at all (malformed, a type corral
+does not run, a matcher that does not compile, no command …) becomes a
+:class:`BrokenHook`: the tool calls it could have matched ask instead of running unguarded,
+and ``corral doctor`` reports it with its file and place.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from corral.cmdhooks._match import matcher_is_valid
+from corral.cmdhooks._match import matcher_is_valid, matches
 
 if TYPE_CHECKING:
     from corral.config.layers import Layer
@@ -33,19 +38,25 @@ EVENTS: tuple[str, ...] = (
     "PreCompact",
     "Notification",
 )
+#: Events whose hooks are matched against a tool name: a broken entry there makes the tool
+#: calls it matches ask.
+TOOL_EVENTS: frozenset[str] = frozenset(
+    {"PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionRequest"})
+#: Claude Code events corral knows of but does not fire: their hooks are listed as not used.
+UNFIRED_EVENTS: frozenset[str] = frozenset({
+    "PostToolUseFailure", "PermissionRequest", "SubagentStart", "Setup", "PostCompact",
+    "StopFailure", "InstructionsLoaded", "ConfigChange", "WorktreeCreate", "WorktreeRemove",
+    "TeammateIdle", "TaskCompleted", "TaskCreated", "Elicitation", "ElicitationResult",
+    "UserPromptExpansion", "CwdChanged", "FileChanged", "PermissionDenied",
+})
+#: Fields of a hook entry corral reads; Claude Code's others (``statusMessage``, ``async``,
+#: ``once`` …) are ignored and the hook still runs.
+_ENTRY_FIELDS = frozenset({"type", "command", "timeout"})
+_GROUP_FIELDS = frozenset({"matcher", "hooks"})
 #: Seconds a hook may run before its process group is killed.
 DEFAULT_TIMEOUT_S = 60.0
 #: Hook tables by loaded configuration (dropped with it).
 _TABLES: weakref.WeakKeyDictionary[LoadedConfig, HookTable] = weakref.WeakKeyDictionary()
-
-
-class HookCommand(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    """One entry of a group's ``hooks`` list."""
-
-    type: Literal["command"]
-    command: str
-    #: Seconds; the default is :data:`DEFAULT_TIMEOUT_S`.
-    timeout: float | None = None
 
 
 class ConfiguredHook(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,17 +67,55 @@ class ConfiguredHook(msgspec.Struct, frozen=True, kw_only=True):
     command: str
     timeout: float
     source: str
+    #: Its place in the file: ``hooks.PreToolUse[0].hooks[1]``.
+    where: str = ""
+
+
+class BrokenHook(msgspec.Struct, frozen=True, kw_only=True):
+    """An entry corral cannot run; the tool calls it could match ask instead."""
+
+    #: The event, or ``None`` when the whole ``hooks`` table is unreadable.
+    event: str | None
+    #: The group's matcher, or ``None`` when it is unknown (then it matches every tool).
+    matcher: str | None
+    source: str
+    where: str
+    problem: str
+
+    def describe(self) -> str:
+        if self.event is None or self.event in TOOL_EVENTS:
+            then = "the tool calls it could match ask (deny when headless)"
+        else:
+            then = "it does not run"
+        return f"{self.source}: {self.where}: {self.problem}; {then}"
+
+    def guards(self, tool: str) -> bool:
+        """Whether a call of ``tool`` is one this entry could have guarded."""
+        if self.event is not None and self.event not in TOOL_EVENTS:
+            return False
+        return self.matcher is None or matches(self.matcher, tool)
 
 
 class HookTable(msgspec.Struct, frozen=True, kw_only=True):
     """Every configured hook by event, and the problems found while reading them."""
 
     hooks: dict[str, list[ConfiguredHook]]
-    errors: list[str]
+    #: Entries that cannot run (each also described in :attr:`errors`).
+    broken: list[BrokenHook] = msgspec.field(default_factory=list)
+    #: Fields and events that were ignored while the hooks around them still load.
+    unused: list[str] = msgspec.field(default_factory=list)
     managed_only: bool = False
+
+    @property
+    def errors(self) -> list[str]:
+        return [b.describe() for b in self.broken]
 
     def for_event(self, event: str) -> list[ConfiguredHook]:
         return self.hooks.get(event, [])
+
+    def broken_for_tool(self, tool: str) -> list[BrokenHook]:
+        """The broken entries that could have guarded a call of ``tool``."""
+        return [b for b in self.broken if b.guards(tool)]
 
 
 def managed_hooks_only(layers: Iterable[Layer]) -> bool:
@@ -79,76 +128,123 @@ def managed_hooks_only(layers: Iterable[Layer]) -> bool:
     return False
 
 
+class _Reader:
+    """Collects hooks, broken entries and unused fields of one file."""
+
+    def __init__(self, source: str, broken: list[BrokenHook], unused: list[str]) -> None:
+        self.source = source
+        self.broken = broken
+        self.unused = unused
+
+    def fail(self, event: str | None, matcher: str | None, where: str, problem: str) -> None:
+        self.broken.append(BrokenHook(event=event, matcher=matcher, source=self.source,
+                                      where=where, problem=problem))
+
+    def section(self, section: Any) -> list[ConfiguredHook]:
+        if not isinstance(section, dict):
+            self.fail(None, None, "hooks", "expected a table of events")
+            return []
+        found: list[ConfiguredHook] = []
+        for event, groups in section.items():
+            found.extend(self.event(str(event), groups))
+        return found
+
+    def event(self, event: str, groups: Any) -> list[ConfiguredHook]:
+        where = f"hooks.{event}"
+        if event in UNFIRED_EVENTS and event not in EVENTS:
+            self.unused.append(f"{self.source}: {where}: corral does not fire this event; "
+                               "its hooks are not used")
+            # still read, so that a broken tool-event entry asks
+        elif event not in EVENTS:
+            self.fail(event, None, where, "unknown hook event (known events: "
+                      f"{', '.join(EVENTS)}); its hooks cannot run")
+            return []
+        if not isinstance(groups, list):
+            self.fail(event, None, where, "expected a list of {matcher, hooks} groups")
+            return []
+        found: list[ConfiguredHook] = []
+        for i, group in enumerate(groups):
+            found.extend(self.group(event, f"{where}[{i}]", group))
+        return found if event in EVENTS else []
+
+    def group(self, event: str, where: str, group: Any) -> list[ConfiguredHook]:
+        if not isinstance(group, dict):
+            self.fail(event, None, where, "expected a table with `matcher` and `hooks`")
+            return []
+        self.note_unused(where, group, _GROUP_FIELDS)
+        matcher = group.get("matcher", "")
+        if matcher is None:
+            matcher = ""
+        if not isinstance(matcher, str):
+            self.fail(event, None, where, "`matcher` must be a string")
+            return []
+        if not matcher_is_valid(matcher):
+            self.fail(event, None, where, f"matcher {matcher!r} is not a valid regular "
+                      "expression")
+            return []
+        entries = group.get("hooks")
+        if not isinstance(entries, list):
+            self.fail(event, matcher, where, "`hooks` must be a list of hook entries")
+            return []
+        found: list[ConfiguredHook] = []
+        for j, entry in enumerate(entries):
+            hook = self.entry(event, matcher, f"{where}.hooks[{j}]", entry)
+            if hook is not None:
+                found.append(hook)
+        return found
+
+    def entry(self, event: str, matcher: str, where: str, entry: Any) -> ConfiguredHook | None:
+        shape = '(a hook is {"type": "command", "command": "...", "timeout": seconds})'
+        if not isinstance(entry, dict):
+            self.fail(event, matcher, where, f"expected a table {shape}")
+            return None
+        kind = entry.get("type")
+        if kind != "command":
+            problem = ("`type` is missing" if kind is None
+                       else f"hooks of type {kind!r} are not run by corral")
+            self.fail(event, matcher, where, f"{problem} {shape}")
+            return None
+        command = entry.get("command")
+        if not isinstance(command, str) or not command.strip():
+            self.fail(event, matcher, where, f"`command` must be a non-empty string {shape}")
+            return None
+        timeout = entry.get("timeout")
+        if timeout is not None and (isinstance(timeout, bool)
+                                    or not isinstance(timeout, int | float) or timeout <= 0):
+            self.fail(event, matcher, where, "`timeout` must be a positive number of seconds")
+            return None
+        self.note_unused(where, entry, _ENTRY_FIELDS)
+        return ConfiguredHook(event=event, matcher=matcher, command=command,
+                              timeout=float(timeout or DEFAULT_TIMEOUT_S), source=self.source,
+                              where=where)
+
+    def note_unused(self, where: str, table: dict[str, Any], known: frozenset[str]) -> None:
+        extra = sorted(str(key) for key in table if key not in known)
+        if extra:
+            self.unused.append(f"{self.source}: {where}: field(s) {', '.join(extra)} not "
+                               "used by corral (ignored; the hook runs)")
+
+
 def read_hooks(layers: Iterable[Layer]) -> HookTable:
     """Collect the hooks of ``layers`` (only the managed layer's under the lock)."""
     layers = list(layers)
     locked = managed_hooks_only(layers)
     table: dict[str, list[ConfiguredHook]] = {}
-    errors: list[str] = []
+    broken: list[BrokenHook] = []
+    unused: list[str] = []
     seen: set[tuple[str, str, str]] = set()
     for layer in layers:
         if locked and layer.name != "managed":
             continue
         section = layer.data.get("hooks")
-        if not section:
+        if section is None or section == {}:
             continue
-        if not isinstance(section, dict):
-            errors.append(f"{layer.source}: hooks: expected a table of events")
-            continue
-        for event, groups in section.items():
-            for hook in _read_event(layer.source, str(event), groups, errors):
-                key = (hook.event, hook.matcher, hook.command)
-                if key not in seen:  # the merged configuration holds each item once, too
-                    seen.add(key)
-                    table.setdefault(hook.event, []).append(hook)
-    return HookTable(hooks=table, errors=errors, managed_only=locked)
-
-
-def _read_event(source: str, event: str, groups: Any, errors: list[str]) -> list[ConfiguredHook]:
-    where = f"{source}: hooks.{event}"
-    if event not in EVENTS:
-        errors.append(f"{where}: unknown hook event (known events: {', '.join(EVENTS)}); "
-                      "its hooks are skipped")
-        return []
-    if not isinstance(groups, list):
-        errors.append(f"{where}: expected a list of {{matcher, hooks}} groups")
-        return []
-    found: list[ConfiguredHook] = []
-    for i, group in enumerate(groups):
-        if not isinstance(group, dict):
-            errors.append(f"{where}[{i}]: expected a table with `matcher` and `hooks`")
-            continue
-        unknown = sorted(set(group) - {"matcher", "hooks"})
-        if unknown:
-            errors.append(f"{where}[{i}]: unknown key(s) {', '.join(unknown)}; "
-                          "a group has only `matcher` and `hooks`")
-            continue
-        matcher = group.get("matcher", "")
-        entries = group.get("hooks")
-        if not isinstance(matcher, str) or not isinstance(entries, list):
-            errors.append(f"{where}[{i}]: `matcher` must be a string and `hooks` a list")
-            continue
-        if not matcher_is_valid(matcher):
-            errors.append(f"{where}[{i}]: matcher {matcher!r} is not a valid regular "
-                          "expression; this group is skipped")
-            continue
-        for j, entry in enumerate(entries):
-            try:
-                command = msgspec.convert(entry, HookCommand)
-            except msgspec.ValidationError as exc:
-                errors.append(f"{where}[{i}].hooks[{j}]: {exc} (a hook is "
-                              '{type = "command", command = "...", timeout = seconds}); '
-                              "this hook is skipped")
-                continue
-            if command.timeout is not None and command.timeout <= 0:
-                errors.append(f"{where}[{i}].hooks[{j}]: timeout must be a positive number "
-                              "of seconds; this hook is skipped")
-                continue
-            found.append(ConfiguredHook(
-                event=event, matcher=matcher, command=command.command,
-                timeout=command.timeout or DEFAULT_TIMEOUT_S, source=source,
-            ))
-    return found
+        for hook in _Reader(layer.source, broken, unused).section(section):
+            key = (hook.event, hook.matcher, hook.command)
+            if key not in seen:  # the merged configuration holds each item once, too
+                seen.add(key)
+                table.setdefault(hook.event, []).append(hook)
+    return HookTable(hooks=table, broken=broken, unused=unused, managed_only=locked)
 
 
 def hook_table(session: Session) -> HookTable:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from corral.cmdhooks.config import ConfiguredHook
+from corral.cmdhooks.config import BrokenHook, ConfiguredHook, hook_table
 from corral.cmdhooks.fire import fire, short_command
 from corral.cmdhooks.turn_events import request_halt
 from corral.permissions.decision import Decision, Verdict, Vote
@@ -40,12 +40,15 @@ class PreToolVerdict:
     notes: list[str] = field(default_factory=list)
     #: Set when a hook's ``updatedInput`` does not fit the tool: the call is denied.
     invalid: str | None = None
+    #: Entries that cannot run but could guard this call, by the name of their ask vote.
+    broken: dict[str, BrokenHook] = field(default_factory=dict)
 
     def annotate(self, decision: Decision) -> Decision:
         """Name the hook's config file as the source when a hook decided, and add the
         hooks' say to the reason when something else did."""
         source = decision.source or ""
-        voter = self.voters.get(source.removeprefix("plugin:"))
+        name = source.removeprefix("plugin:")
+        voter = self.voters.get(name) or self.broken.get(name)
         if decision.tier == "hook" and voter is not None:
             return msgspec.structs.replace(decision, source=voter.source)
         if self.notes:
@@ -60,6 +63,13 @@ async def pre_tool_use(session: Session, call: ToolCall, tool: Tool | None) -> P
     fields = {"tool_name": call.name, "tool_input": call.input, "tool_use_id": call.id}
     runs = await fire(session, "PreToolUse", fields, match=call.name)
     verdict = PreToolVerdict()
+    for index, broken in enumerate(hook_table(session).broken_for_tool(call.name)):
+        # an entry that cannot run never lets a call it might guard through unasked
+        name = f"{_VOTE_PREFIX}broken-{index}"
+        verdict.votes.append((name, Vote(
+            decision="ask", reason=f"a hook entry corral cannot run could guard this call "
+            f"({broken.source}: {broken.where}: {broken.problem})")))
+        verdict.broken[name] = broken
     updated: tuple[ConfiguredHook, dict[str, Any]] | None = None
     for index, run in enumerate(runs):
         who = f"PreToolUse hook {short_command(run.hook.command)}"

@@ -115,7 +115,9 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     engine: EngineSettings = msgspec.field(default_factory=EngineSettings)
     memory: MemorySettings = msgspec.field(default_factory=MemorySettings)
     #: Command hooks in Claude Code's shape: ``{Event: [{matcher, hooks: [...]}]}``.
-    hooks: dict[str, list[dict[str, Any]]] = msgspec.field(default_factory=dict)
+    #: Kept raw: :mod:`corral.cmdhooks` reads it, and an entry it cannot run makes the tool
+    #: calls it could match ask rather than stopping corral.
+    hooks: Any = msgspec.field(default_factory=dict)
     #: Environment variables to set for tools the session runs.
     env: dict[str, str] = msgspec.field(default_factory=dict)
 

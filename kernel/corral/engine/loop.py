@@ -30,6 +30,7 @@ from corral.events import (
     UsageReported,
     UserMessage,
 )
+from corral.transport.errors import APIError
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -270,7 +271,7 @@ class Engine:
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:
-                if isinstance(exc, CorralError) and not isinstance(exc, StreamCut):
+                if isinstance(exc, CorralError) and not isinstance(exc, StreamCut | APIError):
                     raise  # our own errors (no credentials, a bad provider) say it already
                 verdict = classify(exc)
                 if verdict == "prompt_too_long" and not compacted_for_length:

@@ -43,13 +43,27 @@ class Recorder:
         self.calls.append(f"configure:{config.plugin_settings('recorder').on}")
 
     @hookimpl
-    def corral_register_tools(self, register: Any) -> None:
+    def corral_register_tools(self, register: Any, session: Session | None) -> None:
         class Echo(Tool):
             name = "Echo"
             description = "echo"
             input_type = msgspec.defstruct("EchoInput", [("text", str)])
 
         register(Echo())
+        if session is not None and session.plugin_state.get("late"):
+            class Late(Tool):
+                name = "Late"
+                description = "joins once the session asks for it"
+                input_type = msgspec.defstruct("LateInput", [])
+
+            register(Late())
+
+    @hookimpl
+    async def corral_prepare_request(self, session: Session) -> None:
+        self.calls.append("prepare_request")
+        if session.plugin_state.pop("grow", False):
+            session.plugin_state["late"] = True
+            session.refresh_tools()
 
     @hookimpl
     def corral_register_commands(self, register: Any) -> None:
@@ -205,6 +219,28 @@ def test_hook_corral_memory_changed(app: App, rec: Recorder) -> None:
     store = session_memory(session).project_store
     entry = store.add("the build uses tox", type="project", source="test")
     assert rec.calls[-1] == f"memory_changed:{(entry.id,)}"
+
+
+def test_hook_corral_prepare_request(app: App, rec: Recorder) -> None:
+    from corral.engine import Engine
+
+    session = Session(app)
+    engine = Engine(session)
+    first = asyncio.run(engine.build())
+    assert "Late" not in [t["name"] for t in first["tools"]]
+    session.plugin_state["grow"] = True
+    second = asyncio.run(engine.build())
+    assert rec.calls.count("prepare_request") == 2
+    assert "Late" in [t["name"] for t in second["tools"]]
+    assert "Late" in session.tools
+
+
+def test_refresh_tools_keeps_a_set_its_owner_chose(app: App) -> None:
+    session = Session(app)
+    session.set_tools({"Echo": session.tools["Echo"]})
+    session.plugin_state["late"] = True
+    session.refresh_tools()
+    assert list(session.tools) == ["Echo"]
 
 
 def test_hook_corral_before_request(app: App) -> None:

@@ -69,13 +69,16 @@ def corral_configure(config: Config) -> None:
 
 
 @hookspec
-def corral_register_tools(register: Callable[[Tool], None]) -> None:
+def corral_register_tools(register: Callable[[Tool], None], session: Session | None) -> None:
     """Add tools the model may call.
 
-    Called when a session builds its tool set, after :func:`corral_configure`.
+    Called when a session builds its tool set, after :func:`corral_configure`, and again
+    when it rebuilds it after :meth:`corral.session.Session.refresh_tools`.
 
     :param register: Call with a :class:`corral.tools.Tool` instance. Registering a name that
         is already taken is an error naming both.
+    :param session: The session whose tool set is built (``None`` outside a session), for
+        tools that depend on it (a session's connected tool servers).
     """
 
 
@@ -192,6 +195,19 @@ def corral_memory_changed(change: MemoryChange) -> None:
 # -------------------------------------------------------------------------------------------
 # Loop hooks
 # -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def corral_prepare_request(session: Session) -> None:
+    """Get ready for a model request before it is built.
+
+    Called once per model request, before the system prompt, tools and messages are
+    gathered; the kernel awaits every implementation. A plugin may wait here, within a
+    bound it chooses, for something the request needs (tool servers still starting), and
+    call :meth:`corral.session.Session.refresh_tools` when the session's tools changed.
+
+    :param session: The current session.
+    """
 
 
 @hookspec

@@ -78,6 +78,7 @@ class Session:
         #: For a sub-agent: the name of its agent definition.
         self.agent: str | None = None
         self._tools: dict[str, Tool] | None = None
+        self._tools_narrowed = False
         self._usage: Usage | None = None
 
     @property
@@ -106,6 +107,14 @@ class Session:
     def set_tools(self, tools: dict[str, Tool]) -> None:
         """Replace the session's tool set (a sub-agent with a narrower list of tools)."""
         self._tools = dict(tools)
+        self._tools_narrowed = True
+
+    def refresh_tools(self) -> None:
+        """Build the tool set again before the next request (a plugin's tools changed).
+
+        A set fixed with :meth:`set_tools` stays as it was: its owner chose it."""
+        if not self._tools_narrowed:
+            self._tools = None
 
     def _build_tools(self) -> dict[str, Tool]:
         from corral.tools.registry import collect_tools

@@ -64,7 +64,9 @@ class Engine:
         self.owns_client = client is None if owns_client is None else owns_client
         #: Who started the running turn: user, tick, bridge, schedule, command, agent.
         self.origin = "user"
+        #: Tool schemas of the last request, and the tool objects they were made from.
         self._schemas: list[dict[str, Any]] | None = None
+        self._schema_key: tuple[int, ...] = ()
         self.last_context_tokens = 0
         self.unknown_price_warned = False
 
@@ -224,6 +226,7 @@ class Engine:
 
     async def build(self) -> dict[str, Any]:
         session = self.session
+        await session.hooks.prepare_request(session)
         sections = await session.hooks.system_prompt(session)
         if session.append_system_prompt:
             from corral.prompt import PromptSection
@@ -232,8 +235,10 @@ class Engine:
                 PromptSection(name="appended", text=session.append_system_prompt, scope="session")
             )
         tools = list(session.tools.values())
-        if self._schemas is None:
+        key = tuple(id(t) for t in tools)
+        if self._schemas is None or key != self._schema_key:
             self._schemas = tool_schemas(tools)
+            self._schema_key = key
         request = build_request(
             model=session.model,
             max_tokens=session.config.models.max_output_tokens,

@@ -214,7 +214,7 @@ class PluginHost:
 
     # -- registry hooks ---------------------------------------------------------------------
 
-    def _collect(self, hookname: str) -> list[tuple[str, Any]]:
+    def _collect(self, hookname: str, **extra: Any) -> list[tuple[str, Any]]:
         items: list[tuple[str, Any]] = []
 
         def register(item: Any) -> None:
@@ -224,7 +224,7 @@ class PluginHost:
             current = impl.plugin_name
             before = len(items)
             try:
-                value = self._invoke(impl, hookname, {"register": register})
+                value = self._invoke(impl, hookname, {"register": register, **extra})
                 if inspect.isawaitable(value):
                     _run_awaitable(value)
             except CorralError:
@@ -234,8 +234,8 @@ class PluginHost:
                 self.fail(impl.plugin_name, exc, f"in {hookname}")
         return items
 
-    def register_tools(self) -> list[tuple[str, Tool]]:
-        return self._collect("corral_register_tools")
+    def register_tools(self, session: Session | None = None) -> list[tuple[str, Tool]]:
+        return self._collect("corral_register_tools", session=session)
 
     def register_commands(self) -> list[tuple[str, SlashCommand]]:
         return self._collect("corral_register_commands")
@@ -280,6 +280,9 @@ class PluginHost:
 
     def memory_changed(self, change: Any) -> None:
         self._call_sync("corral_memory_changed", {"change": change})
+
+    async def prepare_request(self, session: Session) -> None:
+        await self._call("corral_prepare_request", {"session": session})
 
     async def before_request(self, session: Session, request: dict[str, Any]) -> None:
         await self._call("corral_before_request", {"session": session, "request": request})

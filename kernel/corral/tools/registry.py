@@ -27,7 +27,7 @@ def collect_tools(session: Session) -> dict[str, Tool]:
     for cls in BUILTIN_TOOLS:
         tools[cls.name] = cls()
         owners[cls.name] = "corral (built-in)"
-    for plugin, tool in session.hooks.register_tools():
+    for plugin, tool in session.hooks.register_tools(session):
         if tool.name in tools:
             raise DuplicateToolError(
                 f"tool name {tool.name!r} is registered by {owners[tool.name]} and by plugin "

@@ -1,0 +1,132 @@
+"""Entry point of corral-mcp: the hooks the kernel calls.
+
+Imported only when the ``mcp`` feature is on. It imports neither the MCP SDK nor the
+manager's transports: those load when a session starts with at least one server configured.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from corral.api import hookimpl
+
+from corral_mcp.settings import Settings
+
+if TYPE_CHECKING:
+    from corral.api import CliCommand, Session, SlashCommand, Tool
+
+NAME = "mcp"
+_GENERATION = "mcp.generation"
+_WAITED = "mcp.waited"
+
+
+@hookimpl
+def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -> None:
+    register(NAME, Settings)
+
+
+def _tell(session: Session, text: str, level: str = "warning") -> Any:
+    """A notice for the user: an event (REPL, stream-json) and, headless, a stderr line."""
+    from corral.api import Notice
+
+    if session.headless:
+        sys.stderr.write(f"corral: mcp: {text}\n")
+    return session.emit(Notice(level=level, text=f"mcp: {text}", data={"plugin": NAME}))
+
+
+@hookimpl
+async def corral_session_start(session: Session) -> None:
+    if session.parent_id is not None:
+        return
+    from corral_mcp import runtime
+
+    servers = runtime.configured(session.app)
+    for problem in servers.problems:
+        await _tell(session, str(problem))
+    if not servers.servers:
+        return
+    manager = runtime.make_manager(session.app, servers)
+    runtime.set_manager(session.app, manager)
+    for state in manager.servers.values():
+        if state.status == "needs-approval":
+            if session.headless:
+                await _tell(session, f"project server {state.name!r} (.mcp.json) was not started: "
+                            "it is not approved; approve it in an interactive session (/mcp "
+                            "approve NAME), or list it in enabledMcpjsonServers")
+            else:
+                await _tell(session, f"project server {state.name!r} in .mcp.json needs your "
+                            f"approval: /mcp approve {state.name} (or /mcp deny {state.name})")
+    manager.start()
+
+
+@hookimpl
+async def corral_session_end(session: Session) -> None:
+    if session.parent_id is not None:
+        return
+    from corral_mcp import runtime
+
+    manager = runtime.manager_of(session.app)
+    if manager is not None:
+        runtime.set_manager(session.app, None)
+        await manager.close()
+
+
+@hookimpl
+async def corral_prepare_request(session: Session) -> None:
+    from corral_mcp import runtime
+
+    manager = runtime.manager_of(session.app)
+    if manager is None:
+        return
+    if not session.plugin_state.get(_WAITED):
+        session.plugin_state[_WAITED] = True
+        wait = runtime.settings_of(session.config).first_request_wait_s
+        await manager.wait_started(wait)
+        for state in manager.servers.values():
+            if state.status == "failed":
+                await _tell(session, f"server {state.name!r} failed: {state.error}")
+    if session.plugin_state.get(_GENERATION) != manager.generation:
+        session.plugin_state[_GENERATION] = manager.generation
+        session.refresh_tools()
+
+
+@hookimpl
+def corral_register_tools(register: Callable[[Tool], None], session: Session | None) -> None:
+    if session is None:
+        return
+    from corral_mcp import runtime
+
+    manager = runtime.manager_of(session.app)
+    if manager is None:
+        return
+    from corral_mcp.tools import ListMcpResourcesTool, McpTool, ReadMcpResourceTool
+
+    limit = runtime.settings_of(session.config).max_output_tokens
+    session.plugin_state[_GENERATION] = manager.generation
+    seen: set[str] = set()
+    for state in manager.connected():
+        for tool in state.tools:
+            wrapped = McpTool(state, tool, manager, limit)
+            if wrapped.name not in seen:
+                seen.add(wrapped.name)
+                register(wrapped)
+    if any(s.has_resources for s in manager.connected()):
+        register(ListMcpResourcesTool(manager))
+        register(ReadMcpResourceTool(manager, limit))
+
+
+@hookimpl
+def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
+    from corral_mcp.cli import command
+
+    register(command())
+
+
+@hookimpl
+def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
+    from corral_mcp.slash import command
+
+    register(command())

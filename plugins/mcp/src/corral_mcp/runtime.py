@@ -1,0 +1,78 @@
+"""Per-run state: the configured servers, their approval, and the manager that runs them."""
+
+from __future__ import annotations
+
+import os
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corral_mcp.approval import read_approvals
+from corral_mcp.config import Servers, load_servers
+from corral_mcp.manager import Manager, ServerState
+from corral_mcp.settings import Settings
+
+if TYPE_CHECKING:
+    from corral.api import App
+
+NAME = "mcp"
+
+#: The manager of each application (a run), shared by its main session and sub-agents.
+_managers: weakref.WeakKeyDictionary[Any, Manager] = weakref.WeakKeyDictionary()
+#: CLI values (``--mcp-config``, ``--strict-mcp-config``) for the next application.
+cli_options: dict[str, Any] = {}
+
+
+def settings_of(config: Any) -> Settings:
+    if config is None:
+        return Settings()
+    value = config.plugin_settings(NAME)
+    return value if isinstance(value, Settings) else Settings()
+
+
+def configured(app: App, *, environ: dict[str, str] | None = None) -> Servers:
+    """Every server the configuration names for ``app``'s directory, and the problems met."""
+    settings = settings_of(app.config)
+    return load_servers(
+        app.cwd, environ=os.environ if environ is None else environ,
+        corral_servers=settings.servers,
+        cli_configs=[*settings.config, *cli_options.get("config", [])],
+        strict=settings.strict_config or bool(cli_options.get("strict")),
+    )
+
+
+def states_for(cwd: Path, settings: Settings, servers: Servers) -> list[ServerState]:
+    """A state per server: project servers the user has not approved stay unstarted."""
+    approvals = read_approvals(cwd, settings) if any(
+        s.scope == "project" for s in servers.servers.values()) else None
+    states: list[ServerState] = []
+    for server in servers.servers.values():
+        state = ServerState(server)
+        if server.scope == "project" and approvals is not None:
+            verdict = approvals.verdict(server.name)
+            if verdict != "approved":
+                state.status = verdict
+                state.error = ("refused in the settings (disabledMcpjsonServers)"
+                               if verdict == "disabled" else
+                               "a project server from .mcp.json; approve it with `/mcp approve "
+                               f"{server.name}` or add it to enabledMcpjsonServers")
+        states.append(state)
+    return states
+
+
+def make_manager(app: App, servers: Servers) -> Manager:
+    settings = settings_of(app.config)
+    return Manager(states_for(app.cwd, settings, servers), cwd=app.cwd,
+                   startup_timeout_s=settings.startup_timeout_s,
+                   call_timeout_s=settings.call_timeout_s)
+
+
+def manager_of(app: Any) -> Manager | None:
+    return _managers.get(app)
+
+
+def set_manager(app: Any, manager: Manager | None) -> None:
+    if manager is None:
+        _managers.pop(app, None)
+    else:
+        _managers[app] = manager

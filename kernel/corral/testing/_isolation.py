@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
+if TYPE_CHECKING:  # only for the annotation: this module must import without pytest
+    import pytest
 
 #: Variables that would let the machine's own setup leak into a test.
 CLEARED = (

@@ -172,7 +172,7 @@ def test_daemon_process_start_status_second_start_refused_stop(project: Path) ->
         assert main(["kairos", "status"]) == 0
     finally:
         stopped = process.terminate(project_state_dir(project))
-    assert stopped == pid
+    assert stopped is not None and stopped.pid == pid and not stopped.killed
     state = read_state(project_state_dir(project))
     assert state is not None and state.running is False
     data = msgspec.json.decode((project_state_dir(project) / "state.json").read_bytes())

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, app: App) -> int:
     if command == "stop":
         stopped = process.terminate(state_dir)
         out.write("no kairos daemon is running\n" if stopped is None
-                  else f"kairos daemon (pid {stopped}) stopped\n")
+                  else stopped.describe() + "\n")
         return 0
     if command == "status":
         live = process.is_running(state_dir)

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
+
 from corral_kairos.dailylog import project_state_dir
 from corral_kairos.errors import DaemonError
 
@@ -91,21 +93,71 @@ def spawn(cwd: Path, *, wait_s: float = 15.0) -> int:
                       f"{root_state / OUT_FILE}")
 
 
-def terminate(state_dir: Path, *, wait_s: float = 30.0) -> int | None:
-    """SIGTERM the project's daemon and wait until it released its lock."""
+class Stopped(msgspec.Struct, frozen=True):
+    """How :func:`terminate` ended a daemon: its pid, and whether SIGKILL was needed."""
+
+    pid: int
+    killed: bool = False
+    waited_s: float = 0.0
+
+    def describe(self) -> str:
+        if self.killed:
+            return (f"kairos daemon (pid {self.pid}) did not stop within {self.waited_s:.0f}s "
+                    "of SIGTERM; killed it (SIGKILL)")
+        return f"kairos daemon (pid {self.pid}) stopped"
+
+
+def terminate(state_dir: Path, *, wait_s: float = 30.0) -> Stopped | None:
+    """SIGTERM the project's daemon and return once its process is gone.
+
+    The lock is released a moment before the process exits, so the wait is on the pid
+    itself. After ``wait_s`` the process is sent SIGKILL, which the result reports.
+    """
     pid = is_running(state_dir)
     if pid is None:
         return None
     if pid < 0:
         raise DaemonError(f"a daemon holds the lock in {state_dir} but wrote no pid file")
-    os.kill(pid, signal.SIGTERM)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    if _wait_gone(pid, wait_s):
+        return Stopped(pid)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    if not _wait_gone(pid, 10.0):
+        raise DaemonError(f"the kairos daemon (pid {pid}) survived SIGKILL")
+    return Stopped(pid, killed=True, waited_s=wait_s)
+
+
+def _wait_gone(pid: int, wait_s: float) -> bool:
+    """Wait up to ``wait_s`` for ``pid`` to exit (reaping it when it is our child)."""
     deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline:
+    while True:
         _reap(pid)
-        if is_running(state_dir) is None:
-            return pid
-        time.sleep(0.05)
-    raise DaemonError(f"the kairos daemon (pid {pid}) did not stop within {wait_s:.0f}s")
+        if not _alive(pid):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """An exited process nobody reaped yet (not our child): gone for our purposes."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
 def _reap(pid: int) -> int | None:

@@ -77,6 +77,7 @@ def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple
         session.messages = restored.messages
         session.num_turns = restored.num_turns
         session.cost_usd = restored.cost_usd
+        session.usage.add(restored.usage)
         warnings = restored.warnings
     session.open_transcript()
     return session, warnings

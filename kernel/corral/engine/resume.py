@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from corral.engine.stream import Usage
 from corral.engine.transcript import iter_transcripts, read_events
 from corral.errors import CorralError
 from corral.events import (
@@ -32,6 +33,8 @@ class Restored(msgspec.Struct, kw_only=True):
     cost_usd: float | None
     first_prompt: str
     warnings: list[str]
+    #: Tokens of every model request the transcript recorded.
+    usage: Usage = msgspec.field(default_factory=Usage)
 
 
 def find_transcript(cwd: Path, session_id: str | None) -> Path:
@@ -52,6 +55,7 @@ def restore(path: Path) -> Restored:
     messages: list[dict[str, Any]] = []
     turns = 0
     cost: float | None = None
+    usage = Usage()
     first = ""
     session_id = path.stem
     for event in events:
@@ -65,15 +69,21 @@ def restore(path: Path) -> Restored:
             turns += 1
         elif isinstance(event, ToolResultMessage):
             messages.append({"role": "user", "content": event.content})
-        elif isinstance(event, UsageReported) and event.cost_usd is not None:
-            cost = (cost or 0.0) + event.cost_usd
+        elif isinstance(event, UsageReported):
+            usage.add(Usage(
+                input_tokens=event.input_tokens, output_tokens=event.output_tokens,
+                cache_creation_input_tokens=event.cache_creation_input_tokens,
+                cache_read_input_tokens=event.cache_read_input_tokens,
+            ))
+            if event.cost_usd is not None:
+                cost = (cost or 0.0) + event.cost_usd
         elif isinstance(event, ContextAdded) and messages and messages[-1]["role"] == "user":
             messages[-1]["content"] = with_text(messages[-1]["content"], event.text)
         elif isinstance(event, Compacted) and event.messages:
             messages = [dict(m) for m in event.messages]
     _close_open_tool_calls(messages)
     return Restored(session_id=session_id, messages=messages, num_turns=turns, cost_usd=cost,
-                    first_prompt=first, warnings=warnings)
+                    first_prompt=first, warnings=warnings, usage=usage)
 
 
 def _close_open_tool_calls(messages: list[dict[str, Any]]) -> None:

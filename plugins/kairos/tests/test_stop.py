@@ -101,3 +101,40 @@ def test_a_daemon_that_ignores_sigterm_is_killed_and_that_is_said(project: Path)
             child.wait()
         if child.stdout is not None:
             child.stdout.close()
+
+
+def test_status_after_a_restart_keeps_tokens_and_a_stopped_daemon_shows_no_bridge(
+    anthropic_server, project: Path
+) -> None:
+    import asyncio
+
+    from corral.testing import text
+    from corral_kairos.cli import _status_text
+    from corral_kairos.daemon import Daemon, read_state
+
+    from .conftest import bounded, until
+
+    (project / ".claude" / "corral.toml").write_text(FAST)
+    anthropic_server.enqueue(text("one").with_usage(input_tokens=120, output_tokens=7),
+                             text("two").with_usage(input_tokens=300, output_tokens=9))
+
+    async def one_run(prompt: str, turns: int) -> None:
+        daemon = Daemon(project)
+        task = asyncio.create_task(daemon.run())
+        await bounded(daemon.started.wait())
+        daemon.submit("bridge", prompt)
+        await until(lambda: daemon.session.num_turns >= turns and not daemon.current
+                    and daemon.queue.empty())
+        daemon.request_stop()
+        await bounded(task)
+
+    asyncio.run(one_run("a", 1))
+    asyncio.run(one_run("b", 2))
+    state = read_state(project_state_dir(project))
+    assert state is not None
+    assert (state.calls, state.input_tokens, state.output_tokens) == (2, 420, 16)
+    assert state.bridge  # the state file keeps the last address for the record
+    stopped = _status_text(None, state)
+    assert "tokens in 420 out 16" in stopped
+    assert "bridge:" not in stopped and "uptime" not in stopped
+    assert "not running" in stopped

@@ -93,13 +93,16 @@ def _status_text(pid: int | None, state: Any) -> str:
     if state is None:
         return "kairos daemon: not running (no state yet)\n"
     running = f"running (pid {pid})" if pid is not None else "not running"
-    uptime = time.time() - state.started_at if pid is not None else 0
+    if pid is not None:
+        now = f"uptime: {time.time() - state.started_at:.0f}s; now: {state.current or 'idle'}"
+    else:
+        now = f"last stopped: {datetime.fromtimestamp(state.updated_at):%Y-%m-%d %H:%M:%S}"
     t = state.ticker
     budget = t.get("budget", {})
     cost = "?" if state.cost_usd is None else f"${state.cost_usd:.4f}"
     lines = [
         f"kairos daemon: {running}; session {state.session_id}",
-        f"uptime: {uptime:.0f}s; now: {state.current or 'idle'}; queued: {state.queued}",
+        f"{now}; queued: {state.queued}",
         f"ticks: {t.get('ticks_run', 0)} run, {t.get('ticks_skipped', 0)} skipped, "
         f"{t.get('heartbeats', 0)} heartbeats; scheduled prompts: {t.get('schedules_run', 0)};"
         f" sleeps: {t.get('sleeps', 0)}"
@@ -111,7 +114,7 @@ def _status_text(pid: int | None, state: Any) -> str:
     ]
     if t.get("blocked"):
         lines.append(f"paused: {t['blocked']}")
-    if state.bridge:
+    if state.bridge and pid is not None:
         lines.append(f"bridge: ws://{state.bridge.get('host')}:{state.bridge.get('port')}")
     return "\n".join(lines) + "\n"
 

@@ -177,6 +177,7 @@ class Daemon:
         session.messages = restored.messages
         session.num_turns = restored.num_turns
         session.cost_usd = restored.cost_usd
+        session.usage.add(restored.usage)
 
     async def run(self) -> None:
         """Run until :meth:`request_stop`; always closes the session and writes the state."""

@@ -46,7 +46,7 @@ class Tmux(Terminal):
         self.name = name
 
     def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=10,
+        return subprocess.run(["tmux", "-L", self.name, *args], capture_output=True, text=True, timeout=10,
                               check=True).stdout
 
     def keys(self, *keys: str) -> None:
@@ -56,11 +56,12 @@ class Tmux(Terminal):
         return self.run("capture-pane", "-p", "-t", self.name, "-S", "-200")
 
     def alive(self) -> bool:
-        found = subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True)
+        found = subprocess.run(["tmux", "-L", self.name, "has-session", "-t", self.name],
+                               capture_output=True)
         return found.returncode == 0
 
     def stop(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, timeout=10)
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True, timeout=10)
 
 
 class Pty(Terminal):
@@ -113,6 +114,17 @@ class Pty(Terminal):
             history = ["".join(ch.data for ch in line.values()) for line in self.screen_.history.top]
             return "\n".join([*history, *self.screen_.display])
 
+    def colours(self, word: str) -> set[str]:
+        """Foreground colours of the first on-screen occurrence of ``word``."""
+        with self.lock:
+            for line in self.screen_.display:
+                at = line.find(word)
+                if at >= 0:
+                    row = self.screen_.display.index(line)
+                    chars = self.screen_.buffer[row]
+                    return {chars[x].fg for x in range(at, at + len(word))}
+        return set()
+
     def alive(self) -> bool:
         if self.exited:
             return False
@@ -143,7 +155,9 @@ def repl(
         terminal: Terminal
         if request.param == "tmux":
             name = f"corral-test-{uuid.uuid4().hex[:8]}"
-            subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+            # a server of its own (-L): a shared one would hand the session the environment
+            # it was started with, not this test's
+            subprocess.run(["tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
                             "-c", str(project), f"{sys.executable} -m corral"], env=env,
                            check=True, timeout=10)
             terminal = Tmux(name)
@@ -250,3 +264,63 @@ def test_repl_status_area_stays_visible_during_a_turn(
     assert pet in screen  # the pet's card line is under the streaming reply
     final = tmux.wait_for(r"›\s*$|› ", timeout=30)
     assert final.count(pet) <= 2  # the toolbar's copy, not one per refresh
+
+
+def _wait_exit(term: Terminal, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and term.alive():
+        time.sleep(0.1)
+    return not term.alive()
+
+
+def test_repl_ctrl_c_at_the_prompt_clears_the_line_then_twice_exits(
+    repl, anthropic_server: MessagesServer
+) -> None:
+    anthropic_server.enqueue(text("Answered the clean line."))
+    term = repl()
+    term.wait_for(r"/help for commands")
+    term.keys("a draft I do not want")
+    term.wait_for(r"a draft I do not want")
+    term.keys("C-c")
+    time.sleep(0.3)
+    assert term.alive(), "Ctrl-C on a typed line ended corral"
+    term.keys("hello", "Enter")
+    term.wait_for(r"Answered the clean line\.")
+    sent = anthropic_server.message_requests[0].body["messages"][0]["content"]
+    assert sent[-1]["text"] == "hello"  # the draft was cleared, not sent
+    term.keys("C-c")
+    term.wait_for(r"Ctrl-C again to exit")
+    assert term.alive()
+    term.keys("C-c")
+    assert _wait_exit(term), "a second Ctrl-C on an empty prompt did not exit"
+    if isinstance(term, Pty):  # tmux drops the pane's screen with the process
+        assert "Traceback" not in term.screen()
+        assert "KeyboardInterrupt" not in term.screen()
+
+
+def test_repl_shift_tab_into_bypass_asks_once_and_shows_a_warning(
+    repl, anthropic_server: MessagesServer
+) -> None:
+    term = repl()
+    term.wait_for(r"/help for commands")
+    term.wait_for(r"mode: default")
+    term.keys("BTab", "BTab", "BTab")
+    term.wait_for(r"mode: dontAsk")
+    term.keys("BTab")
+    term.wait_for(r"bypassPermissions\?.*\[y/N\]")
+    term.keys("n", "Enter")
+    term.wait_for(r"mode: dontAsk")
+    term.keys("BTab")
+    term.wait_for(r"bypassPermissions\?.*\[y/N\]")
+    term.keys("y", "Enter")
+    term.wait_for(r"mode: bypassPermissions \(shift\+tab\)")
+    if isinstance(term, Pty):
+        colours = term.colours("bypassPermissions (shift+tab)")
+        assert colours and "default" not in colours, colours
+    term.keys("BTab")
+    term.wait_for(r"mode: default")
+    asked = term.screen().count("[y/N]")
+    term.keys("BTab", "BTab", "BTab", "BTab")
+    term.wait_for(r"mode: bypassPermissions")
+    time.sleep(0.3)
+    assert term.screen().count("[y/N]") == asked  # confirmed once for this session

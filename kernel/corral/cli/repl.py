@@ -11,7 +11,6 @@ import asyncio
 import io
 import signal
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
 from corral.app import App
@@ -29,6 +28,10 @@ if TYPE_CHECKING:
 MODES = ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
 #: What the prompt returns when an idle tick pre-empts it (never typed by a user).
 _TICK = "\x00tick"
+#: What the prompt returns for Ctrl-C on an empty line.
+_INTERRUPT = "\x00interrupt"
+#: What the prompt returns when Shift+Tab reaches bypassPermissions unconfirmed.
+_CONFIRM_BYPASS = "\x00bypass"
 #: Seconds between ``corral_idle`` polls while the prompt waits.
 IDLE_POLL_S = 1.0
 
@@ -53,7 +56,12 @@ class Repl:
             self.console.print(f"[yellow]warning[/]: {warning}")
         self._wire()
         self.slash = SlashTable(self)
-        self.last_interrupt = 0.0
+        #: A Ctrl-C on the empty prompt was just pressed: the next one exits.
+        self.exit_armed = False
+        #: The user agreed to bypassPermissions once this session (Shift+Tab asks once).
+        self.bypass_confirmed = self.session.permission_mode == "bypassPermissions"
+        #: Text the prompt held when it was left to ask something; typed back in after.
+        self.draft = ""
         self.asking = asyncio.Lock()
 
     def _wire(self) -> None:
@@ -137,7 +145,10 @@ class Repl:
         window = 200_000
         used = self.engine.last_context_tokens
         cost = "?" if not s.cost_known else f"${s.cost_usd or 0:.3f}"
-        line = (f" {s.model} | mode: {s.permission_mode} (shift+tab) | context "
+        mode = f"{s.permission_mode} (shift+tab)"
+        if s.permission_mode == "bypassPermissions":
+            mode = f"\x1b[1;31m{mode}\x1b[39;22m"  # a warning colour: nothing asks now
+        line = (f" {s.model} | mode: {mode} | context "
                 f"{100 * used / window:.0f}% | tokens in {s.usage.input_tokens} out "
                 f"{s.usage.output_tokens} | {cost}")
         extra = []
@@ -167,8 +178,22 @@ class Repl:
         @bindings.add("s-tab")
         def _cycle(event: Any) -> None:
             index = MODES.index(self.session.permission_mode)
-            self.session.permission_mode = MODES[(index + 1) % len(MODES)]
+            mode = MODES[(index + 1) % len(MODES)]
+            if mode == "bypassPermissions" and not self.bypass_confirmed:
+                self.draft = event.current_buffer.text
+                event.app.exit(result=_CONFIRM_BYPASS)
+                return
+            self.session.permission_mode = mode
             event.app.invalidate()
+
+        @bindings.add("c-c")
+        def _interrupt(event: Any) -> None:
+            buffer = event.current_buffer
+            if buffer.text:
+                buffer.reset()  # one Ctrl-C clears what was typed
+                self.exit_armed = False
+                return
+            event.app.exit(result=_INTERRUPT)
 
         @bindings.add("escape", "enter")
         def _newline(event: Any) -> None:
@@ -187,14 +212,19 @@ class Repl:
                 try:
                     origin, text = await self.read_input(prompt)
                 except KeyboardInterrupt:
-                    now = time.monotonic()
-                    if now - self.last_interrupt < 2.0:
-                        return 0
-                    self.last_interrupt = now
-                    self.console.print("[dim](press Ctrl-C again to exit)[/]")
-                    continue
+                    text, origin = _INTERRUPT, "user"
                 except EOFError:
                     return 0
+                if text == _INTERRUPT:
+                    if self.exit_armed:
+                        return 0
+                    self.exit_armed = True
+                    self.console.print("[dim](press Ctrl-C again to exit)[/]")
+                    continue
+                self.exit_armed = False
+                if text == _CONFIRM_BYPASS:
+                    await self.confirm_bypass()
+                    continue
                 text = text.strip()
                 if not text:
                     continue
@@ -216,6 +246,25 @@ class Repl:
             self.renderer.pause()
             await self.engine.aclose()
             await self.session.end("prompt_input_exit")
+
+    async def confirm_bypass(self) -> None:
+        """Shift+Tab reached bypassPermissions: ask once per session before entering it."""
+        from prompt_toolkit import PromptSession
+
+        self.console.print(
+            "[bold red]bypassPermissions[/] runs every tool call without asking "
+            "(deny rules and managed policy still apply).")
+        asker: PromptSession[str] = PromptSession()
+        try:
+            answer = (await asker.prompt_async("  switch to bypassPermissions? [y/N] ")).strip()
+        except (KeyboardInterrupt, EOFError):
+            answer = ""
+        if answer.lower() in ("y", "yes"):
+            self.bypass_confirmed = True
+            self.session.permission_mode = "bypassPermissions"
+            self.console.print("[bold red]mode: bypassPermissions[/] (Shift+Tab leaves it)")
+        else:
+            self.console.print(f"[dim]mode stays {self.session.permission_mode}[/]")
 
     async def remember(self, text: str) -> None:
         """``# text``: save a memory entry, asking whether it is for this project or for
@@ -245,7 +294,8 @@ class Repl:
     async def read_input(self, prompt: Any) -> tuple[str, str]:
         """The next input: typed by the user, or a tick a plugin offers through
         ``corral_idle`` while the prompt sits empty. Typing always wins over a tick."""
-        task = asyncio.ensure_future(prompt.prompt_async("› "))
+        draft, self.draft = self.draft, ""
+        task = asyncio.ensure_future(prompt.prompt_async("› ", default=draft))
         while True:
             done, _ = await asyncio.wait({task}, timeout=IDLE_POLL_S)
             if done:

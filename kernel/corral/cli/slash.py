@@ -68,7 +68,8 @@ class SlashTable:
         for problem in self.problems:
             out.print(f"  [yellow]{problem}[/]")
         out.print("  Enter sends; Esc then Enter adds a line; Shift+Tab cycles the permission "
-                  "mode; Ctrl-C cancels a turn (twice on an empty prompt exits); Ctrl-D exits.")
+                  "mode (bypassPermissions asks first); Ctrl-C cancels a turn or clears the line "
+                  "(twice on an empty prompt exits); Ctrl-D exits.")
         return ("none", "")
 
     async def clear(self, _: str) -> Action:

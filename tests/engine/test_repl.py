@@ -279,6 +279,7 @@ def test_repl_ctrl_c_at_the_prompt_clears_the_line_then_twice_exits(
     anthropic_server.enqueue(text("Answered the clean line."))
     term = repl()
     term.wait_for(r"/help for commands")
+    term.wait_for(r"mode: default")  # the prompt is up (before it, Ctrl-C is a signal)
     term.keys("a draft I do not want")
     term.wait_for(r"a draft I do not want")
     term.keys("C-c")

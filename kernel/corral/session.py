@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corral.errors import CorralError
+from corral.stash import Stash
 
 if TYPE_CHECKING:
     from corral.app import App
@@ -49,6 +50,8 @@ class Session:
         self.permission_mode = permission_mode or app.config.permissions.default_mode
         self.model = app.config.resolve_model(model)
         self.started_at = time.time()
+        #: Typed per-session state of kernel modules and plugins (see :mod:`corral.stash`).
+        self.stash = Stash()
         self.tool_state: dict[str, Any] = {}
         self.plugin_state: dict[str, Any] = {}
         #: The conversation in Messages API shape.

@@ -10,9 +10,9 @@ def test_long_foreground_command_moves_to_background(session: Any) -> None:
     import asyncio
 
     from corral.tools.builtin.bash import Bash, BashInput
-    from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_KEY, finished_jobs
+    from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, finished_jobs
 
-    session.tool_state[AUTO_BACKGROUND_KEY] = 0.2
+    session.stash[AUTO_BACKGROUND_S] = 0.2
 
     async def scenario() -> tuple[str, list]:
         result = await Bash().run(session, BashInput(command="echo early; sleep 0.6; echo late"))

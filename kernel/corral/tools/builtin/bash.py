@@ -11,7 +11,7 @@ import msgspec
 
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
-from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_KEY, adopt_job, start_job
+from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, adopt_job, start_job
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -88,7 +88,7 @@ class Bash(Tool):
         reader = asyncio.create_task(pump(proc.stdout, out))
         notes: list[str] = []
         timed_out = False
-        auto = session.tool_state.get(AUTO_BACKGROUND_KEY)
+        auto = session.stash.get(AUTO_BACKGROUND_S)
         if isinstance(auto, int | float) and 0 < auto < timeout_ms / 1000:
             finished = asyncio.ensure_future(_until_exit(proc, reader))
             done, _ = await asyncio.wait({finished}, timeout=auto)

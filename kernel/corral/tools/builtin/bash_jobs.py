@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
+from corral.stash import StashKey
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 
@@ -102,9 +103,9 @@ async def start_job(session: Session, command: str, description: str | None) -> 
     return job
 
 
-#: ``session.tool_state`` key: seconds after which a foreground command moves to the
+#: ``session.stash`` key: seconds after which a foreground command moves to the
 #: background instead of blocking the turn (set by plugins such as kairos; unset: never).
-AUTO_BACKGROUND_KEY = "bash_auto_background_s"
+AUTO_BACKGROUND_S: StashKey[float] = StashKey("bash_auto_background_s")
 
 
 def adopt_job(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import msgspec
-from corral.memory import MemoryStore
+from corral.api import MemoryStore
 from corral_dream._dates import absolutize
 from corral_dream._text import jaccard, similar_pairs
 from corral_dream.runner import dream
@@ -87,8 +87,7 @@ def test_refresh_rewrites_dates_and_reweighs(project: Path, fill, config) -> Non
 
 
 def test_uses_in_transcripts_raise_importance(project: Path, fill, config) -> None:
-    from corral.engine.transcript import Transcript, project_dir
-    from corral.events import ToolRequested
+    from corral.api import ToolRequested, Transcript, project_dir
 
     used = entry("Use ruff for linting.", importance=3)
     store = fill(used)
@@ -130,3 +129,17 @@ def test_store_changed_during_dream_wins(project: Path, fill, config, monkeypatc
     texts = sorted(e.text for e in store.load())
     assert texts == ["Tabs are banned in Go only.", "Tabs are banned."]
     assert any("changed while the dream ran" in n for n in report.notes)
+
+
+def test_material_reads_the_projects_daily_log(project: Path) -> None:
+    from corral.api import DailyLog
+    from corral_dream import material
+
+    path = DailyLog(project, "kairos log").append(
+        "tick [a.py] -> Edit; we decided to always run tox before pushing")
+    DailyLog(project).append("tick -> no tools; 1 calls")
+    assert material.daily_log_files(project, None) == [path]
+    found = material.collect(project, project, None, 5, [])
+    assert found.logs == 1
+    assert [m.text for m in found.moments if m.source.startswith("kairos log")] == [
+        path.read_text().splitlines()[2][2:]]

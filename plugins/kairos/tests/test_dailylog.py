@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-from corral.memory import MemoryStore
-from corral_kairos.dailylog import DailyLog, legacy_logs_dir, logs_dir
+from corral.api import MemoryStore
+from corral_kairos.dailylog import legacy_logs_dir, logs_dir, open_log
 
 
 def test_logs_live_in_the_memory_folder_and_roll_over_at_local_midnight(project: Path) -> None:
-    log = DailyLog(project)
+    log = open_log(project)
     before = datetime(2026, 11, 25, 23, 59, 58).timestamp()
     after = datetime(2026, 11, 26, 0, 0, 1).timestamp()
     first = log.append("tick [files changed]   ->\n Read; 1 calls", before)
@@ -36,7 +35,7 @@ def test_logs_live_in_the_memory_folder_and_roll_over_at_local_midnight(project:
 
 
 def test_each_append_holds_the_memory_stores_lock(project: Path) -> None:
-    log = DailyLog(project)
+    log = open_log(project)
     seen: list[str] = []
     real = log.store.lock
 
@@ -61,7 +60,7 @@ def test_logs_from_the_old_location_move_into_the_memory_folder(project: Path) -
         "# kairos log 2026-10-01 - x\n\n- 09:00:00 tick [a] -> no tools\n")
     (old / "2026" / "10" / "2026-10-02.md").write_text(
         "# kairos log 2026-10-02 - x\n\n- 08:00:00 early\n- 11:00:00 late\n")
-    new = DailyLog(project)  # moves the old logs in
+    new = open_log(project)  # moves the old logs in
     assert not old.exists()
     moved = logs_dir(project) / "2026" / "10"
     assert (moved / "2026-10-01.md").read_text().splitlines()[2:] == [
@@ -76,11 +75,3 @@ def test_logs_from_the_old_location_move_into_the_memory_folder(project: Path) -
         "- 08:00:00 early", "- 10:00:00 middle", "- 11:00:00 late", "- 12:00:00 later still",
     ]
     assert not old.exists()
-
-
-def test_the_dream_plugin_reads_the_logs_from_the_memory_folder(project: Path) -> None:
-    material = pytest.importorskip("corral_dream.material")
-    log = DailyLog(project)
-    path = log.append("tick [files changed (1): a.py (modified)] -> Edit; 2 calls; success: "
-                      "fixed the failing test")
-    assert material.kairos_log_files(project, None) == [path]

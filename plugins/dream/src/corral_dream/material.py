@@ -57,8 +57,13 @@ def _count_ids(value: Any, known: set[str], uses: Counter[str]) -> None:
 
 
 def read_transcript(path: Path, known: set[str], uses: Counter[str]) -> list[Moment]:
-    from corral.engine.transcript import read_events
-    from corral.events import AssistantMessage, ToolRequested, ToolResultMessage, UserMessage
+    from corral.api import (
+        AssistantMessage,
+        ToolRequested,
+        ToolResultMessage,
+        UserMessage,
+        read_events,
+    )
 
     try:
         events, _torn = read_events(path)
@@ -82,7 +87,7 @@ def read_transcript(path: Path, known: set[str], uses: Counter[str]) -> list[Mom
 
 
 def transcripts_since(cwd: Path, since: float | None, limit: int) -> list[Path]:
-    from corral.engine.transcript import iter_transcripts
+    from corral.api import iter_transcripts
 
     found: list[Path] = []
     for path in iter_transcripts(cwd):
@@ -97,18 +102,11 @@ def transcripts_since(cwd: Path, since: float | None, limit: int) -> list[Path]:
     return found
 
 
-def kairos_log_files(root: Path, since: float | None) -> list[Path]:
-    """Daily logs of the kairos plugin for this project, when it is installed."""
-    try:
-        from corral_kairos.dailylog import logs_dir
-    except ImportError:
-        return []
-    base = logs_dir(root)
-    if not base.is_dir():
-        return []
-    files = [p for p in base.glob("*/*/*.md")
-             if since is None or p.stat().st_mtime > since]
-    return sorted(files, reverse=True)
+def daily_log_files(root: Path, since: float | None) -> list[Path]:
+    """The project's daily logs (written by kairos, or any plugin), newest first."""
+    from corral.api import daily_log_files
+
+    return daily_log_files(root, since)
 
 
 def read_log(path: Path) -> list[Moment]:
@@ -129,7 +127,7 @@ def collect(cwd: Path, root: Path, since: float | None, limit: int,
     for path in transcripts_since(cwd, since, limit):
         material.moments.extend(read_transcript(path, known_ids, uses))
         material.sessions += 1
-    for path in kairos_log_files(root, since):
+    for path in daily_log_files(root, since):
         material.moments.extend(read_log(path))
         material.logs += 1
     material.uses = dict(uses)

@@ -14,7 +14,7 @@ import msgspec
 from corral_kairos.errors import DaemonError
 
 if TYPE_CHECKING:
-    from corral.app import App
+    from corral.api import App
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -32,14 +32,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, app: App) -> int:
-    from corral import paths
+    from corral.api import project_root
 
     from corral_kairos import process
     from corral_kairos.bridge import call
     from corral_kairos.daemon import read_state
-    from corral_kairos.dailylog import DailyLog, project_state_dir
+    from corral_kairos.dailylog import open_log, project_state_dir
 
-    root = paths.project_root(app.cwd)
+    root = project_root(app.cwd)
     state_dir = project_state_dir(root)
     command = args.kairos_command
     out = sys.stdout
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, app: App) -> int:
         out.write(_status_text(live, state))
         return 0 if live is not None else 1
     if command == "logs":
-        log = DailyLog(root)
+        log = open_log(root)
         when = time.time() if args.day is None else datetime.strptime(args.day, "%Y-%m-%d").timestamp()
         path = log.path_for(when)
         if not path.exists():

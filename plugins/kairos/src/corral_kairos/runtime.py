@@ -10,23 +10,23 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from corral import paths
-from corral.events import (
+from corral.api import (
     AssistantMessage,
     Event,
     ToolRequested,
     TurnEnded,
     UsageReported,
     UserMessage,
+    project_root,
 )
 
-from corral_kairos.dailylog import DailyLog
+from corral_kairos.dailylog import open_log
 from corral_kairos.settings import Settings
 from corral_kairos.ticker import Ticker
 from corral_kairos.watch import FileWatcher, relative_prefixes
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
 KEY = "kairos"
 #: Turns kairos starts (and accounts for); ``user`` turns are the user's own.
@@ -49,8 +49,8 @@ class Kairos:
     ) -> None:
         self.session = session
         self.settings = settings
-        self.root = paths.project_root(session.cwd)
-        self.log = DailyLog(self.root)
+        self.root = project_root(session.cwd)
+        self.log = open_log(self.root)
         memory = [self.log.store.root]
         self.watcher = FileWatcher(self.root, ignore=memory) if settings.watch else None
         self.ticker = Ticker(settings, self.root, clock=clock, watcher=self.watcher,
@@ -96,9 +96,7 @@ class Kairos:
             callback(text)
 
     def _finished_jobs(self) -> list[str]:
-        if "bash_jobs" not in self.session.tool_state:
-            return []
-        from corral.tools.builtin.bash_jobs import finished_jobs
+        from corral.api import finished_jobs
 
         return [notice.text for notice in finished_jobs(self.session)]
 
@@ -197,7 +195,7 @@ def runtime_of(session: Session, *, create: bool = True) -> Kairos | None:
     runtime = Kairos(session, settings)
     session.plugin_state[KEY] = runtime
     if settings.background_after_s > 0:
-        from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_KEY
+        from corral.api import AUTO_BACKGROUND_S
 
-        session.tool_state[AUTO_BACKGROUND_KEY] = settings.background_after_s
+        session.stash[AUTO_BACKGROUND_S] = settings.background_after_s
     return runtime

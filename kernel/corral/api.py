@@ -1,38 +1,230 @@
-"""The public face of corral for plugins: import what a plugin may use from here."""
+"""The public face of corral for plugin authors: import from here, and only from here.
+
+Everything a plugin may use is re-exported by name below, grouped by what it is for; the
+modules behind it (``corral.engine``, ``corral.memory``, ...) are the kernel's own and may
+change shape between releases. A plugin's tests may also use :mod:`corral.testing`.
+
+Importing this module is cheap: each name is imported from its home module the first time it
+is looked up (``from corral.api import MemoryStore`` loads the memory store, nothing else), so
+a plugin's entry-point module can import its hook marker from here without slowing
+``corral --help``. Type checkers see ordinary imports.
+"""
 
 from __future__ import annotations
 
-from corral import hookimpl
-from corral.app import App
-from corral.atomic import write_atomic
-from corral.commands import CliCommand, SlashCommand
-from corral.errors import ConfigError, CorralError, UsageError
-from corral.events import Notice
-from corral.paths import claude_user_dir, project_root, user_data_dir, user_log_dir
-from corral.providers import Provider
-from corral.session import Session
-from corral.tools.base import Tool, ToolCall, ToolResult
-from corral.transport.errors import PROMPT_TOO_LONG, APIError
+# The imports under TYPE_CHECKING keep the grouping of _HOMES, not sorted order.
+# ruff: noqa: I001
 
-__all__ = [
-    "PROMPT_TOO_LONG",
-    "APIError",
-    "App",
-    "CliCommand",
-    "ConfigError",
-    "CorralError",
-    "Notice",
-    "Provider",
-    "Session",
-    "SlashCommand",
-    "Tool",
-    "ToolCall",
-    "ToolResult",
-    "UsageError",
-    "claude_user_dir",
-    "hookimpl",
-    "project_root",
-    "user_data_dir",
-    "user_log_dir",
-    "write_atomic",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Each public name and the kernel module it comes from.
+_HOMES: dict[str, str] = {
+    # Plugin hooks
+    "__version__": "corral",
+    "hookimpl": "corral",
+    # The application and a session
+    "App": "corral.app",
+    "Session": "corral.session",
+    "Config": "corral.config.schema",
+    "Stash": "corral.stash",
+    "StashKey": "corral.stash",
+    # Errors
+    "ConfigError": "corral.errors",
+    "CorralError": "corral.errors",
+    "UsageError": "corral.errors",
+    # Events (see docs/events.md)
+    "AssistantMessage": "corral.events",
+    "Compacted": "corral.events",
+    "ContextAdded": "corral.events",
+    "ErrorOccurred": "corral.events",
+    "Event": "corral.events",
+    "Notice": "corral.events",
+    "PermissionDecided": "corral.events",
+    "PluginDisabled": "corral.events",
+    "RetryScheduled": "corral.events",
+    "SessionEnded": "corral.events",
+    "SessionStarted": "corral.events",
+    "TextDelta": "corral.events",
+    "ThinkingDelta": "corral.events",
+    "ToolFinished": "corral.events",
+    "ToolRequested": "corral.events",
+    "ToolResultMessage": "corral.events",
+    "ToolStarted": "corral.events",
+    "TurnEnded": "corral.events",
+    "UsageReported": "corral.events",
+    "UserMessage": "corral.events",
+    # What plugins contribute
+    "AgentDefinition": "corral.agents",
+    "CliCommand": "corral.commands",
+    "SlashCommand": "corral.commands",
+    "Provider": "corral.providers",
+    "PromptSection": "corral.prompt",
+    "Tool": "corral.tools.base",
+    "ToolCall": "corral.tools.base",
+    "ToolResult": "corral.tools.base",
+    "Vote": "corral.permissions.decision",
+    # Running turns
+    "Engine": "corral.engine",
+    "TurnOutcome": "corral.engine",
+    "NoCredentials": "corral.engine.client",
+    "make_client": "corral.engine.client",
+    "PROMPT_TOO_LONG": "corral.transport.errors",
+    "APIError": "corral.transport.errors",
+    "with_last_user_breakpoint": "corral.engine.request",
+    "Usage": "corral.engine.stream",
+    "cost_usd": "corral.engine.pricing",
+    "SUBAGENT_ORIGIN": "corral.cmdhooks",
+    # Permissions
+    "decide": "corral.permissions.chain",
+    "PermissionContext": "corral.permissions.context",
+    # Transcripts and resuming
+    "Transcript": "corral.engine.transcript",
+    "iter_transcripts": "corral.engine.transcript",
+    "project_dir": "corral.engine.transcript",
+    "read_events": "corral.engine.transcript",
+    "ResumeError": "corral.engine.resume",
+    "find_transcript": "corral.engine.resume",
+    "restore": "corral.engine.resume",
+    # Background shell jobs
+    "AUTO_BACKGROUND_S": "corral.tools.builtin.bash_jobs",
+    "finished_jobs": "corral.tools.builtin.bash_jobs",
+    # Memory (see docs/memory.md)
+    "MemoryEntry": "corral.memory.entry",
+    "MemoryType": "corral.memory.entry",
+    "check_entry": "corral.memory.entry",
+    "new_id": "corral.memory.entry",
+    "now": "corral.memory.entry",
+    "summary": "corral.memory.entry",
+    "InvalidEntry": "corral.memory.errors",
+    "MemoryStoreError": "corral.memory.errors",
+    "MemoryStore": "corral.memory.store",
+    "write_file": "corral.memory.store",
+    "as_stored": "corral.memory._format",
+    "index_order": "corral.memory._format",
+    "DailyLog": "corral.memory.dailylog",
+    "daily_log_files": "corral.memory.dailylog",
+    "daily_logs_dir": "corral.memory.dailylog",
+    # Files and folders
+    "write_atomic": "corral.atomic",
+    "claude_user_dir": "corral.paths",
+    "project_root": "corral.paths",
+    "site_config_dir": "corral.paths",
+    "user_cache_dir": "corral.paths",
+    "user_config_dir": "corral.paths",
+    "user_data_dir": "corral.paths",
+    "user_log_dir": "corral.paths",
+    "user_state_dir": "corral.paths",
+    # Output
+    "get_console": "corral.ui.console",
+}
+
+__all__ = sorted(_HOMES)
+
+if TYPE_CHECKING:
+    from corral import __version__ as __version__, hookimpl as hookimpl
+    from corral.app import App as App
+    from corral.session import Session as Session
+    from corral.config.schema import Config as Config
+    from corral.stash import Stash as Stash, StashKey as StashKey
+    from corral.errors import (
+        ConfigError as ConfigError,
+        CorralError as CorralError,
+        UsageError as UsageError,
+    )
+    from corral.events import (
+        AssistantMessage as AssistantMessage,
+        Compacted as Compacted,
+        ContextAdded as ContextAdded,
+        ErrorOccurred as ErrorOccurred,
+        Event as Event,
+        Notice as Notice,
+        PermissionDecided as PermissionDecided,
+        PluginDisabled as PluginDisabled,
+        RetryScheduled as RetryScheduled,
+        SessionEnded as SessionEnded,
+        SessionStarted as SessionStarted,
+        TextDelta as TextDelta,
+        ThinkingDelta as ThinkingDelta,
+        ToolFinished as ToolFinished,
+        ToolRequested as ToolRequested,
+        ToolResultMessage as ToolResultMessage,
+        ToolStarted as ToolStarted,
+        TurnEnded as TurnEnded,
+        UsageReported as UsageReported,
+        UserMessage as UserMessage,
+    )
+    from corral.agents import AgentDefinition as AgentDefinition
+    from corral.commands import CliCommand as CliCommand, SlashCommand as SlashCommand
+    from corral.providers import Provider as Provider
+    from corral.prompt import PromptSection as PromptSection
+    from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult
+    from corral.permissions.decision import Vote as Vote
+    from corral.engine import Engine as Engine, TurnOutcome as TurnOutcome
+    from corral.engine.client import NoCredentials as NoCredentials, make_client as make_client
+    from corral.transport.errors import PROMPT_TOO_LONG as PROMPT_TOO_LONG, APIError as APIError
+    from corral.engine.request import with_last_user_breakpoint as with_last_user_breakpoint
+    from corral.engine.stream import Usage as Usage
+    from corral.engine.pricing import cost_usd as cost_usd
+    from corral.cmdhooks import SUBAGENT_ORIGIN as SUBAGENT_ORIGIN
+    from corral.permissions.chain import decide as decide
+    from corral.permissions.context import PermissionContext as PermissionContext
+    from corral.engine.transcript import (
+        Transcript as Transcript,
+        iter_transcripts as iter_transcripts,
+        project_dir as project_dir,
+        read_events as read_events,
+    )
+    from corral.engine.resume import (
+        ResumeError as ResumeError,
+        find_transcript as find_transcript,
+        restore as restore,
+    )
+    from corral.tools.builtin.bash_jobs import (
+        AUTO_BACKGROUND_S as AUTO_BACKGROUND_S,
+        finished_jobs as finished_jobs,
+    )
+    from corral.memory.entry import (
+        MemoryEntry as MemoryEntry,
+        MemoryType as MemoryType,
+        check_entry as check_entry,
+        new_id as new_id,
+        now as now,
+        summary as summary,
+    )
+    from corral.memory.errors import (
+        InvalidEntry as InvalidEntry,
+        MemoryStoreError as MemoryStoreError,
+    )
+    from corral.memory.store import MemoryStore as MemoryStore, write_file as write_file
+    from corral.memory._format import as_stored as as_stored, index_order as index_order
+    from corral.memory.dailylog import (
+        DailyLog as DailyLog,
+        daily_log_files as daily_log_files,
+        daily_logs_dir as daily_logs_dir,
+    )
+    from corral.atomic import write_atomic as write_atomic
+    from corral.paths import (
+        claude_user_dir as claude_user_dir,
+        project_root as project_root,
+        site_config_dir as site_config_dir,
+        user_cache_dir as user_cache_dir,
+        user_config_dir as user_config_dir,
+        user_data_dir as user_data_dir,
+        user_log_dir as user_log_dir,
+        user_state_dir as user_state_dir,
+    )
+    from corral.ui.console import get_console as get_console
+else:
+
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"corral.api has no name {name!r}")
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value  # looked up once
+        return value
+
+
+def __dir__() -> list[str]:
+    return __all__

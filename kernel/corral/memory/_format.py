@@ -122,3 +122,10 @@ def mark_stale(index_text: str, cutoff: datetime) -> str:
             line += " (possibly stale)"
         out.append(line)
     return "\n".join(out)
+
+
+def as_stored(entry: MemoryEntry) -> MemoryEntry:
+    """``entry`` as the store gives it back after writing it to its topic file and reading
+    it again (the store's own round trip: normalised text, rounded times)."""
+    [stored] = parse_topic(render_topic(entry.topic, [entry]), entry.topic)
+    return stored

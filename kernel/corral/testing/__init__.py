@@ -20,6 +20,7 @@ from corral.testing._isolation import isolate
 from corral.testing._record import RecordedRequest
 from corral.testing._render import estimate_tokens
 from corral.testing._server import MessagesServer, Responder, Scripted, ScriptError
+from corral.testing.plugin_kit import check_settings_table
 from corral.testing.replies import (
     Block,
     ErrorReply,
@@ -61,6 +62,7 @@ __all__ = [
     "ThinkingBlock",
     "ToolUseBlock",
     "Usage",
+    "check_settings_table",
     "cut_stream",
     "delayed",
     "error",

@@ -11,6 +11,11 @@ Installed with corral, so any test suite in the same environment gets:
 - ``corral_isolated``: HOME, ``CORRAL_HOME``, ``CLAUDE_CONFIG_DIR`` and ``CORRAL_MANAGED_DIR``
   moved into the test's tmp dir and corral's variables cleared, so the machine's own setup
   never leaks in (use it from an autouse fixture of your conftest).
+- ``corral_project``: an empty project folder (with ``.claude/``) in the test's tmp dir, made
+  the current directory.
+- ``corral_app``: a real :class:`~corral.app.App` on ``corral_project`` (config layers read
+  from the isolated home, plugins found through their entry points).
+- ``corral_session``: a headless :class:`~corral.session.Session` of ``corral_app``.
 - ``anthropic_client``: a synchronous ``anthropic.Anthropic`` bound to that server with
   ``max_retries=0`` and a 10 s timeout (the SDK is imported only when a test asks for it).
 
@@ -20,6 +25,7 @@ This module imports little: no anthropic SDK at import time.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,3 +94,28 @@ def corral_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
     from corral.testing._isolation import isolate
 
     return isolate(monkeypatch, tmp_path_factory.mktemp("corral-env"))
+
+
+@pytest.fixture
+def corral_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder with ``.claude/``, as the current directory."""
+    root = tmp_path / "project"
+    (root / ".claude").mkdir(parents=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def corral_app(corral_project: Path) -> Any:
+    """A real ``corral.app.App`` on ``corral_project``."""
+    from corral.app import App
+
+    return App.create(cwd=corral_project)
+
+
+@pytest.fixture
+def corral_session(corral_app: Any) -> Any:
+    """A headless ``corral.session.Session`` of ``corral_app``."""
+    from corral.session import Session
+
+    return Session(corral_app, headless=True)

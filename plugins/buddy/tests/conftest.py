@@ -6,35 +6,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from corral.app import App
-from corral.session import Session
-
-_CLEARED = (
-    "CORRAL_FEATURES",
-    "CORRAL_TRACE_PLUGINS",
-    "CORRAL_MODEL",
-    "CORRAL_PERMISSION_MODE",
-    "ANTHROPIC_MODEL",
-    "ANTHROPIC_BASE_URL",
-    "ANTHROPIC_API_KEY",
-    "ANTHROPIC_AUTH_TOKEN",
-)
+from corral.api import App, Session
+from corral.testing import isolate
 
 
 @pytest.fixture(autouse=True)
 def corral_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """``CORRAL_HOME`` (and HOME) inside the test's tmp dir; only the buddy plugin loads."""
-    home = tmp_path / "home"
-    home.mkdir()
-    root = tmp_path / "corral-home"
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("CORRAL_HOME", str(root))
-    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(home / ".claude"))
-    monkeypatch.setenv("CORRAL_MANAGED_DIR", str(tmp_path / "managed"))
+    isolate(monkeypatch, tmp_path)
     monkeypatch.setenv("CORRAL_LOAD_PLUGINS", "buddy")
-    for name in _CLEARED:
-        monkeypatch.delenv(name, raising=False)
-    yield root
+    yield tmp_path / "corral-home"
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from corral import events
-from corral.errors import ConfigError, UsageError
-from corral.session import Session
+from corral.api import ConfigError, Session, UsageError
 from corral_buddy.bones import roll
 from corral_buddy.mood import BuddyState
 from corral_buddy.settings import Settings

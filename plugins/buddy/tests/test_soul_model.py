@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from corral.app import App
+from corral.api import App, Session
 from corral.cli import main
-from corral.session import Session
 from corral.testing import MessagesServer, error, text
 from corral_buddy.soul_model import parse_soul, prompt_for
 

@@ -9,21 +9,18 @@ from typing import Any
 
 import pytest
 from corral.cli import main
-from corral.testing import isolate
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return isolate(monkeypatch, tmp_path_factory.mktemp("corral-env"))
+def _isolated_home(corral_isolated: Path) -> Path:
+    return corral_isolated
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(corral_project: Path) -> Path:
     """An empty project directory with ``.claude/agents/``, as the cwd."""
-    root = tmp_path / "project"
-    (root / ".claude" / "agents").mkdir(parents=True)
-    monkeypatch.chdir(root)
-    return root
+    (corral_project / ".claude" / "agents").mkdir()
+    return corral_project
 
 
 RunCli = Callable[..., tuple[int, str, str]]

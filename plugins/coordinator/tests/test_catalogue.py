@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 
 from corral import hookimpl, paths
-from corral.agents import AgentDefinition
-from corral.app import App
-from corral.session import Session
+from corral.api import AgentDefinition, App, Session
 from corral_coordinator.catalogue import build_catalogue
 from corral_coordinator.listing import run_slash
 from rich.console import Console

@@ -8,8 +8,7 @@ import io
 import threading
 from pathlib import Path
 
-from corral.app import App
-from corral.session import Session
+from corral.api import App, Session
 from corral.testing import MessagesServer, RecordedRequest, text
 from corral_coordinator._state import catalogue_of, state_of
 from rich.console import Console

@@ -7,10 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from corral.app import App
-from corral.engine import Engine
-from corral.events import Event, Notice
-from corral.session import Session
+from corral.api import App, Engine, Event, Notice, Session
 from corral.testing import MessagesServer, tool_use
 
 from ._script import MAIN, Router

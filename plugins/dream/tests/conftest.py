@@ -7,16 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corral.app import App
-from corral.config.schema import Config
-from corral.memory import MemoryEntry, MemoryStore, new_id
-from corral.testing import isolate
+from corral.api import App, Config, MemoryEntry, MemoryStore, new_id
 from corral_dream.settings import Settings
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return isolate(monkeypatch, tmp_path_factory.mktemp("corral-env"))
+def _isolated_home(corral_isolated: Path) -> Path:
+    return corral_isolated
 
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -8,10 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from corral.app import App
+from corral.api import App, MemoryStore, Session
 from corral.cli import main
-from corral.memory import MemoryStore
-from corral.session import Session
 from corral_dream.gates import GateResult
 from corral_dream.report import Report
 
@@ -58,7 +56,7 @@ def test_slash_command_returns_a_renderable(project: Path, fill) -> None:
 
 
 def test_session_end_starts_a_background_dream(project: Path, fill) -> None:
-    from corral.engine.transcript import project_dir
+    from corral.api import project_dir
 
     store = fill(entry("Tabs are banned.", importance=4), entry("tabs are banned"))
     (project / ".claude" / "corral.toml").write_text(

@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from corral.engine.transcript import project_dir
-from corral.memory import MemoryStore
+from corral.api import MemoryStore, project_dir
 from corral.testing import MessagesServer
 from corral_dream.errors import DreamBusy
 from corral_dream.gates import DreamState, check_gates, read_state, write_state

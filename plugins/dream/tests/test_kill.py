@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from corral.memory import MemoryStore
+from corral.api import MemoryStore
 from corral.testing import MessagesServer
 from corral_dream import snapshot
 from corral_dream.runner import dream

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from corral.engine.transcript import Transcript, project_dir
-from corral.events import AssistantMessage, UserMessage
+from corral.api import AssistantMessage, Transcript, UserMessage, project_dir
 from corral.testing import MessagesServer, error, text
 from corral_dream.errors import DreamModelError
 from corral_dream.runner import dream

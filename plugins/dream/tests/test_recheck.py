@@ -6,12 +6,9 @@ import asyncio
 import json
 from pathlib import Path
 
-from corral.app import App
+from corral.api import App, MemoryStore, Session, ToolCall
 from corral.engine.gate import decide_call
-from corral.memory import MemoryStore
-from corral.session import Session
 from corral.testing import MessagesServer, message, text, tool_block
-from corral.tools.base import ToolCall
 from corral_dream import claude_md
 from corral_dream.gates import read_state
 from corral_dream.guard import vote

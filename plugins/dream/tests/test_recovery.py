@@ -13,9 +13,7 @@ from pathlib import Path
 import hypothesis.strategies as st
 import msgspec
 import pytest
-from corral.app import App
-from corral.config.schema import Config
-from corral.memory import MemoryEntry, MemoryStore
+from corral.api import App, Config, MemoryEntry, MemoryStore
 from corral_dream import claude_md, rollback, snapshot
 from corral_dream.runner import dream, undo
 from hypothesis import given, settings

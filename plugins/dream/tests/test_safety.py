@@ -27,8 +27,7 @@ def busy_store(fill):  # type: ignore[no-untyped-def]
 
 def test_dream_writes_only_memory_and_the_claude_section(project: Path, fill, config,
                                                          anthropic_server: MessagesServer) -> None:
-    from corral.engine.transcript import Transcript, project_dir
-    from corral.events import UserMessage
+    from corral.api import Transcript, UserMessage, project_dir
 
     store = busy_store(fill)
     (project / "CLAUDE.md").write_text(HAND_WRITTEN)

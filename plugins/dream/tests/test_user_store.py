@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from corral.api import MemoryEntry, MemoryStore
 from corral.cli import main
-from corral.memory import MemoryEntry, MemoryStore
 from corral.testing import MessagesServer
 from corral_dream.runner import dream, undo
 from corral_dream.settings import Settings

@@ -7,23 +7,19 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from corral.testing import isolate
 
 T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return isolate(monkeypatch, tmp_path_factory.mktemp("corral-env"))
+def _isolated_home(corral_isolated: Path) -> Path:
+    return corral_isolated
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(corral_project: Path) -> Path:
     """A project directory with a ``.claude/`` folder, as the cwd."""
-    root = tmp_path / "project"
-    (root / ".claude").mkdir(parents=True)
-    monkeypatch.chdir(root)
-    return root
+    return corral_project
 
 
 def git(root: Path, *args: str) -> str:

@@ -8,9 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import msgspec
-from corral.app import App
-from corral.engine import Engine
-from corral.session import Session
+from corral.api import App, Engine, Session
 from corral.testing import MessagesServer, text
 from corral_kairos.budget import Budget
 from corral_kairos.daemon import Daemon

@@ -6,10 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from corral.app import App
-from corral.engine import Engine
-from corral.events import Event, PermissionDecided
-from corral.session import Session
+from corral.api import App, Engine, Event, PermissionDecided, Session
 from corral.testing import MessagesServer, text, tool_use
 from corral_kairos.runtime import Kairos, runtime_of
 from corral_kairos.settings import Settings
@@ -164,16 +161,14 @@ def test_finished_background_job_is_a_tick_event(project: Path) -> None:
 
 
 def test_kairos_moves_long_shell_commands_to_the_background(tmp_path: Path) -> None:
-    from corral.app import App
-    from corral.session import Session
-    from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_KEY
+    from corral.api import AUTO_BACKGROUND_S, App, Session
     from corral_kairos.runtime import runtime_of
 
     app = App.create(cwd=tmp_path, environ={}, cli={
         "features": {"kairos": True}, "plugins": {"kairos": {"background_after_s": 7.5}}})
     session = Session(app, headless=True)
     runtime_of(session)
-    assert session.tool_state[AUTO_BACKGROUND_KEY] == 7.5
+    assert session.stash[AUTO_BACKGROUND_S] == 7.5
 
 
 def test_a_headless_run_never_ticks(project: Path) -> None:

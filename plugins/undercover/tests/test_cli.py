@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from corral.api import UsageError
 from corral.cli import main as corral_main
-from corral.errors import UsageError
 from corral_undercover.__main__ import StandaloneApp, main
 from corral_undercover.cli import configure, run_cli
 from corral_undercover.scan import scan_paths

@@ -10,10 +10,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from corral.app import App
-from corral.errors import CorralError
-from corral.session import Session
-from corral.tools.base import ToolCall, ToolResult
+from corral.api import App, CorralError, Session, ToolCall, ToolResult
 from corral_undercover.errors import UndercoverBlocked
 
 from .conftest import TERMS, Configure, git

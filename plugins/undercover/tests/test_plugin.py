@@ -13,11 +13,7 @@ from typing import Any
 import pluggy
 import pytest
 from corral import hookspecs
-from corral.app import App
-from corral.commands import CliCommand
-from corral.prompt import PromptSection
-from corral.session import Session
-from corral.tools.base import ToolCall
+from corral.api import App, CliCommand, PromptSection, Session, ToolCall
 from corral_undercover import plugin
 from corral_undercover.errors import UndercoverBlocked, UndercoverConfigError
 from corral_undercover.settings import Settings

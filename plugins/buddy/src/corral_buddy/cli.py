@@ -7,12 +7,12 @@ import sys
 from typing import TYPE_CHECKING
 
 import msgspec
-from corral.errors import UsageError
+from corral.api import UsageError
 
 from corral_buddy.settings import Settings, settings_from
 
 if TYPE_CHECKING:
-    from corral.app import App
+    from corral.api import App
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corral.errors import CorralError
+from corral.api import CorralError
 
 
 class BuddyError(CorralError):

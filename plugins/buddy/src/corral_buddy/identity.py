@@ -20,7 +20,7 @@ USER_ID_FILE = "user-id"
 
 def buddy_dir() -> Path:
     """``<user data dir>/buddy``: relocated with the rest of corral by ``CORRAL_HOME``."""
-    from corral.paths import user_data_dir
+    from corral.api import user_data_dir
 
     return user_data_dir() / "buddy"
 

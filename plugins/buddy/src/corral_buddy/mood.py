@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from corral import events
+from corral.api import Event, PermissionDecided, ToolFinished, ToolRequested
 
 if TYPE_CHECKING:
     from corral_buddy.profile import Profile
@@ -49,15 +49,15 @@ class BuddyState:
     denied: OrderedDict[str, str] = field(default_factory=OrderedDict)
 
 
-def observe(state: BuddyState, event: events.Event, now: float) -> Mood | None:
+def observe(state: BuddyState, event: Event, now: float) -> Mood | None:
     """Update ``state`` for ``event``; return the reaction it set off, if any."""
     state.last_activity = max(state.last_activity, now)
     reaction: Mood | None = None
-    if isinstance(event, events.ToolRequested) and event.name == "Bash":
+    if isinstance(event, ToolRequested) and event.name == "Bash":
         command = event.input.get("command")
         if isinstance(command, str):
             _remember(state.bash_commands, event.tool_use_id, command)
-    elif isinstance(event, events.ToolFinished):
+    elif isinstance(event, ToolFinished):
         command = state.bash_commands.pop(event.tool_use_id, None)
         denied = state.denied.pop(event.tool_use_id, None) is not None
         if event.is_error and not denied:
@@ -65,7 +65,7 @@ def observe(state: BuddyState, event: events.Event, now: float) -> Mood | None:
             reaction = "worried"
         elif is_passing_test_run(event, command):
             reaction = "celebrating"
-    elif isinstance(event, events.PermissionDecided) and event.decision == "deny":
+    elif isinstance(event, PermissionDecided) and event.decision == "deny":
         _remember(state.denied, event.tool_use_id, "deny")
         reaction = "eyebrow"
     if reaction is not None:
@@ -121,7 +121,7 @@ _FAILED = re.compile(
 )
 
 
-def is_passing_test_run(event: events.ToolFinished, command: str | None) -> bool:
+def is_passing_test_run(event: ToolFinished, command: str | None) -> bool:
     """Whether ``event`` is a Bash call that ran a test suite and the suite passed.
 
     Deliberately conservative: the command must look like a test runner, the call must not

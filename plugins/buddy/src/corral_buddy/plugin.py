@@ -11,15 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral import hookimpl
+from corral.api import hookimpl
 
 from corral_buddy.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.app import App
-    from corral.commands import CliCommand, SlashCommand
-    from corral.events import Event
-    from corral.session import Session
+    from corral.api import App, CliCommand, Event, Session, SlashCommand
 
 NAME = "buddy"
 
@@ -31,7 +28,7 @@ def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -
 
 @hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
-    from corral.commands import CliCommand
+    from corral.api import CliCommand
 
     register(
         CliCommand(
@@ -45,7 +42,7 @@ def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
 
 @hookimpl
 def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
-    from corral.commands import SlashCommand
+    from corral.api import SlashCommand
 
     from corral_buddy.runtime import SLASH_HINT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from corral.errors import UsageError
+from corral.api import UsageError
 
 from corral_buddy.errors import BuddyError
 from corral_buddy.mood import BuddyState, mood_at, observe, pet
@@ -13,8 +13,7 @@ from corral_buddy.quips import current_quip, offer_quip
 from corral_buddy.settings import settings_from
 
 if TYPE_CHECKING:
-    from corral.events import Event
-    from corral.session import Session
+    from corral.api import Event, Session
     from rich.text import Text
 
     from corral_buddy.profile import Profile

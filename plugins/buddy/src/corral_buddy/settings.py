@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from corral.errors import ConfigError
+from corral.api import ConfigError
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -98,7 +98,7 @@ class SoulStore:
         return soul
 
     def save(self, seed: int, soul: Soul) -> None:
-        from corral.atomic import write_atomic
+        from corral.api import write_atomic
 
         write_atomic(self.path_for(seed), msgspec.json.format(msgspec.json.encode(soul)) + b"\n")
 

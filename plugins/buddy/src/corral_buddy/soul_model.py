@@ -65,7 +65,7 @@ async def ask_model(config: Any, bones: Bones) -> Soul | None:
         return None
     import asyncio
 
-    from corral.engine.client import make_client
+    from corral.api import make_client
 
     try:
         client = make_client(config)

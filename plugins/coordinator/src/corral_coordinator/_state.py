@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from corral_coordinator.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
     from corral_coordinator.catalogue import Catalogue
     from corral_coordinator.workers import WorkerPool
@@ -64,7 +64,7 @@ def shared_client(session: Session) -> Any:
     per sub-agent costs a TLS context each, which serializes a large fan-out."""
     root = state_of(session)
     if root.client is None:
-        from corral.engine.client import make_client
+        from corral.api import make_client
 
         root.client = make_client(session.config)
     return root.client

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
-from corral.tools.base import Tool, ToolResult
+from corral.api import Tool, ToolResult
 
 from corral_coordinator._state import catalogue_of, settings_of, state_of
 from corral_coordinator.subagent import run_subagent
@@ -13,7 +13,7 @@ from corral_coordinator.subagent import run_subagent
 if TYPE_CHECKING:
     import asyncio
 
-    from corral.session import Session
+    from corral.api import Session
 
 
 class AgentInput(msgspec.Struct, kw_only=True):

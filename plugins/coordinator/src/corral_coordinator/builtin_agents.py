@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corral.agents import AgentDefinition
+from corral.api import AgentDefinition
 
 _READ = ["Read", "Grep", "Glob", "WebFetch", "BashOutput"]
 _READ_SHELL = [*_READ, "Bash"]

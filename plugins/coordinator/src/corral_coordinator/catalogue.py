@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
-from corral import paths
-from corral.agents import AgentDefinition
+from corral.api import AgentDefinition, claude_user_dir, project_root, site_config_dir
 
 from corral_coordinator.builtin_agents import builtin_agents
 from corral_coordinator.definitions import LoadProblem, load_agent_dir
 
 if TYPE_CHECKING:
-    from corral.app import App
+    from corral.api import App
 
 #: Layer names, lowest first.
 LAYERS = ("builtin", "plugin", "user", "project", "managed")
@@ -48,9 +47,9 @@ class Catalogue(msgspec.Struct, kw_only=True):
 def agent_dirs(cwd: Path) -> dict[str, Path]:
     """The folders agent files are read from, by layer."""
     return {
-        "user": paths.claude_user_dir() / "agents",
-        "project": paths.project_root(cwd) / ".claude" / "agents",
-        "managed": paths.site_config_dir() / "agents",
+        "user": claude_user_dir() / "agents",
+        "project": project_root(cwd) / ".claude" / "agents",
+        "managed": site_config_dir() / "agents",
     }
 
 

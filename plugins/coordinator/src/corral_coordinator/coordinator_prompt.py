@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from corral.prompt import PromptSection
+from corral.api import PromptSection
 
 from corral_coordinator._state import catalogue_of, settings_of
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
 COORDINATOR = """You are the coordinator of a team of worker agents. You do not change files
 yourself: you understand the request, split it into tasks, hand each task to a worker, check

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
-from corral.errors import CorralError
-from corral.tools.base import Tool, ToolResult
+from corral.api import CorralError, Tool, ToolResult
 
 from corral_coordinator._state import catalogue_of, settings_of, state_of
 from corral_coordinator.notify import notifications_text
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
     from corral_coordinator.workers import WorkerPool
 

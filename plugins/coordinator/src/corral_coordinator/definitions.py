@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from corral.agents import AgentDefinition
-from corral.errors import CorralError
+from corral.api import AgentDefinition, CorralError
 
 from corral_coordinator._frontmatter import FrontmatterError, split
 

@@ -22,7 +22,7 @@ from corral_coordinator.settings import GateCheck
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from corral.session import Session
+    from corral.api import Session
 
 #: Characters of a check's output kept for the report.
 OUTPUT_LIMIT = 4000

@@ -11,8 +11,7 @@ import msgspec
 from corral_coordinator.catalogue import Catalogue, build_catalogue
 
 if TYPE_CHECKING:
-    from corral.app import App
-    from corral.session import Session
+    from corral.api import App, Session
 
 
 class AgentInfo(msgspec.Struct, kw_only=True):
@@ -80,7 +79,7 @@ def run_cli(args: argparse.Namespace, app: App) -> int:
     if args.json:
         sys.stdout.write(msgspec.json.encode(data).decode() + "\n")
     else:
-        from corral.ui.console import get_console
+        from corral.api import get_console
 
         get_console().print(ListingView(data))
     return 1 if data.problems else 0

@@ -16,10 +16,10 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral.tools.base import Tool, ToolResult
+from corral.api import Tool, ToolResult
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
 PATH_FIELDS = ("file_path", "notebook_path")
 

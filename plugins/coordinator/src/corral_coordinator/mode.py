@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from corral.events import Notice
+from corral.api import Notice
 
 from corral_coordinator._state import catalogue_of, state_of
 from corral_coordinator.coordinator_tools import COORDINATOR_TOOL_NAMES
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
     from corral_coordinator.settings import Settings
 
@@ -67,7 +67,7 @@ async def deliver(session: Session, request: dict[str, Any]) -> None:
             kind, ids = "worker_messages_delivered", [worker.id]
     if not text:
         return
-    from corral.engine.request import with_last_user_breakpoint
+    from corral.api import with_last_user_breakpoint
 
     await session.add_context(text, source="coordinator")  # kept in the transcript for -c
     request["messages"] = with_last_user_breakpoint(session.messages)

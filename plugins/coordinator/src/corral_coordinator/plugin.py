@@ -9,15 +9,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral import hookimpl
+from corral.api import hookimpl
 
 from corral_coordinator.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.commands import CliCommand, SlashCommand
-    from corral.prompt import PromptSection
-    from corral.session import Session
-    from corral.tools.base import Tool
+    from corral.api import CliCommand, PromptSection, Session, SlashCommand, Tool
 
 NAME = "coordinator"
 
@@ -39,7 +36,7 @@ def corral_register_tools(register: Callable[[Tool], None]) -> None:
 
 @hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
-    from corral.commands import CliCommand
+    from corral.api import CliCommand
 
     from corral_coordinator import listing
 
@@ -49,7 +46,7 @@ def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
 
 @hookimpl
 def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
-    from corral.commands import SlashCommand
+    from corral.api import SlashCommand
 
     from corral_coordinator import listing
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from corral.prompt import PromptSection
+from corral.api import PromptSection
 
 from corral_coordinator._state import catalogue_of
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
 
 def agents_section(session: Session) -> PromptSection:

@@ -13,8 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 import msgspec
-from corral.events import Notice
-from corral.tools.base import ToolResult
+from corral.api import Notice, ToolResult
 
 from corral_coordinator._state import State, settings_of, shared_client, state_of
 from corral_coordinator.settings import Settings
@@ -22,10 +21,7 @@ from corral_coordinator.settings import Settings
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from corral.agents import AgentDefinition
-    from corral.engine import Engine, TurnOutcome
-    from corral.session import Session
-    from corral.tools.base import Tool
+    from corral.api import AgentDefinition, Engine, Session, Tool, TurnOutcome
 
 #: Permission modes from the strictest to the most permissive.
 _MODE_RANK = {"plan": 0, "dontAsk": 1, "default": 2, "acceptEdits": 3, "bypassPermissions": 4}
@@ -105,7 +101,7 @@ async def run_subagent(
 
     With a quality gate configured (``gate_subagents``), the answer of a sub-agent of the
     main agent must pass it; a failed gate is sent back to the same sub-agent to retry."""
-    from corral.engine import Engine
+    from corral.api import Engine
 
     settings = settings_of(parent)
     parent_state = state_of(parent)
@@ -169,7 +165,7 @@ def build_child(
 ) -> tuple[Session, str]:
     """A child session of ``parent`` running ``definition`` (not started yet), with its
     transcript open; returns it and the transcript's path."""
-    from corral.session import Session
+    from corral.api import Session
 
     settings = settings_of(parent)
     child = Session(
@@ -261,7 +257,7 @@ def _root(session: Session) -> Session:
 
 
 def _open_transcript(parent: Session, child: Session) -> str:
-    from corral.engine.transcript import Transcript, project_dir
+    from corral.api import Transcript, project_dir
 
     path = project_dir(parent.cwd) / "subagents" / parent.id / f"{child.id}.jsonl"
     child.transcript = Transcript(path)

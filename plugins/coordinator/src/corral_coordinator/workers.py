@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import msgspec
-from corral.errors import CorralError
-from corral.events import Notice
+from corral.api import CorralError, Notice
 
 from corral_coordinator._state import settings_of, shared_client, state_of
 from corral_coordinator.locks import FileLeases, with_leases
@@ -32,11 +31,7 @@ from corral_coordinator.subagent import (
 )
 
 if TYPE_CHECKING:
-    from corral.agents import AgentDefinition
-    from corral.engine import Engine, TurnOutcome
-    from corral.engine.stream import Usage
-    from corral.session import Session
-    from corral.tools.base import Tool
+    from corral.api import AgentDefinition, Engine, Session, Tool, TurnOutcome, Usage
 
     from corral_coordinator.worktree import Worktree
 
@@ -93,7 +88,7 @@ class WorkerPool:
         self, definition: AgentDefinition, prompt: str, *, description: str,
         model: str | None = None, isolation: str = "none",
     ) -> Worker:
-        from corral.engine import Engine
+        from corral.api import Engine
 
         settings = settings_of(self.coordinator)
         live = sum(1 for w in self.workers.values() if w.state not in ("stopped", "failed"))
@@ -105,7 +100,7 @@ class WorkerPool:
         tree = None
         cwd = self.coordinator.cwd
         if isolation == "worktree":
-            from corral.engine.transcript import project_dir
+            from corral.api import project_dir
 
             from corral_coordinator import worktree
 
@@ -273,7 +268,7 @@ class WorkerPool:
 
     def _roll_up(self, worker: Worker) -> None:
         """Add what the worker used since the last roll-up to the coordinator's totals."""
-        from corral.engine.stream import Usage
+        from corral.api import Usage
 
         parent, child = self.coordinator, worker.session
         used: Usage = child.usage

@@ -14,7 +14,7 @@ import asyncio
 from pathlib import Path
 
 import msgspec
-from corral.errors import CorralError
+from corral.api import CorralError
 
 _IDENTITY = ("-c", "user.name=corral", "-c", "user.email=corral@localhost",
              "-c", "commit.gpgsign=false")

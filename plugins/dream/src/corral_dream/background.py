@@ -20,10 +20,9 @@ from corral_dream.settings import Settings
 
 
 def log_path(cwd: Path) -> Path:
-    from corral import paths
-    from corral.engine.transcript import project_dir
+    from corral.api import project_dir, user_state_dir
 
-    return paths.user_state_dir() / "dream" / f"{project_dir(cwd).name}.log"
+    return user_state_dir() / "dream" / f"{project_dir(cwd).name}.log"
 
 
 #: Dreams started by this process; kept so they are reaped (polled) rather than left as zombies.
@@ -47,7 +46,7 @@ def spawn(cwd: Path) -> int:
 
 def maybe_start(cwd: Path, settings: Settings) -> tuple[GateResult, int | None]:
     """Check the gates; when they pass, start a background dream."""
-    from corral.memory import MemoryStore
+    from corral.api import MemoryStore
 
     result = check_gates(MemoryStore.for_project(cwd), cwd, settings)
     if not result.passed:
@@ -61,8 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cwd = Path(args.cwd)
 
-    from corral.app import App
-    from corral.errors import CorralError
+    from corral.api import App, CorralError
 
     from corral_dream.runner import dream
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from corral.memory import MemoryEntry
-from corral.memory.entry import summary
+from corral.api import MemoryEntry, summary
 
 START = "<!-- corral:dream:start (kept by `corral dream`; edits between the markers are replaced) -->"
 END = "<!-- corral:dream:end -->"
@@ -20,7 +19,7 @@ _START_PREFIX = "<!-- corral:dream:start"
 
 def render_section(entries: Sequence[MemoryEntry], limit: int) -> str:
     """The lines between the markers: the most important entries, one per line."""
-    from corral.memory._format import index_order
+    from corral.api import index_order
 
     top = [e for e in index_order(entries) if e.importance >= 4][:limit]
     lines = ["## Remembered across sessions", ""]

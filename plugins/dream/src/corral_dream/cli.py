@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 if TYPE_CHECKING:
-    from corral.app import App
-    from corral.session import Session
+    from corral.api import App, Session
 
     from corral_dream.report import Report
     from corral_dream.settings import Settings

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import msgspec
-from corral.memory import MemoryStore, now
+from corral.api import MemoryStore, now
 
 from corral_dream import rollback, snapshot
 from corral_dream.gates import read_state, write_state
@@ -41,7 +41,7 @@ def maybe_locked(store: MemoryStore, dry_run: bool, report: Report) -> Iterator[
 
 def commit(store: MemoryStore, work: Workset, claude_path: Path | None, section: str | None,
            report: Report, say: Progress, undo_hint: str = "corral dream --undo") -> None:
-    from corral.memory.store import write_file
+    from corral.api import write_file
 
     at = now()
     with store.lock():
@@ -80,7 +80,7 @@ def commit(store: MemoryStore, work: Workset, claude_path: Path | None, section:
 
 
 def append_log(store: MemoryStore, section: str) -> None:
-    from corral.memory.store import write_file
+    from corral.api import write_file
 
     path = store.root / LOG_NAME
     try:

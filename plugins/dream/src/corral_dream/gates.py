@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import msgspec
-from corral.memory import MemoryStore
+from corral.api import MemoryStore
 
 from corral_dream.lock import DreamLock
 from corral_dream.settings import Settings
@@ -42,14 +42,14 @@ def read_state(store: MemoryStore) -> DreamState:
 
 
 def write_state(store: MemoryStore, state: DreamState) -> None:
-    from corral.memory.store import write_file
+    from corral.api import write_file
 
     with store.lock():
         write_file(store.root / STATE_NAME, msgspec.json.encode(state).decode() + "\n")
 
 
 def sessions_since(cwd: Path, since: float | None) -> int:
-    from corral.engine.transcript import project_dir
+    from corral.api import project_dir
 
     folder = project_dir(cwd)
     try:

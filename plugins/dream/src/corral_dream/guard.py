@@ -21,10 +21,7 @@ import msgspec
 from corral_dream import claude_md
 
 if TYPE_CHECKING:
-    from corral.permissions.context import PermissionContext
-    from corral.permissions.decision import Vote
-    from corral.session import Session
-    from corral.tools.base import ToolCall
+    from corral.api import PermissionContext, Session, ToolCall, Vote
 
 #: ``session.plugin_state`` key of the marker.
 KEY = "dream"
@@ -43,7 +40,7 @@ class Guard:
     @cached_property
     def strict(self) -> PermissionContext:
         """Plan mode in the project, with no allow rules from any settings file."""
-        from corral.permissions.context import PermissionContext
+        from corral.api import PermissionContext
 
         ctx, _errors = PermissionContext.build(str(self.cwd), (), mode="plan")
         return ctx
@@ -57,7 +54,7 @@ def guard_of(session: Session) -> Guard | None:
 def vote(session: Session, call: ToolCall) -> Vote | None:
     """Deny what the dream's sub-session must not do; abstain otherwise (and for every other
     session). A failure to judge is a deny, never an abstention."""
-    from corral.permissions.decision import Vote
+    from corral.api import Vote
 
     guard = guard_of(session)
     if guard is None:
@@ -72,7 +69,7 @@ def vote(session: Session, call: ToolCall) -> Vote | None:
 
 
 def _refusal(guard: Guard, call: ToolCall) -> str | None:
-    from corral.permissions.chain import decide
+    from corral.api import decide
 
     kind = guard.strict.kind_of(call.name)
     if kind == "read":

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import msgspec
-from corral.memory import MemoryEntry, MemoryType
+from corral.api import MemoryEntry, MemoryType
 
 from corral_dream import _prompts
 from corral_dream._text import estimate_tokens
@@ -20,7 +20,7 @@ from corral_dream.material import Moment
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
-    from corral.config.schema import Config
+    from corral.api import Config
 
     from corral_dream.settings import Settings
 
@@ -125,7 +125,7 @@ class Judge:
         return _decode(text, reply_type, what)
 
     def _count(self, usage: Any) -> None:
-        from corral.engine.pricing import cost_usd
+        from corral.api import cost_usd
 
         tokens_in = int(getattr(usage, "input_tokens", 0) or 0)
         tokens_out = int(getattr(usage, "output_tokens", 0) or 0)
@@ -208,7 +208,7 @@ def _check_verdict(verdict: PairVerdict, a: MemoryEntry, b: MemoryEntry) -> None
 def make_judge(config: Config, settings: Settings,
                progress: Callable[[str], None]) -> Judge | None:
     """A judge on the configured model, or ``None`` when no credentials are set."""
-    from corral.engine.client import NoCredentials, make_client
+    from corral.api import NoCredentials, make_client
 
     try:
         client = make_client(config)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import msgspec
-from corral.memory import MemoryEntry
+from corral.api import MemoryEntry
 
 from corral_dream._text import similar_pairs, tokens
 from corral_dream.judge import PairVerdict

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import msgspec
-from corral.memory import MemoryEntry
+from corral.api import MemoryEntry
 
 Phase = Literal["prune", "merge", "refresh", "synthesize"]
 PHASES: tuple[Phase, ...] = ("prune", "merge", "refresh", "synthesize")

@@ -9,15 +9,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import msgspec
-from corral import hookimpl
+from corral.api import hookimpl
 
 from corral_dream.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.commands import CliCommand, SlashCommand
-    from corral.permissions.decision import Vote
-    from corral.session import Session
-    from corral.tools.base import ToolCall
+    from corral.api import CliCommand, Session, SlashCommand, ToolCall, Vote
 
 NAME = "dream"
 
@@ -29,7 +26,7 @@ def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -
 
 @hookimpl
 def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
-    from corral.commands import SlashCommand
+    from corral.api import SlashCommand
 
     from corral_dream.cli import slash
 
@@ -39,7 +36,7 @@ def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
 
 @hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
-    from corral.commands import CliCommand
+    from corral.api import CliCommand
 
     from corral_dream import cli
 

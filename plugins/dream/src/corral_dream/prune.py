@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import msgspec
-from corral.memory import MemoryEntry
+from corral.api import MemoryEntry
 
 from corral_dream._text import clusters, normalize, similar_pairs, tokens
 from corral_dream.plan import Workset

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
-from corral.memory import MemoryEntry
+from corral.api import MemoryEntry
 
 from corral_dream import _prompts
 from corral_dream.errors import DreamModelError
@@ -26,9 +26,7 @@ from corral_dream.prune import _inside
 from corral_dream.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.app import App
-    from corral.events import Event
-    from corral.session import Session
+    from corral.api import App, Event, Session
 
 #: The tools the re-check sub-session is given.
 TOOLS = ("Read", "Glob", "Grep", "Bash")
@@ -105,7 +103,7 @@ def render_entries(entries: Sequence[MemoryEntry]) -> str:
 def child_session(app: App, cwd: Path, root: Path, memory_root: Path, model: str,
                   settings: Settings) -> Session:
     """The re-check sub-session: headless, plan mode, four tools, the dream's guard on."""
-    from corral.session import Session
+    from corral.api import Session
 
     child = Session(app, cwd=cwd, headless=True, permission_mode="plan", model=model)
     child.parent_id = "dream"  # no SessionStart/End command hooks; calls count as a sub-agent's
@@ -130,8 +128,7 @@ async def run_recheck(app: App, root: Path, memory_root: Path,
                       entries: Sequence[MemoryEntry], client: Any, model: str,
                       settings: Settings, say: Callable[[str], None]) -> RecheckRun:
     """Ask the model, through the guarded sub-session, about ``entries``."""
-    from corral import cmdhooks
-    from corral.engine import Engine
+    from corral.api import SUBAGENT_ORIGIN, Engine
 
     run = RecheckRun()
     if not vote_is_active(app):
@@ -146,7 +143,7 @@ async def run_recheck(app: App, root: Path, memory_root: Path,
     prompt = _prompts.RECHECK_USER.format(root=root, entries=render_entries(entries))
     try:
         await child.start()
-        outcome = await engine.run_turn(prompt, origin=cmdhooks.SUBAGENT_ORIGIN)
+        outcome = await engine.run_turn(prompt, origin=SUBAGENT_ORIGIN)
     finally:
         await child.end()
     run.refused = refusals(events)
@@ -185,7 +182,7 @@ def check_reply(text: str, asked: set[str]) -> list[RecheckVerdict]:
 def refusals(events: Sequence[Event]) -> list[Refusal]:
     """Tool calls of the sub-session that did not run: denied by the chain, or asking for a
     tool the dream does not offer."""
-    from corral.events import PermissionDecided, ToolFinished, ToolRequested
+    from corral.api import PermissionDecided, ToolFinished, ToolRequested
 
     asked: dict[str, tuple[str, dict[str, Any]]] = {}
     out: list[Refusal] = []

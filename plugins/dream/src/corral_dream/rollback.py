@@ -29,8 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 import msgspec
-from corral.memory import MemoryEntry, MemoryStore
-from corral.memory.store import write_file
+from corral.api import MemoryEntry, MemoryStore, write_file
 
 from corral_dream import claude_md, snapshot
 
@@ -79,10 +78,9 @@ def _entries(count: int) -> str:
 
 def fingerprint(entry: MemoryEntry) -> str:
     """sha256 of ``entry`` as a topic file gives it back (the store's own round trip)."""
-    from corral.memory import _format
+    from corral.api import as_stored
 
-    [stored] = _format.parse_topic(_format.render_topic(entry.topic, [entry]), entry.topic)
-    return hashlib.sha256(msgspec.json.encode(stored)).hexdigest()
+    return hashlib.sha256(msgspec.json.encode(as_stored(entry))).hexdigest()
 
 
 def section_hash(section: str | None) -> str | None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corral.memory import MemoryEntry, MemoryStore, now
+from corral.api import MemoryEntry, MemoryStore, now
 
 from corral_dream import claude_md, rollback
 from corral_dream.commit import commit, maybe_locked, undo_store
@@ -33,8 +33,7 @@ from corral_dream.settings import Settings
 from corral_dream.synthesize import add_entries
 
 if TYPE_CHECKING:
-    from corral.app import App
-    from corral.config.schema import Config
+    from corral.api import App, Config
 
     from corral_dream.judge import Judge
 
@@ -50,7 +49,7 @@ async def dream(cwd: Path, config: Config, settings: Settings, *, dry_run: bool 
                 use_model: bool = True, app: App | None = None) -> Report:
     """Run one dream for the project of ``cwd``; returns its report. ``app`` runs the code
     re-check sub-session (made for ``cwd`` when not given and a re-check is due)."""
-    from corral.paths import project_root
+    from corral.api import project_root
 
     say = progress or _quiet
     root = project_root(cwd)
@@ -88,7 +87,7 @@ class _Where:
     @property
     def app(self) -> App:
         if self._app is None:
-            from corral.app import App
+            from corral.api import App
 
             self._app = App.create(cwd=self.cwd)
         return self._app
@@ -196,7 +195,7 @@ def _section_change(work: Workset, settings: Settings, claude_path: Path,
 def undo(cwd: Path, scope: str = "project") -> str:
     """Put back the memory as it was before the last dream: the project's (with its
     CLAUDE.md section) or, with ``scope="user"``, the user store."""
-    from corral.paths import project_root
+    from corral.api import project_root
 
     if scope == "user":
         return undo_store(MemoryStore.for_user(), None, "the user memory")

@@ -16,8 +16,7 @@ import shutil
 from pathlib import Path
 
 import msgspec
-from corral.memory import MemoryStore
-from corral.memory.store import write_file
+from corral.api import MemoryStore, write_file
 
 from corral_dream import claude_md
 

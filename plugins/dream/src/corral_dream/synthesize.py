@@ -6,9 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from corral.memory import MemoryEntry, new_id
-from corral.memory.entry import check_entry
-from corral.memory.errors import InvalidEntry
+from corral.api import InvalidEntry, MemoryEntry, check_entry, new_id
 
 from corral_dream._text import jaccard, tokens
 from corral_dream.judge import NewEntry

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from corral.memory import MemoryStore, now
+from corral.api import MemoryStore, now
 
 from corral_dream import rollback
 from corral_dream.commit import commit, maybe_locked
@@ -29,7 +29,7 @@ from corral_dream.report import Report
 from corral_dream.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.config.schema import Config
+    from corral.api import Config
 
 
 async def dream_user(config: Config, settings: Settings, *, dry_run: bool, trigger: str,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
-from corral.atomic import write_atomic
+from corral.api import write_atomic
 
 from corral_kairos.errors import DaemonError
 from corral_kairos.settings import Settings

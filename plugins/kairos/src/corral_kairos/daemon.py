@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral.atomic import write_atomic
+from corral.api import write_atomic
 
 from corral_kairos.budget import BudgetState
 from corral_kairos.dailylog import project_state_dir
@@ -26,10 +26,7 @@ from corral_kairos.queue import InputQueue
 from corral_kairos.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.app import App
-    from corral.engine import Engine
-    from corral.events import Event
-    from corral.session import Session
+    from corral.api import App, Engine, Event, Session
 
     from corral_kairos.bridge import Bridge
     from corral_kairos.runtime import Kairos
@@ -74,10 +71,10 @@ class Daemon:
         clock: Callable[[], float] = time.time,
         resume: bool = True,
     ) -> None:
-        from corral import paths
+        from corral.api import project_root
 
         self.cwd = cwd.resolve()
-        self.root = paths.project_root(self.cwd)
+        self.root = project_root(self.cwd)
         self.state_dir = project_state_dir(self.root)
         self._app = app
         self.clock = clock
@@ -128,9 +125,7 @@ class Daemon:
     # -- the loop -------------------------------------------------------------------------------
 
     async def _open(self) -> None:
-        from corral.app import App
-        from corral.engine import Engine
-        from corral.session import Session
+        from corral.api import App, Engine, Session
 
         from corral_kairos.runtime import KEY, Kairos
 
@@ -168,7 +163,7 @@ class Daemon:
         runtime.log.append(f"kairos: daemon started (pid {os.getpid()}, session {session.id})")
 
     def _restore(self, session: Session) -> None:
-        from corral.engine.resume import ResumeError, find_transcript, restore
+        from corral.api import ResumeError, find_transcript, restore
 
         try:
             restored = restore(find_transcript(session.cwd, session.id))
@@ -240,7 +235,7 @@ class Daemon:
 
     def _tell(self, why: str, origin: str, text: str) -> None:
         """Tell subscribers an input will get no ``turn_end`` (dropped, or its turn failed)."""
-        from corral.events import Notice
+        from corral.api import Notice
 
         self._broadcast(Notice(level="warning", text=f"kairos: {why}",
                                data={"origin": origin, "input": text}))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corral.errors import CorralError
+from corral.api import CorralError
 
 
 class KairosError(CorralError):

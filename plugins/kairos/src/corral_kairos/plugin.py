@@ -11,17 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral import hookimpl
+from corral.api import hookimpl
 
 from corral_kairos.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.app import App
-    from corral.commands import CliCommand
-    from corral.events import Event
-    from corral.prompt import PromptSection
-    from corral.session import Session
-    from corral.tools.base import Tool
+    from corral.api import App, CliCommand, Event, PromptSection, Session, Tool
 
 NAME = "kairos"
 
@@ -40,7 +35,7 @@ def corral_register_tools(register: Callable[[Tool], None]) -> None:
 
 @hookimpl
 def corral_system_prompt(session: Session) -> PromptSection:
-    from corral.prompt import PromptSection
+    from corral.api import PromptSection
 
     from corral_kairos.prompt import TICK_SECTION
 
@@ -91,7 +86,7 @@ def corral_status(session: Session) -> Any:
 
 @hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
-    from corral.commands import CliCommand
+    from corral.api import CliCommand
 
     register(CliCommand(name=NAME, help="run corral on its own in the background (daemon, "
                         "bridge, daily logs)", run=_cli_run, configure=_cli_configure))

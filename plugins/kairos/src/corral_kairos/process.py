@@ -60,9 +60,9 @@ def is_running(state_dir: Path) -> int | None:
 
 def spawn(cwd: Path, *, wait_s: float = 15.0) -> int:
     """Start the daemon detached from this terminal; return its pid once it is up."""
-    from corral import paths
+    from corral.api import project_root
 
-    root_state = project_state_dir(paths.project_root(cwd))
+    root_state = project_state_dir(project_root(cwd))
     if (pid := is_running(root_state)) is not None:
         raise DaemonError(f"a kairos daemon already runs for this project (pid {pid})")
     root_state.mkdir(parents=True, exist_ok=True)
@@ -170,11 +170,11 @@ def _reap(pid: int) -> int | None:
 
 
 async def _main(cwd: Path) -> int:
-    from corral import paths
+    from corral.api import project_root
 
     from corral_kairos.daemon import Daemon
 
-    state_dir = project_state_dir(paths.project_root(cwd))
+    state_dir = project_state_dir(project_root(cwd))
     lock = acquire_lock(state_dir)
     try:
         (state_dir / PID_FILE).write_text(str(os.getpid()))

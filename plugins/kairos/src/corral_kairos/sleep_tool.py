@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import msgspec
-from corral.tools.base import Tool, ToolResult
+from corral.api import Tool, ToolResult
 
 if TYPE_CHECKING:
-    from corral.session import Session
+    from corral.api import Session
 
 MAX_SLEEP_S = 86_400
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from corral.errors import CorralError
+from corral.api import CorralError
 
 from corral_undercover.cli import configure, run_cli
 from corral_undercover.errors import UndercoverConfigError

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from corral.errors import UsageError
+from corral.api import UsageError
 
 from corral_undercover._prompt import categories
 from corral_undercover.findings import Finding
@@ -18,7 +18,7 @@ from corral_undercover.scan import scan_message_file, scan_paths, scan_push, sca
 from corral_undercover.state import Undercover, settings_of
 
 if TYPE_CHECKING:
-    from corral.commands import CliCommand
+    from corral.api import CliCommand
 
 HELP = "keep confidential terms out of public artifacts: scan text, install git hooks"
 
@@ -189,6 +189,6 @@ def run(args: argparse.Namespace, app: Any) -> int:
 
 def command() -> CliCommand:
     """The ``CliCommand`` registered through ``corral_register_cli``."""
-    from corral.commands import CliCommand
+    from corral.api import CliCommand
 
     return CliCommand(name="undercover", help=HELP, run=run, configure=configure)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from corral.errors import ConfigError, CorralError
+from corral.api import ConfigError, CorralError
 
 from corral_undercover.findings import CATEGORY_LABELS, Finding
 

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from corral.errors import CorralError
+from corral.api import CorralError
 
 from corral_undercover import _git
 

@@ -11,15 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral import hookimpl
+from corral.api import hookimpl
 
 from corral_undercover.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.commands import CliCommand
-    from corral.permissions.decision import Vote
-    from corral.prompt import PromptSection
-    from corral.tools.base import ToolCall
+    from corral.api import CliCommand, PromptSection, ToolCall, Vote
 
     from corral_undercover.state import Undercover
 
@@ -62,7 +59,7 @@ def _context(session: Any) -> tuple[Settings, Undercover]:
 
 @hookimpl
 def corral_system_prompt(session: Any) -> PromptSection | None:
-    from corral.prompt import PromptSection
+    from corral.api import PromptSection
 
     from corral_undercover._prompt import section_text
 
@@ -97,7 +94,7 @@ def corral_filter_outbound(session: Any, text: str, channel: str, target: str | 
     outside the repository or ignored by git passes, by the same rule as
     ``corral_check_permission``. File text without a path is checked like any other text.
     """
-    from corral.errors import CorralError
+    from corral.api import CorralError
 
     from corral_undercover.errors import UndercoverBlocked
     from corral_undercover.guard import inside, leaves_alone
@@ -133,8 +130,7 @@ def _place(settings: Settings, und: Undercover) -> Any:
 @hookimpl
 def corral_check_permission(session: Any, call: ToolCall) -> Vote | None:
     """Deny a call that would write a finding into the repository, a commit, a PR or a push."""
-    from corral.errors import CorralError
-    from corral.permissions.decision import Vote
+    from corral.api import CorralError, Vote
 
     from corral_undercover.guard import check, publishes
 
@@ -162,7 +158,7 @@ def corral_check_permission(session: Any, call: ToolCall) -> Vote | None:
 @hookimpl
 def corral_rewrite_tool_input(session: Any, call: ToolCall) -> dict[str, Any] | None:
     """With ``action = "redact"``: replace findings in Write/Edit input before the call runs."""
-    from corral.errors import CorralError
+    from corral.api import CorralError
 
     from corral_undercover.guard import rewrite
 

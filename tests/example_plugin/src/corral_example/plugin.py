@@ -7,9 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
-from corral import hookimpl
-from corral.commands import CliCommand
-from corral.prompt import PromptSection
+from corral.api import CliCommand, PromptSection, hookimpl
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -6,7 +6,8 @@
     from corral_mine.settings import Settings
 
     def test_settings_table(tmp_path):
-        check_settings_table(tmp_path, "mine", Settings(), distribution="corral-mine")
+        check_settings_table(tmp_path, "mine", Settings(), distribution="corral-mine",
+                         enabled_by_default=False)
 
 The kernel is imported only when a check runs, so importing :mod:`corral.testing` stays cheap.
 """
@@ -24,7 +25,7 @@ def check_settings_table(
     defaults: msgspec.Struct,
     *,
     distribution: str,
-    enabled_by_default: bool = False,
+    enabled_by_default: bool,
 ) -> None:
     """Assert what corral promises about a plugin's ``[plugins.<name>]`` table.
 
@@ -40,7 +41,7 @@ def check_settings_table(
     from corral.errors import ConfigError
 
     found = tmp_path / "found"
-    found.mkdir()
+    found.mkdir(parents=True)
     record = App.create(cwd=found, environ={}).host.records[name]
     assert record.distribution == distribution, record
     assert record.enabled is enabled_by_default and record.decided_by == "default", record
@@ -58,6 +59,6 @@ def check_settings_table(
         raise AssertionError(f"an unknown key in [plugins.{name}] was accepted")
 
     plain = tmp_path / "plain"
-    plain.mkdir()
+    plain.mkdir(parents=True)
     app = App.create(cwd=plain, environ={}, cli={"features": {name: True}})
     assert app.config.plugin_settings(name) == defaults

@@ -9,4 +9,5 @@ from corral_coordinator.settings import Settings
 
 
 def test_settings_table(tmp_path: Path) -> None:
-    check_settings_table(tmp_path, "coordinator", Settings(), distribution="corral-coordinator")
+    check_settings_table(tmp_path, "coordinator", Settings(), distribution="corral-coordinator",
+                         enabled_by_default=True)

@@ -9,4 +9,5 @@ from corral_dream.settings import Settings
 
 
 def test_settings_table(tmp_path: Path) -> None:
-    check_settings_table(tmp_path, "dream", Settings(), distribution="corral-dream")
+    check_settings_table(tmp_path, "dream", Settings(), distribution="corral-dream",
+                         enabled_by_default=True)

@@ -9,4 +9,5 @@ from corral_kairos.settings import Settings
 
 
 def test_settings_table(tmp_path: Path) -> None:
-    check_settings_table(tmp_path, "kairos", Settings(), distribution="corral-kairos")
+    check_settings_table(tmp_path, "kairos", Settings(), distribution="corral-kairos",
+                         enabled_by_default=False)

@@ -66,6 +66,9 @@ class App:
         environ = os.environ if environ is None else environ
         cwd = (cwd or Path(os.getcwd())).resolve()
         loaded = load_config(cwd, cli=cli, environ=environ)
+        for layer in loaded.layers:
+            for problem in layer.warnings:
+                warn(f"corral: warning: {problem}")
         host = PluginHost(
             strict=strict,
             debug=debug,

@@ -19,6 +19,8 @@ def _package_version(name: str) -> str:
 
 
 def run_doctor(app: App) -> int:
+    from rich.markup import escape
+
     from corral.ui.console import get_console
 
     console = get_console()
@@ -31,6 +33,10 @@ def run_doctor(app: App) -> int:
         if layer.name in ("defaults", "env", "cli"):
             continue
         console.print(f"  {layer.name}: {layer.source}")
+        for problem in layer.warnings:
+            console.print(f"    [yellow]warning[/]: {escape(problem)}")
+        for note in layer.unused:
+            console.print(f"    [dim]not used[/]: {escape(note)}")
     if len([lyr for lyr in app.loaded.layers if lyr.name not in ("defaults", "env")]) == 0:
         console.print("  (none found; defaults apply)")
     console.print("[bold]model endpoint[/]")

@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from corral import paths
+from corral.config.claude_settings import translate
 from corral.errors import ConfigError
 
 
@@ -25,6 +26,10 @@ class Layer(msgspec.Struct, kw_only=True):
     data: dict[str, Any]
     #: Directory that ``/``-anchored path rules in this layer are relative to.
     root: str = ""
+    #: Keys of the file corral does not use (``corral doctor`` lists them).
+    unused: list[str] = msgspec.field(default_factory=list)
+    #: Problems that did not stop the file from loading, warned about at start.
+    warnings: list[str] = msgspec.field(default_factory=list)
 
 
 def read_toml(path: Path, name: str, root: Path) -> Layer | None:
@@ -44,56 +49,18 @@ def read_toml(path: Path, name: str, root: Path) -> Layer | None:
     return Layer(name=name, source=str(path), data=data, root=str(root))
 
 
-#: Claude Code ``permissions`` keys and their corral names.
-_CLAUDE_PERMISSION_KEYS = {
-    "allow": "allow",
-    "ask": "ask",
-    "deny": "deny",
-    "defaultMode": "default_mode",
-    "additionalDirectories": "additional_directories",
-    "disableBypassPermissionsMode": "disable_bypass_mode",
-}
-
-
 def read_claude_settings(path: Path, name: str, root: Path) -> Layer | None:
-    """Read a Claude Code ``settings.json`` as a layer.
-
-    Only ``permissions``, ``hooks``, ``env`` and ``model`` are taken; Claude Code's other keys
-    belong to Claude Code and are left alone. Inside ``permissions`` an unknown key is an
-    error, since a misspelled rule list would silently drop rules.
-    """
+    """Read a Claude Code ``settings.json`` as a layer, as Claude Code reads it
+    (:mod:`corral.config.claude_settings`): keys corral does not use are ignored and listed."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise ConfigError(str(path), "", f"cannot read the file: {exc.strerror}") from exc
-    try:
-        doc = msgspec.json.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise ConfigError(str(path), "", f"invalid JSON: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise ConfigError(str(path), "", "expected a JSON object at the top level")
-    data: dict[str, Any] = {}
-    perms = doc.get("permissions")
-    if perms is not None:
-        if not isinstance(perms, dict):
-            raise ConfigError(str(path), "permissions", "expected an object")
-        converted: dict[str, Any] = {}
-        for key, value in perms.items():
-            if key not in _CLAUDE_PERMISSION_KEYS:
-                known = ", ".join(sorted(_CLAUDE_PERMISSION_KEYS))
-                raise ConfigError(
-                    str(path), f"permissions.{key}", f"unknown key (known keys: {known})"
-                )
-            if key == "defaultMode" and value == "auto":
-                value = "default"
-            converted[_CLAUDE_PERMISSION_KEYS[key]] = value
-        data["permissions"] = converted
-    for key in ("hooks", "env", "model"):
-        if key in doc:
-            data[key] = doc[key]
-    return Layer(name=name, source=str(path), data=data, root=str(root))
+    found = translate(raw, str(path))
+    return Layer(name=name, source=str(path), data=found.data, root=str(root),
+                 unused=found.unused, warnings=found.warnings)
 
 
 def parse_feature_list(text: str) -> dict[str, bool]:

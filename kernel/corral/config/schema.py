@@ -27,8 +27,9 @@ class PermissionSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     deny: list[str] = msgspec.field(default_factory=list)
     default_mode: PermissionMode = "default"
     additional_directories: list[str] = msgspec.field(default_factory=list)
-    #: Locks that only mean something in the managed policy file.
+    #: Lock: bypassPermissions acts as default mode (any layer may set it).
     disable_bypass_mode: bool = False
+    #: Locks that only mean something in the managed policy file.
     managed_rules_only: bool = False
     managed_hooks_only: bool = False
 

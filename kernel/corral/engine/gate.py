@@ -36,12 +36,15 @@ def permission_context(session: Session) -> PermissionContext:
     managed: list[tuple[str, str, str, str | None]] = []
     for kind, rule, source, root in loaded.rule_sources():
         (managed if source in managed_sources else rules).append((kind, rule, source, root))
-    locks: dict[str, bool] = {}
+    locks: dict[str, bool] = {"disable_bypass_mode": False, "managed_rules_only": False}
     for layer in loaded.layers:
-        if layer.name == "managed":
-            perms = layer.data.get("permissions") or {}
-            for key in ("disable_bypass_mode", "managed_rules_only"):
-                locks[key] = bool(perms.get(key, False))
+        perms = layer.data.get("permissions") or {}
+        # any layer may lock bypass mode away (a lock only tightens); only the managed
+        # policy can say that its rules alone count
+        if perms.get("disable_bypass_mode"):
+            locks["disable_bypass_mode"] = True
+        if layer.name == "managed" and perms.get("managed_rules_only"):
+            locks["managed_rules_only"] = True
     config = session.config.permissions
     ctx, errors = PermissionContext.build(
         str(session.cwd),

@@ -71,6 +71,7 @@ _HOMES: dict[str, str] = {
     "make_client": "corral.engine.client",
     "PROMPT_TOO_LONG": "corral.transport.errors",
     "APIError": "corral.transport.errors",
+    "as_api_error": "corral.transport.errors",
     "with_last_user_breakpoint": "corral.engine.request",
     "Usage": "corral.engine.stream",
     "cost_usd": "corral.engine.pricing",
@@ -163,6 +164,7 @@ if TYPE_CHECKING:
     from corral.engine import Engine as Engine, TurnOutcome as TurnOutcome
     from corral.engine.client import NoCredentials as NoCredentials, make_client as make_client
     from corral.transport.errors import PROMPT_TOO_LONG as PROMPT_TOO_LONG, APIError as APIError
+    from corral.transport.errors import as_api_error as as_api_error
     from corral.engine.request import with_last_user_breakpoint as with_last_user_breakpoint
     from corral.engine.stream import Usage as Usage
     from corral.engine.pricing import cost_usd as cost_usd

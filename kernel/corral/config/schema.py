@@ -38,10 +38,13 @@ class ApiSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """``[api]``: how to reach the model. Secrets stay in the environment, never here."""
 
     base_url: str | None = None
-    #: ``anthropic`` (the SDK), or the name of a provider a plugin registers through
-    #: ``corral_register_providers`` for another wire format.
+    #: ``anthropic`` (the kernel's Messages-API transport), ``anthropic-sdk`` / ``bedrock`` /
+    #: ``vertex`` (through the anthropic SDK, ``corral[sdk]``), or the name of a provider a
+    #: plugin registers through ``corral_register_providers`` for another wire format.
     provider: str = "anthropic"
     extra_headers: dict[str, str] = msgspec.field(default_factory=dict)
+    #: Beta features, sent as the ``anthropic-beta`` header.
+    betas: list[str] = msgspec.field(default_factory=list)
     max_retries: int = 4
     timeout_s: float = 600.0
     #: First retry waits about this long; each further retry doubles it (with jitter).

@@ -1,4 +1,5 @@
-"""The model client: the official anthropic SDK, imported only when a request is made."""
+"""The model client: the kernel's own Messages-API transport, or the anthropic SDK for the
+platforms that need its authentication (``[api] provider = "bedrock"`` and the like)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 from corral.errors import CorralError
 
 if TYPE_CHECKING:
-    from anthropic import AsyncAnthropic
-
     from corral.config.schema import Config
 
 
@@ -17,31 +16,49 @@ class NoCredentials(CorralError):
     exit_code = 2
 
 
-def make_client(config: Config) -> AsyncAnthropic:
-    """An ``AsyncAnthropic`` configured from the environment and ``[api]``.
-
-    The SDK's own retries are off: the engine retries itself, so every retry is an event and
-    a cut stream is retried as a whole request.
-    """
-    import anthropic
-
-    api_key = os.environ.get("ANTHROPIC_API_KEY")
-    auth_token = os.environ.get("ANTHROPIC_AUTH_TOKEN")
+def credentials() -> tuple[str | None, str | None]:
+    """``(api_key, auth_token)`` from the environment; at least one must be set."""
+    api_key = os.environ.get("ANTHROPIC_API_KEY") or None
+    auth_token = os.environ.get("ANTHROPIC_AUTH_TOKEN") or None
     if not api_key and not auth_token:
         raise NoCredentials(
             "no model credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN "
             "(and ANTHROPIC_BASE_URL for another endpoint); `corral doctor` shows the setup"
         )
-    kwargs: dict[str, Any] = {
-        "max_retries": 0,
-        "timeout": config.api.timeout_s,
-        "default_headers": dict(config.api.extra_headers),
-    }
-    if api_key:
-        kwargs["api_key"] = api_key
-    if auth_token:
-        kwargs["auth_token"] = auth_token
-    base_url = config.api.base_url or os.environ.get("ANTHROPIC_BASE_URL")
-    if base_url:
-        kwargs["base_url"] = base_url
-    return anthropic.AsyncAnthropic(**kwargs)
+    return api_key, auth_token
+
+
+def make_client(config: Config) -> Any:
+    """The client ``[api] provider`` asks for.
+
+    ``anthropic`` (the default) and plugin providers get a
+    :class:`corral.transport.client.MessagesClient` (the kernel's httpx transport, configured
+    from the environment and ``[api]``); the SDK platforms (``anthropic-sdk``, ``bedrock``,
+    ``vertex``) get the SDK's client. Both offer ``messages.create(**request)`` and ``close()``.
+    """
+    from corral.transport.sdk import SDK_CLIENTS
+
+    if config.api.provider in SDK_CLIENTS:
+        from corral.transport.sdk import make_sdk_client
+
+        return make_sdk_client(config, config.api.provider)
+    return make_messages_client(config)
+
+
+def make_messages_client(config: Config) -> Any:
+    """The kernel transport, from ``ANTHROPIC_API_KEY`` / ``ANTHROPIC_AUTH_TOKEN`` /
+    ``ANTHROPIC_BASE_URL`` and ``[api]`` (``base_url``, ``extra_headers``, ``betas``,
+    ``timeout_s``)."""
+    from corral.transport.client import MessagesClient
+
+    api_key, auth_token = credentials()
+    headers = dict(config.api.extra_headers)
+    if config.api.betas:
+        headers["anthropic-beta"] = ",".join(config.api.betas)
+    return MessagesClient(
+        base_url=config.api.base_url or os.environ.get("ANTHROPIC_BASE_URL"),
+        api_key=api_key,
+        auth_token=auth_token,
+        headers=headers,
+        timeout_s=config.api.timeout_s,
+    )

@@ -67,6 +67,7 @@ class Engine:
         #: Tool schemas of the last request, and the tool objects they were made from.
         self._schemas: list[dict[str, Any]] | None = None
         self._schema_key: tuple[int, ...] = ()
+        self._provider: Any = None
         self.last_context_tokens = 0
         self.unknown_price_warned = False
 
@@ -251,16 +252,26 @@ class Engine:
         return request
 
     def provider(self) -> Any:
-        """The provider plugin to stream from, or ``None`` for the anthropic SDK."""
+        """The provider to stream from, or ``None`` for the kernel's own transport."""
+        if self._provider is not None:
+            return self._provider
         name = self.session.config.api.provider
         if name == "anthropic":
             return None
+        from corral.transport.sdk import SDK_CLIENTS
+
+        if name in SDK_CLIENTS:
+            from corral.transport.sdk import sdk_provider
+
+            self._provider = sdk_provider(name, self.client)
+            return self._provider
         providers = {p.name: p for _, p in self.session.hooks.register_providers()}
         if name not in providers:
-            known = ", ".join(["anthropic", *sorted(providers)])
+            known = ", ".join(["anthropic", *SDK_CLIENTS, *sorted(providers)])
             raise ModelError(f"[api] provider = {name!r} names no installed provider "
                              f"(known: {known})")
-        return providers[name]
+        self._provider = providers[name]
+        return self._provider
 
     async def _request(self) -> Reply:
         session = self.session

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import msgspec
 
 from corral.errors import CorralError
 from corral.events import Event, TextDelta, ThinkingDelta
+from corral.transport.events import (
+    ContentBlockDelta,
+    ContentBlockStart,
+    ContentBlockStop,
+    MessageDelta,
+    MessageStart,
+    MessageStop,
+    StreamEvent,
+    event_from_dict,
+)
+from corral.transport.events import Usage as EventUsage
 
 
 class StreamCut(CorralError):
@@ -43,11 +55,7 @@ class Reply(msgspec.Struct, kw_only=True):
     finished_at: float = 0.0
 
 
-def _int(value: Any) -> int:
-    return int(value) if isinstance(value, int) else 0
-
-
-def _usage_from(obj: Any, into: Usage) -> None:
+def _usage_from(obj: EventUsage | None, into: Usage) -> None:
     if obj is None:
         return
     for field in (
@@ -56,38 +64,22 @@ def _usage_from(obj: Any, into: Usage) -> None:
         "cache_creation_input_tokens",
         "cache_read_input_tokens",
     ):
-        value = getattr(obj, field, None)
-        if isinstance(value, int) and value:
+        value = getattr(obj, field)
+        if value:
             setattr(into, field, value)
 
 
-class _Fields(dict[str, Any]):
-    """A Messages-API event as a provider plugin yields it (plain dicts), readable with the
-    attribute access the SDK's event objects offer."""
-
-    def __getattr__(self, name: str) -> Any:
-        value = self.get(name)
-        if isinstance(value, dict):
-            return _Fields(value)
-        return value
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self)
-
-
-class _ProviderStream:
-    def __init__(self, events: Any) -> None:
-        self.events = events
-
-    def __aiter__(self) -> Any:
-        return self._iterate()
-
-    async def _iterate(self) -> Any:
-        async for event in self.events:
-            yield _Fields(event)
-
-    async def close(self) -> None:
-        close = getattr(self.events, "aclose", None)
+async def _provider_events(
+    events: AsyncIterator[dict[str, Any]],
+) -> AsyncGenerator[StreamEvent, None]:
+    """A provider plugin's event dicts as the transport's Structs (unknown types skipped)."""
+    try:
+        async for data in events:
+            event = event_from_dict(data)
+            if event is not None:
+                yield event
+    finally:
+        close = getattr(events, "aclose", None)
         if close is not None:
             await close()
 
@@ -100,17 +92,17 @@ async def stream_reply(
 ) -> Reply:
     """Send ``request`` with streaming on and return the assembled reply.
 
-    With ``provider`` (a :class:`corral.providers.Provider`), its ``stream`` function is used
-    instead of the SDK; it yields the same events as plain dicts.
-    Raises :class:`StreamCut` when the stream closes before ``message_stop``; SDK errors
-    propagate for the retry policy to judge.
+    The events come from ``client.stream(request)`` (a
+    :class:`corral.transport.client.MessagesClient`), or with ``provider`` (a
+    :class:`corral.providers.Provider`) from its ``stream`` function as plain dicts.
+    Raises :class:`StreamCut` when the stream closes before ``message_stop``; endpoint errors
+    (:class:`corral.transport.errors.APIError`) propagate for the retry policy to judge.
     """
-    import time
-
+    stream: AsyncGenerator[StreamEvent, None]
     if provider is not None:
-        stream: Any = _ProviderStream(provider.stream(request))
+        stream = _provider_events(provider.stream(request))
     else:
-        stream = await client.messages.create(**request, stream=True)
+        stream = client.stream(request)
     blocks: dict[int, dict[str, Any]] = {}
     partial_json: dict[int, list[str]] = {}
     usage = Usage()
@@ -119,8 +111,7 @@ async def stream_reply(
     finished = False
     try:
         async for event in stream:
-            kind = event.type
-            if kind == "content_block_delta":
+            if isinstance(event, ContentBlockDelta):
                 delta = event.delta
                 block = blocks[event.index]
                 dtype = delta.type
@@ -134,34 +125,35 @@ async def stream_reply(
                     await emit(ThinkingDelta(text=delta.thinking))
                 elif dtype == "signature_delta":
                     block["signature"] = block.get("signature", "") + delta.signature
-                elif dtype == "citations_delta":
-                    block.setdefault("citations", []).append(delta.citation.to_dict())
-            elif kind == "content_block_start":
-                block = event.content_block.to_dict()
-                if block.get("type") == "text":
-                    block["text"] = block.get("text", "")
+                elif dtype == "citations_delta" and delta.citation is not None:
+                    block.setdefault("citations", []).append(delta.citation)
+            elif isinstance(event, ContentBlockStart):
+                block = dict(event.content_block)
+                btype = block.get("type")
+                if btype == "text":
+                    block["text"] = block.get("text") or ""
                     block.pop("citations", None)
-                elif block.get("type") == "thinking":
-                    block["thinking"] = block.get("thinking", "")
-                    block["signature"] = block.get("signature", "")
-                elif block.get("type") == "tool_use":
+                elif btype == "thinking":
+                    block["thinking"] = block.get("thinking") or ""
+                    block["signature"] = block.get("signature") or ""
+                elif btype == "tool_use":
                     block["input"] = {}
                 blocks[event.index] = block
-            elif kind == "content_block_stop":
+            elif isinstance(event, ContentBlockStop):
                 block = blocks[event.index]
                 if block.get("type") == "tool_use":
                     raw = "".join(partial_json.pop(event.index, []))
                     block["input"] = _parse_tool_input(raw)
-            elif kind == "message_start":
+            elif isinstance(event, MessageStart):
                 model = event.message.model or model
                 _usage_from(event.message.usage, usage)
-            elif kind == "message_delta":
+            elif isinstance(event, MessageDelta):
                 stop_reason = event.delta.stop_reason or stop_reason
                 _usage_from(event.usage, usage)
-            elif kind == "message_stop":
+            elif isinstance(event, MessageStop):
                 finished = True
     finally:
-        await stream.close()
+        await stream.aclose()
     if not finished:
         raise StreamCut("the reply stream ended before message_stop")
     content = [blocks[i] for i in sorted(blocks)]

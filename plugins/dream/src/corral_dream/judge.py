@@ -19,7 +19,6 @@ from corral_dream.errors import DreamModelError
 from corral_dream.material import Moment
 
 if TYPE_CHECKING:
-    from anthropic import AsyncAnthropic
     from corral.api import Config
 
     from corral_dream.settings import Settings
@@ -54,7 +53,7 @@ class SynthReply(msgspec.Struct, frozen=True, kw_only=True):
 class Judge:
     """Calls the model with the dream's prompts and keeps count of tokens and cost."""
 
-    def __init__(self, client: AsyncAnthropic, model: str, *, budget: int, batch_tokens: int,
+    def __init__(self, client: Any, model: str, *, budget: int, batch_tokens: int,
                  max_output_tokens: int, prices: dict[str, dict[str, float]] | None = None,
                  progress: Callable[[str], None] | None = None) -> None:
         self.client = client
@@ -109,14 +108,16 @@ class Judge:
         return out
 
     async def ask(self, system: str, user: str, reply_type: type[R], what: str) -> R:
-        import anthropic
+        from corral.api import as_api_error
 
         try:
             message = await self.client.messages.create(
                 model=self.model, max_tokens=self.max_output_tokens, system=system,
                 messages=[{"role": "user", "content": user}],
             )
-        except anthropic.APIError as exc:
+        except Exception as exc:
+            if as_api_error(exc) is None:
+                raise
             raise DreamModelError(f"dream: the model call for {what} failed ({exc}); memory "
                                   "is unchanged; run `corral dream` again later") from None
         self.calls += 1

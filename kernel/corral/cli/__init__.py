@@ -14,6 +14,13 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"corral {__version__}\n")
         return 0
+    if any(a in ("-p", "--print") or a.startswith("--print=") for a in args):
+        # A model request follows for sure: get the transport ready beside start-up.
+        import threading
+
+        from corral.transport.warm import warm
+
+        threading.Thread(target=warm, name="corral-warm-transport", daemon=True).start()
     from corral.cli._main import run
 
     return run(args)

@@ -1,7 +1,7 @@
 """The interactive session: a prompt_toolkit prompt, rich output, slash commands.
 
-The anthropic SDK is imported in a background thread while the user types the first prompt,
-so the first request does not pay for it.
+The model transport (httpx and its TLS context) is imported in a background thread while the
+user types the first prompt, so the first request does not pay for it.
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ _CONFIRM_BYPASS = "\x00bypass"
 IDLE_POLL_S = 1.0
 
 
-def _warm_sdk() -> None:
-    try:
-        import anthropic  # noqa: F401
-    except Exception:  # the first request reports a broken SDK properly
-        pass
+def _warm_transport() -> None:
+    from corral.transport.warm import warm
+
+    warm()
 
 
 class Repl:
@@ -170,7 +169,7 @@ class Repl:
 
         from corral import paths
 
-        threading.Thread(target=_warm_sdk, daemon=True).start()
+        threading.Thread(target=_warm_transport, daemon=True).start()
         history_path = paths.user_state_dir() / "history"
         history_path.parent.mkdir(parents=True, exist_ok=True)
         bindings = KeyBindings()

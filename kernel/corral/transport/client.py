@@ -8,6 +8,7 @@ as :class:`~corral.transport.errors.APIError`.
 from __future__ import annotations
 
 import asyncio
+import threading
 import weakref
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
@@ -29,7 +30,9 @@ from corral.transport.events import (
 from corral.transport.sse import sse_data
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
-API_VERSION = "2023-06-01"
+#: The `anthropic-version` sent (the one the anthropic SDK 2.x sends); `[api] extra_headers`
+#: can override it for an endpoint that wants another.
+API_VERSION = "2026-10-21"
 #: Seconds allowed to open a connection (the whole request has ``[api] timeout_s``).
 CONNECT_TIMEOUT_S = 10.0
 
@@ -51,13 +54,27 @@ class _Shared:
 
 _pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Shared] = \
     weakref.WeakKeyDictionary()
+#: A pool built ahead of time (its TLS context loaded) by :func:`prebuild`, taken by the
+#: first event loop that needs one.
+_prebuilt: list[_Shared] = []
+_prebuild_lock = threading.Lock()
+
+
+def prebuild() -> None:
+    """Build a pool now (from any thread), so the first request finds its TLS context
+    loaded. Connections are still opened by the event loop that uses the pool."""
+    with _prebuild_lock:
+        if not _prebuilt:
+            _prebuilt.append(_Shared())
 
 
 def _acquire() -> _Shared:
     loop = asyncio.get_running_loop()
     shared = _pools.get(loop)
     if shared is None or shared.http.is_closed:
-        shared = _pools[loop] = _Shared()
+        with _prebuild_lock:
+            shared = _prebuilt.pop() if _prebuilt else _Shared()
+        _pools[loop] = shared
     shared.users += 1
     return shared
 

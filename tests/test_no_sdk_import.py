@@ -1,0 +1,31 @@
+"""`corral -p` reaches the first-party API without importing the anthropic SDK."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from corral.testing import MessagesServer, text, tool_use
+
+
+def test_headless_run_imports_no_anthropic_module(anthropic_server: MessagesServer,
+                                                  project: Path) -> None:
+    (project / "a.txt").write_text("content\n")
+    anthropic_server.enqueue(tool_use("Read", {"file_path": "a.txt"}), text("all read"))
+    env = {k: v for k, v in os.environ.items() if k != "CORRAL_LOAD_PLUGINS"}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "corral", "-p", "read a.txt"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "all read"
+    assert len(anthropic_server.message_requests) == 2
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")]
+    assert "corral.transport.client" in imported  # the importtime log is what we think it is
+    sdk = [name for name in imported if re.match(r"anthropic(\.|$)", name)]
+    assert sdk == [], f"the anthropic SDK was imported: {sdk[:5]}"

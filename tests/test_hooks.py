@@ -70,6 +70,10 @@ class Recorder:
         register(SlashCommand(name="hi", description="say hi", run=lambda s, a: "hi " + a))
 
     @hookimpl
+    def corral_add_options(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--recorder-volume", dest="recorder_volume", type=int, default=1)
+
+    @hookimpl
     def corral_register_cli(self, register: Any) -> None:
         register(CliCommand(name="rec", help="h", run=lambda a, app: 7))
 
@@ -178,6 +182,15 @@ def test_hook_corral_register_commands(app: App) -> None:
 def test_hook_corral_register_cli(app: App) -> None:
     [(plugin, cmd)] = [(p, c) for p, c in app.host.register_cli() if p == "recorder"]
     assert (plugin, cmd.name, cmd.run(argparse.Namespace(), app)) == ("recorder", "rec", 7)
+
+
+def test_hook_corral_add_options(app: App) -> None:
+    from corral.cli._parser import build_parser
+
+    parser = build_parser([], app.host.add_options)
+    args = parser.parse_args(["--recorder-volume", "11", "-p", "hi"])
+    assert (args.recorder_volume, args.prompt) == (11, "hi")
+    assert not hasattr(build_parser([]).parse_args(["-p", "hi"]), "recorder_volume")
 
 
 def test_hook_corral_register_agents(app: App) -> None:

@@ -8,6 +8,7 @@ register the kernel's built-in plugins → check for unknown hooks → the histo
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import os
 from collections.abc import Mapping
@@ -38,6 +39,9 @@ class App:
         self.loaded = loaded
         self.host = host
         self._cli = dict(cli or {})
+        #: The parsed command line, plugins' options included (see ``corral_add_options``);
+        #: empty when the application was made without one.
+        self.options = argparse.Namespace()
         self._environ = environ
 
     def reload_config(self) -> None:

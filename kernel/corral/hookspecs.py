@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import argparse
+
     import msgspec
 
     from corral.agents import AgentDefinition
@@ -99,6 +101,19 @@ def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     Called when the command line is parsed, only for enabled plugins.
 
     :param register: Call with a :class:`corral.commands.CliCommand`.
+    """
+
+
+@hookspec
+def corral_add_options(parser: argparse.ArgumentParser) -> None:
+    """Add options to the main command line (``corral --your-option``).
+
+    Called when the command line is parsed, only for enabled plugins, after the kernel's
+    own options. The parsed values are on :attr:`corral.app.App.options` (an
+    ``argparse.Namespace``) before any session starts; give each option a ``dest`` prefixed
+    with your plugin's name so names never clash.
+
+    :param parser: The main parser; call ``parser.add_argument``.
     """
 
 

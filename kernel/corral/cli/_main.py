@@ -39,9 +39,11 @@ def run(argv: list[str]) -> int:
                 _error(f"plugin {plugin!r} registers subcommand {command.name!r} twice; skipped")
                 continue
             plugin_commands[command.name] = command
-    parser = build_parser(list(plugin_commands.values()))
+    parser = build_parser(list(plugin_commands.values()),
+                          app.host.add_options if app is not None else None)
     args = parser.parse_args(argv)
     assert app is not None  # --help exited inside parse_args
+    app.options = args
     try:
         return _dispatch(args, app, plugin_commands)
     except CorralError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from corral._version import __version__
@@ -142,7 +142,10 @@ def pre_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser(plugin_commands: Sequence[CliCommand]) -> argparse.ArgumentParser:
+def build_parser(
+    plugin_commands: Sequence[CliCommand],
+    add_options: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="corral",
         description=DESCRIPTION,
@@ -157,6 +160,8 @@ def build_parser(plugin_commands: Sequence[CliCommand]) -> argparse.ArgumentPars
     )
     add_global_options(parser)
     add_session_options(parser)
+    if add_options is not None:
+        add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sessions = sub.add_parser("sessions", help="list earlier sessions in this directory")

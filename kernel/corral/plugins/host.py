@@ -24,6 +24,8 @@ from corral.errors import CorralError, PluginError
 from corral.plugins.records import PluginRecord
 
 if TYPE_CHECKING:
+    import argparse
+
     from corral.agents import AgentDefinition
     from corral.commands import CliCommand, SlashCommand
     from corral.config.schema import Config
@@ -242,6 +244,9 @@ class PluginHost:
 
     def register_cli(self) -> list[tuple[str, CliCommand]]:
         return self._collect("corral_register_cli")
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        self._call_sync("corral_add_options", {"parser": parser})
 
     def register_agents(self) -> list[tuple[str, AgentDefinition]]:
         return self._collect("corral_register_agents")

@@ -111,3 +111,22 @@ def test_a_server_that_fails_to_start_is_reported_and_others_work(
     assert code == 0
     assert "'bad' failed" in err and "refusing to start" in err
     assert _tool_result(anthropic_server, 1)["content"] == "4 + 4 = 8 (from demo)"
+
+
+def test_mcp_config_flags_add_servers_and_strict_leaves_out_the_rest(
+    anthropic_server: MessagesServer, project: Path, run_corral: RunCorral, tmp_path: Path
+) -> None:
+    write_mcp_json(project, {"demo": stdio_entry()})
+    approve(project, "demo")
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"mcpServers": {"side": stdio_entry("side")}}), "utf-8")
+    inline = json.dumps({"mcpServers": {"third": stdio_entry("third")}})
+    anthropic_server.enqueue(tool_use("mcp__side__add", {"a": 1, "b": 2}), text("ok"))
+    code, out, err = run_corral("--mcp-config", str(extra), inline, "--strict-mcp-config",
+                                "-p", "go", "--output-format", "json",
+                                "--allowedTools", "mcp__side")
+    assert code == 0, err
+    names = {t["name"] for t in anthropic_server.message_requests[0].body["tools"]}
+    assert {"mcp__side__add", "mcp__third__add"} <= names
+    assert not any(n.startswith("mcp__demo__") for n in names)
+    assert _tool_result(anthropic_server, 1)["content"] == "1 + 2 = 3 (from side)"

@@ -6,6 +6,7 @@ manager's transports: those load when a session starts with at least one server 
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -116,6 +117,17 @@ def corral_register_tools(register: Callable[[Tool], None], session: Session | N
     if any(s.has_resources for s in manager.connected()):
         register(ListMcpResourcesTool(manager))
         register(ReadMcpResourceTool(manager, limit))
+
+
+@hookimpl
+def corral_add_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mcp-config", dest="mcp_config", nargs="+", action="extend", default=[],
+        metavar="FILE_OR_JSON", help="load MCP servers from these .mcp.json-shaped files or "
+        "JSON texts")
+    parser.add_argument(
+        "--strict-mcp-config", dest="mcp_strict_config", action="store_true",
+        help="use only the MCP servers of --mcp-config, no other configuration")
 
 
 @hookimpl

@@ -19,8 +19,6 @@ NAME = "mcp"
 
 #: The manager of each application (a run), shared by its main session and sub-agents.
 _managers: weakref.WeakKeyDictionary[Any, Manager] = weakref.WeakKeyDictionary()
-#: CLI values (``--mcp-config``, ``--strict-mcp-config``) for the next application.
-cli_options: dict[str, Any] = {}
 
 
 def settings_of(config: Any) -> Settings:
@@ -33,11 +31,12 @@ def settings_of(config: Any) -> Settings:
 def configured(app: App, *, environ: dict[str, str] | None = None) -> Servers:
     """Every server the configuration names for ``app``'s directory, and the problems met."""
     settings = settings_of(app.config)
+    options = getattr(app, "options", None)
     return load_servers(
         app.cwd, environ=os.environ if environ is None else environ,
         corral_servers=settings.servers,
-        cli_configs=[*settings.config, *cli_options.get("config", [])],
-        strict=settings.strict_config or bool(cli_options.get("strict")),
+        cli_configs=[*settings.config, *(getattr(options, "mcp_config", None) or [])],
+        strict=settings.strict_config or bool(getattr(options, "mcp_strict_config", False)),
     )
 
 

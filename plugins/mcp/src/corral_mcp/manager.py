@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -79,6 +80,19 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
 
+def _import_sdk() -> None:
+    import mcp.client.sse
+    import mcp.client.stdio
+    import mcp.client.streamable_http  # noqa: F401
+
+
+async def load_sdk() -> None:
+    """Import the SDK in a worker thread, so the event loop (the first model request) does
+    not stall behind it."""
+    if "mcp.client.streamable_http" not in sys.modules:
+        await asyncio.to_thread(_import_sdk)
+
+
 def _log_path(name: str) -> Path:
     directory = user_log_dir() / "mcp"
     directory.mkdir(parents=True, exist_ok=True)
@@ -137,6 +151,7 @@ class Manager:
         try:
             async with contextlib.AsyncExitStack() as stack:
                 async with asyncio.timeout(self.startup_timeout_s):
+                    await load_sdk()
                     client = await self._connect(state, stack)
                     await self._list(state, client)
                 state.client = client
@@ -145,7 +160,12 @@ class Manager:
                 state.connect_ms = (time.monotonic() - state.started_at) * 1000
                 state.ready.set()
                 self._changed()
-                await state.stop.wait()
+                watcher = asyncio.get_running_loop().create_task(self._watch(state, client))
+                try:
+                    await state.stop.wait()
+                finally:
+                    watcher.cancel()
+                    await asyncio.gather(watcher, return_exceptions=True)
         except TimeoutError:
             state.fail(f"did not start within {self.startup_timeout_s:g} s "
                        "([plugins.mcp] startup_timeout_s)")
@@ -230,6 +250,17 @@ class Manager:
             with contextlib.suppress(Exception):
                 prompts = list((await client.list_prompts()).prompts)
         state.prompts = prompts
+
+    async def _watch(self, state: ServerState, client: Any) -> None:
+        """Follow the server's tool-list changes (servers of the newer protocol send them
+        on a listen stream; older ones as notifications, see ``on_message``)."""
+        caps = client.server_capabilities
+        if caps is None or caps.tools is None or not caps.tools.list_changed:
+            return
+        with contextlib.suppress(Exception):
+            async with client.listen(tools_list_changed=True) as events:
+                async for _event in events:
+                    await self._relist(state)
 
     async def _relist(self, state: ServerState) -> None:
         client = state.client

@@ -11,7 +11,7 @@ import base64
 import os
 import sys
 
-from mcp.server.mcpserver import Image, MCPServer
+from mcp.server.mcpserver import Context, Image, MCPServer
 from mcp.types import ToolAnnotations
 
 NAME = os.environ.get("DEMO_NAME", "demo")
@@ -67,6 +67,19 @@ def die() -> str:
     sys.stderr.write("demo server: dying on request\n")
     sys.stderr.flush()
     os._exit(7)
+
+
+@server.tool()
+async def grow(ctx: Context) -> str:
+    """Adds the tool `extra` and says the tool list changed."""
+
+    def extra() -> str:
+        """Appeared later."""
+        return "extra!"
+
+    server.add_tool(extra)
+    await ctx.notify_tools_changed()
+    return "grown"
 
 
 @server.resource("note://hello", name="hello", mime_type="text/plain")

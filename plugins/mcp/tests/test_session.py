@@ -1,0 +1,58 @@
+"""Inside a session: the SDK stays unloaded without servers; /mcp approves and shows status."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from corral.api import App, Session
+from corral.testing import MessagesServer, text
+from corral_mcp.slash import run as slash_mcp
+
+from .conftest import stdio_entry, write_mcp_json
+
+PROBE = (
+    "import sys, runpy; sys.argv = ['corral', '-p', 'hi'];\n"
+    "try: runpy.run_module('corral', run_name='__main__')\n"
+    "except SystemExit: pass\n"
+    "sys.stderr.write('LOADED=%s MCP=%s\\n' % ('corral_mcp.plugin' in sys.modules, "
+    "'mcp' in sys.modules))"
+)
+
+
+def test_no_server_configured_means_the_sdk_is_never_imported(
+    anthropic_server: MessagesServer, project: Path
+) -> None:
+    anthropic_server.enqueue(text("hi"))
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=project, env=dict(os.environ),
+                         capture_output=True, text=True, timeout=120)
+    assert "LOADED=True MCP=False" in out.stderr, out.stderr
+    assert len(anthropic_server.message_requests) == 1
+
+
+def test_slash_mcp_approves_a_project_server_and_starts_it(project: Path) -> None:
+    write_mcp_json(project, {"demo": stdio_entry()})
+
+    async def main() -> tuple[str, str, str, list[str]]:
+        app = App.create(cwd=project)
+        session = Session(app)
+        await session.start()
+        try:
+            before = await slash_mcp(session, "")
+            approved = await slash_mcp(session, "approve demo")
+            tools = [n for n in session.tools if n.startswith("mcp__")]
+            denied = await slash_mcp(session, "deny demo")
+            return before, approved, denied, tools
+        finally:
+            await session.end()
+
+    before, approved, denied, tools = asyncio.run(main())
+    assert before.startswith("demo  needs-approval  stdio  project")
+    assert "approved 'demo'" in approved and "'demo': connected" in approved
+    assert "mcp__demo__add" in tools
+    assert "refused 'demo'" in denied
+    local = (project / ".claude" / "settings.local.json").read_text()
+    assert '"disabledMcpjsonServers": [\n    "demo"\n  ]' in local

@@ -19,7 +19,7 @@ def test_list_json_shows_stdio_and_http_servers_connected(
     rows = {r["name"]: r for r in json.loads(out)}
     assert rows["demo"]["status"] == "connected" and rows["demo"]["transport"] == "stdio"
     assert rows["web"]["status"] == "connected" and rows["web"]["transport"] == "http"
-    assert rows["demo"]["tools"] == 7 and rows["web"]["scope"] == "project"
+    assert rows["demo"]["tools"] == 8 and rows["web"]["scope"] == "project"
     assert rows["later"]["status"] == "needs-approval" and rows["later"]["tools"] == 0
 
 

@@ -110,6 +110,8 @@ _HOMES: dict[str, str] = {
     "write_atomic": "corral.atomic",
     "claude_user_dir": "corral.paths",
     "project_root": "corral.paths",
+    "project_key": "corral.paths",
+    "legacy_project_slug": "corral.paths",
     "site_config_dir": "corral.paths",
     "user_cache_dir": "corral.paths",
     "user_config_dir": "corral.paths",
@@ -209,6 +211,8 @@ if TYPE_CHECKING:
     from corral.paths import (
         claude_user_dir as claude_user_dir,
         project_root as project_root,
+        project_key as project_key,
+        legacy_project_slug as legacy_project_slug,
         site_config_dir as site_config_dir,
         user_cache_dir as user_cache_dir,
         user_config_dir as user_config_dir,

@@ -64,6 +64,28 @@ def claude_user_dir() -> Path:
     return Path(override).expanduser() if override else Path.home() / ".claude"
 
 
+def project_key(path: Path) -> str:
+    """A folder name for per-project data: readable, and unique per path.
+
+    The path's characters outside ``[A-Za-z0-9]`` become ``-`` (its tail kept readable) and a
+    short hash of the whole resolved path follows, so ``my_app`` and ``my-app`` (or ``a/b`` and
+    ``a-b``) never share a folder.
+    """
+    import hashlib
+
+    text = str(path.resolve())
+    slug = legacy_project_slug(path)[-48:].strip("-") or "root"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"{slug}-{digest}"
+
+
+def legacy_project_slug(path: Path) -> str:
+    """The per-project folder name before :func:`project_key` (lossy: paths could share it)."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", str(path.resolve())).strip("-") or "root"
+
+
 def project_root(cwd: Path) -> Path:
     """The nearest ancestor of ``cwd`` (itself included) holding ``.claude/`` or ``.git``.
 

@@ -7,8 +7,8 @@ line with a warning and loses nothing before it.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Union
@@ -28,9 +28,63 @@ def _decoder() -> msgspec.json.Decoder[Any]:
 
 
 def project_dir(cwd: Path) -> Path:
-    """Where the transcripts of sessions run in ``cwd`` live."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", str(cwd.resolve())).strip("-") or "root"
-    return paths.user_data_dir() / "projects" / slug
+    """Where the transcripts of sessions run in ``cwd`` live (one folder per path).
+
+    Sessions kept under the old, lossy folder name are moved here the first time it is asked
+    for: the whole folder when every session in it ran in ``cwd``, else only those that did.
+    """
+    projects = paths.user_data_dir() / "projects"
+    folder = projects / paths.project_key(cwd)
+    legacy = projects / paths.legacy_project_slug(cwd)
+    if legacy.is_dir():
+        _adopt_legacy(legacy, folder, str(cwd.resolve()))
+    return folder
+
+
+def _adopt_legacy(legacy: Path, folder: Path, cwd: str) -> None:
+    transcripts = list(legacy.glob("*.jsonl"))
+    owners = {path: _recorded_cwd(path) for path in transcripts}
+    try:
+        if not folder.exists() and all(owner in (cwd, None) for owner in owners.values()):
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(legacy, folder)
+            return
+        mine = [path for path, owner in owners.items() if owner == cwd]
+        if not mine:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in mine:
+            os.replace(path, folder / path.name)
+            children = legacy / "subagents" / path.stem
+            if children.is_dir():
+                (folder / "subagents").mkdir(exist_ok=True)
+                os.rename(children, folder / "subagents" / path.stem)
+        _remove_empty(legacy)
+    except OSError:
+        return  # another process moved them first, or the disk refused: read what is there
+
+
+def _recorded_cwd(path: Path) -> str | None:
+    """The ``cwd`` of the transcript's ``session_started`` event (its first line)."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline()
+        event = msgspec.json.decode(first)
+    except (OSError, msgspec.DecodeError):
+        return None
+    if isinstance(event, dict) and event.get("type") == "session_started":
+        found = event.get("cwd")
+        return str(found) if isinstance(found, str) else None
+    return None
+
+
+def _remove_empty(folder: Path) -> None:
+    for sub in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if sub.is_dir():
+            with contextlib.suppress(OSError):
+                sub.rmdir()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 class Transcript:

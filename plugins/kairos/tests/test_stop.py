@@ -138,3 +138,19 @@ def test_status_after_a_restart_keeps_tokens_and_a_stopped_daemon_shows_no_bridg
     assert "tokens in 420 out 16" in stopped
     assert "bridge:" not in stopped and "uptime" not in stopped
     assert "not running" in stopped
+
+
+def test_state_dirs_are_unique_per_project_and_old_state_moves(tmp_path: Path) -> None:
+    import msgspec
+    from corral import paths
+
+    one, two = tmp_path / "my_app", tmp_path / "my-app"
+    for root in (one, two):
+        (root / ".claude").mkdir(parents=True)
+    old = paths.user_state_dir() / "kairos" / paths.legacy_project_slug(one)
+    old.mkdir(parents=True)
+    (old / "state.json").write_bytes(msgspec.json.encode({"cwd": str(two.resolve())}))
+    assert project_state_dir(one) != project_state_dir(two)
+    assert not (project_state_dir(one) / "state.json").exists()  # not its daemon's state
+    assert (project_state_dir(two) / "state.json").exists()  # moved to its owner
+    assert not old.exists()

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corral.api import user_data_dir, user_state_dir
+from corral.api import (
+    legacy_project_slug,
+    project_key,
+    project_root,
+    user_data_dir,
+    user_state_dir,
+)
 
 if TYPE_CHECKING:
     from corral.api import DailyLog, MemoryStore
@@ -25,12 +30,37 @@ HEADING = "kairos log"
 
 
 def project_slug(root: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", str(root.resolve())).strip("-") or "root"
+    """The old, lossy per-project folder name (``my_app`` and ``my-app`` shared it)."""
+    return legacy_project_slug(root)
 
 
 def project_state_dir(root: Path) -> Path:
-    """State of the kairos daemon of one project (pid, lock, token, status)."""
-    return user_state_dir() / "kairos" / project_slug(root)
+    """State of the kairos daemon of one project (pid, lock, token, status).
+
+    One folder per project path; the state of a daemon kept under the old folder name is
+    moved here when it belonged to this project and no daemon holds it.
+    """
+    base = user_state_dir() / "kairos"
+    folder = base / project_key(root)
+    old = base / project_slug(root)
+    if old.is_dir() and not folder.exists() and _state_owner(old) in (str(root.resolve()), None):
+        with contextlib.suppress(OSError):
+            os.rename(old, folder)
+    return folder
+
+
+def _state_owner(folder: Path) -> str | None:
+    """The project root whose daemon wrote ``folder/state.json`` (``None`` when unknown)."""
+    import msgspec
+
+    try:
+        data = msgspec.json.decode((folder / "state.json").read_bytes())
+    except (OSError, msgspec.DecodeError):
+        return None
+    cwd = data.get("cwd") if isinstance(data, dict) else None
+    if not isinstance(cwd, str):
+        return None
+    return str(project_root(Path(cwd)))
 
 
 def legacy_logs_dir(root: Path) -> Path:

@@ -64,6 +64,11 @@ def test_session_end_starts_a_background_dream(project: Path, fill) -> None:
     app = App.create(cwd=project, environ={})
     session = Session(app, cwd=project)
     session.open_transcript()
+    from corral.events import AssistantMessage
+
+    assert session.transcript is not None  # a session that got a model answer counts
+    session.transcript.write(AssistantMessage(content=[{"type": "text", "text": "ok"}],
+                                              stop_reason="end_turn", model="m"))
     started = time.perf_counter()
     asyncio.run(session.end())
     assert time.perf_counter() - started < 5  # returns without waiting for the dream

@@ -11,7 +11,7 @@ import pytest
 from corral.api import MemoryStore, project_dir
 from corral.testing import MessagesServer
 from corral_dream.errors import DreamBusy
-from corral_dream.gates import DreamState, check_gates, read_state, write_state
+from corral_dream.gates import DreamState, check_gates, read_state, state_dir, write_state
 from corral_dream.lock import DreamLock
 from corral_dream.runner import dream
 from corral_dream.settings import Settings
@@ -23,8 +23,8 @@ from .conftest import SETTINGS, entry
 def sessions(project: Path, count: int) -> None:
     folder = project_dir(project)
     folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        (folder / f"s{n}.jsonl").write_text("")
+    for n in range(count):  # each a session that got a model answer
+        (folder / f"s{n}.jsonl").write_text('{"type":"assistant_message","content":[]}\n')
 
 
 def test_gates_block_in_order(project: Path) -> None:
@@ -46,7 +46,7 @@ def test_gates_block_in_order(project: Path) -> None:
     assert check_gates(store, project, settings, now).gate == "interval"
 
     write_state(store, DreamState(last_dream_at=now - 30 * 3600, last_check_at=now - 3600))
-    with DreamLock(store.root):
+    with DreamLock(state_dir(store)):
         result = check_gates(store, project, settings, now)
     assert result.gate == "lock"
     assert read_state(store).last_check_at == now  # the interval gate records its check
@@ -69,7 +69,7 @@ def test_sessions_before_the_last_dream_do_not_count(project: Path) -> None:
 
 def test_second_dream_is_refused_while_one_holds_the_lock(project: Path, fill, config) -> None:
     store = fill(entry("a fact"))
-    with DreamLock(store.root):
+    with DreamLock(state_dir(store)):
         with pytest.raises(DreamBusy) as info:
             asyncio.run(dream(project, config, SETTINGS))
     assert f"pid {os.getpid()}" in str(info.value) and "did not start" in str(info.value)
@@ -103,7 +103,8 @@ def test_stale_lock_from_a_dead_process_is_taken_over(project: Path, fill, confi
     store = fill(entry("a fact"))
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (store.root / "dream.lock").write_text(f"{dead.pid}\n")
+    state_dir(store).mkdir(parents=True, exist_ok=True)
+    (state_dir(store) / "dream.lock").write_text(f"{dead.pid}\n")
     report = asyncio.run(dream(project, config, SETTINGS))
     assert any(f"stale dream lock left by pid {dead.pid}" in n for n in report.notes)
     assert report.committed

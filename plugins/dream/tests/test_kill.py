@@ -96,7 +96,9 @@ def test_killed_while_the_model_answers(project: Path, fill, config,
         kill(proc)
     assert memory_files(store) == before
     assert not (store.root / snapshot.PENDING).exists()
-    assert (store.root / "dream.lock").read_text() == f"{proc.pid}\n"  # died holding it
+    from corral_dream.gates import state_dir
+
+    assert (state_dir(store) / "dream.lock").read_text() == f"{proc.pid}\n"  # died holding it
 
     anthropic_server.respond_with(responder(distinct, lambda body: []))
     report = asyncio.run(dream(project, config, SETTINGS))

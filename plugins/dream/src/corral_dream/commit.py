@@ -16,7 +16,7 @@ import msgspec
 from corral.api import MemoryStore, now
 
 from corral_dream import rollback, snapshot
-from corral_dream.gates import read_state, write_state
+from corral_dream.gates import read_state, state_dir, write_state
 from corral_dream.lock import DreamLock
 from corral_dream.plan import Workset
 from corral_dream.report import Report
@@ -29,11 +29,11 @@ Progress = Callable[[str], None]
 def maybe_locked(store: MemoryStore, dry_run: bool, report: Report) -> Iterator[None]:
     """The dream lock of ``store``'s folder; a dry run takes none (it writes nothing)."""
     if dry_run:  # a dry run writes nothing, not even the lock file
-        if not DreamLock(store.root).is_free():
+        if not DreamLock(state_dir(store)).is_free():
             report.notes.append("another dream is running; this plan may be outdated soon")
         yield
         return
-    with DreamLock(store.root) as lock:
+    with DreamLock(state_dir(store)) as lock:
         if lock.took_over:
             report.notes.append(lock.took_over)
         yield
@@ -92,7 +92,7 @@ def append_log(store: MemoryStore, section: str) -> None:
 
 def undo_store(store: MemoryStore, claude_path: Path | None, what: str) -> str:
     """Put ``store`` (and the CLAUDE.md section) back as before the last dream."""
-    with DreamLock(store.root), store.lock():
+    with DreamLock(state_dir(store)), store.lock():
         if not snapshot.exists(store):
             return f"dream: nothing to undo in {what} (no snapshot of an earlier dream)"
         recovered = rollback.recover(store, claude_path)

@@ -20,7 +20,7 @@ from corral.api import MemoryEntry, MemoryStore, now
 
 from corral_dream import claude_md, rollback
 from corral_dream.commit import commit, maybe_locked, undo_store
-from corral_dream.gates import read_state
+from corral_dream.gates import read_state, write_state
 from corral_dream.judge import make_judge
 from corral_dream.material import Material, collect
 from corral_dream.merge import apply_verdicts, candidate_pairs
@@ -66,7 +66,9 @@ async def dream(cwd: Path, config: Config, settings: Settings, *, dry_run: bool 
         section = _section_change(work, settings, claude_path, report)
         report.changes = list(work.changes)
         report.entries_after = len(work.entries)
-        if not dry_run:
+        if not dry_run and _nothing_to_remember(store, work, section):
+            record_dream_only(store, report)
+        elif not dry_run:
             commit(store, work, claude_path, section, report, say)
     report.finished = time.time()
     say(report.summary())
@@ -76,6 +78,19 @@ async def dream(cwd: Path, config: Config, settings: Settings, *, dry_run: bool 
         report.user = await dream_user(config, settings, dry_run=dry_run, trigger=trigger,
                                        say=say, use_model=use_model)
     return report
+
+
+def _nothing_to_remember(store: MemoryStore, work: Workset, section: str | None) -> bool:
+    """No entries before or after and no memory folder yet: the dream must not create one."""
+    return not work.base and not work.entries and section is None and not store.root.exists()
+
+
+def record_dream_only(store: MemoryStore, report: Report) -> None:
+    """Note the dream in the state (for the gates) without touching the memory folder."""
+    report.finished = time.time()
+    state = read_state(store)
+    state.last_dream_at = report.finished
+    write_state(store, state)
 
 
 class _Where:

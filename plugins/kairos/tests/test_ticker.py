@@ -173,3 +173,23 @@ def test_quiet_hours_hold_ticks(project: Path) -> None:
     assert asyncio.run(scenario()) == [True, True]
     assert ticker.counters.quiet_skips == 1
     assert notes == ["quiet hours until 2026-06-02 07:00"]
+
+
+def test_heartbeat_holds_after_the_interval_backed_off(project: Path) -> None:
+    clock = FakeClock()
+    ticker = Ticker(Settings(interval_s=10, backoff=10, max_interval_s=3600, heartbeat_s=60),
+                    project, clock=clock, git=None)
+
+    async def scenario() -> list[str | None]:
+        results = [await ticker.poll()]
+        clock.advance(10)
+        results.append(await ticker.poll())  # skipped: the interval grows to 100 s
+        clock.advance(50)  # 60 s since the last run: the heartbeat is due
+        results.append(await ticker.poll())
+        return results
+
+    first, skipped, beat = asyncio.run(scenario())
+    assert first is None and skipped is None
+    assert ticker.interval == 10  # a tick ran, so the interval is back to its start
+    assert beat is not None and "nothing changed (heartbeat)" in beat
+    assert ticker.next_due() <= clock() + 60

@@ -114,6 +114,8 @@ class Ticker:
 
     def next_due(self) -> float:
         due = self.last_tick + self.interval
+        if self.settings.heartbeat_s:  # a backed-off interval must not delay the heartbeat
+            due = min(due, self.last_run + self.settings.heartbeat_s)
         if self.watcher is not None and self.watcher.pending():
             due = min(due, self.last_tick + self.settings.change_delay_s)
         return max(due, self.sleep_until, self.blocked_until)

@@ -89,3 +89,22 @@ def test_session_end_respects_the_gates(project: Path, fill) -> None:
     asyncio.run(session.end())
     result = session.plugin_state["dream"]
     assert isinstance(result, GateResult) and result.gate == "sessions"
+
+
+def test_dry_run_report_says_what_would_happen_to_claude_md() -> None:
+    import io
+
+    from corral_dream.report import Report
+    from rich.console import Console
+
+    report = Report(root="/x", started=0.0, dry_run=True, claude_md="added")
+    out = io.StringIO()
+    Console(file=out, width=100).print(report)
+    shown = out.getvalue()
+    assert "CLAUDE.md section would be added" in shown
+    assert "section: added" not in shown
+    assert "would be added" in report.markdown()
+    done = Report(root="/x", started=0.0, claude_md="added")
+    out = io.StringIO()
+    Console(file=out, width=100).print(done)
+    assert "CLAUDE.md section: added" in out.getvalue()

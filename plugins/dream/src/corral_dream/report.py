@@ -57,6 +57,12 @@ class Report(msgspec.Struct, kw_only=True):
         return (f"{where} {verb} {len(self.changes)} entries ({parts}); "
                 f"{self.entries_before} -> {self.entries_after} entries{tokens}{cost}")
 
+    def claude_md_line(self) -> str:
+        """What happened to the CLAUDE.md section, or would have in a dry run."""
+        if self.dry_run:
+            return f"CLAUDE.md section would be {self.claude_md}"
+        return f"CLAUDE.md section: {self.claude_md}"
+
     def markdown(self) -> str:
         """The ``dream-log.md`` section of this dream."""
         stamp = datetime.fromtimestamp(self.started, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
@@ -68,7 +74,7 @@ class Report(msgspec.Struct, kw_only=True):
                              + (f" — {_short(change.after)}" if change.after else
                                 f" — was: {_short(change.before)}" if change.before else ""))
         if self.claude_md != "unchanged":
-            lines.append(f"- CLAUDE.md section: {self.claude_md}")
+            lines.append(f"- {self.claude_md_line()}")
         if self.deferred:
             lines.append(f"- deferred to a later dream: {self.deferred} judgments")
         lines.extend(f"- note: {n}" for n in self.notes)
@@ -93,7 +99,7 @@ class Report(msgspec.Struct, kw_only=True):
         if self.changes:
             parts.append(table)
         if self.claude_md != "unchanged":
-            parts.append(Text(f"CLAUDE.md section: {self.claude_md}"))
+            parts.append(Text(self.claude_md_line()))
         if self.deferred:
             parts.append(Text(f"{self.deferred} judgments deferred to a later dream"))
         parts.extend(Text(f"note: {n}", style="yellow") for n in self.notes)

@@ -2,8 +2,9 @@
 
 The session's process only reads a small state file and lists the transcripts folder; the
 dream itself runs in ``python -m corral_dream.background --cwd DIR``, a new process in its
-own session, so the user's next prompt (or the shell) never waits for it. The kairos daemon
-can call :func:`maybe_start` the same way.
+own session, so the user's next prompt (or the shell) never waits for it. An idle session
+(``corral_idle``: the kairos daemon's loop, a REPL left open) checks the same gates, at most
+once per ``check_interval_minutes``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def spawn(cwd: Path) -> int:
     _children[:] = [c for c in _children if c.poll() is None]
     _children.append(child)
     return child.pid
+
+
+def dreaming() -> bool:
+    """Whether a dream this process started is still running."""
+    _children[:] = [c for c in _children if c.poll() is None]
+    return bool(_children)
 
 
 def maybe_start(cwd: Path, settings: Settings) -> tuple[GateResult, int | None]:

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from corral.api import CliCommand, Session, SlashCommand, ToolCall, Vote
 
 NAME = "dream"
+#: ``session.plugin_state`` key: when the gates were last checked from ``corral_idle``.
+IDLE_CHECK = "dream-idle-check"
 
 
 @hookimpl
@@ -60,6 +62,36 @@ def corral_session_end(session: Session) -> None:
         session.plugin_state[NAME] = f"automatic dream not started: {exc}"
         return
     session.plugin_state[NAME] = result if pid is None else f"dreaming in pid {pid}"
+
+
+@hookimpl(tryfirst=True)
+def corral_idle(session: Session) -> None:
+    """A session sits idle (the kairos daemon, a REPL left open): start an automatic dream
+    when the gates pass, checking at most once per ``check_interval_minutes``. Offers no
+    input; runs before other plugins so their offer cannot skip it."""
+    if session.parent_id is not None:
+        return None
+    settings = session.config.plugin_settings(NAME)
+    if not isinstance(settings, Settings) or not settings.auto:
+        return None
+    import time
+
+    from corral_dream.background import dreaming, maybe_start
+
+    now = time.monotonic()
+    last = session.plugin_state.get(IDLE_CHECK)
+    if isinstance(last, float) and now - last < settings.check_interval_minutes * 60:
+        return None
+    session.plugin_state[IDLE_CHECK] = now
+    if dreaming():
+        return None  # the dream this process started still runs (and holds the lock)
+    try:
+        result, pid = maybe_start(session.cwd, settings)
+    except OSError as exc:
+        session.plugin_state[NAME] = f"automatic dream not started: {exc}"
+        return None
+    session.plugin_state[NAME] = result if pid is None else f"dreaming in pid {pid}"
+    return None
 
 
 @hookimpl

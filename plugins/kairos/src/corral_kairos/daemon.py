@@ -151,6 +151,7 @@ class Daemon:
                 state=previous.budget_state,
             )
         session.plugin_state[KEY] = runtime
+        session.plugin_state["kairos-daemon"] = True
         self.session, self.runtime = session, runtime
         self.engine = Engine(session)
         await session.start()
@@ -186,9 +187,11 @@ class Daemon:
                 if item is not None:
                     await self._run_turn(item.origin, item.text)
                     continue
-                tick = await self.runtime.ticker.poll()
-                if tick is not None:
-                    self.queue.put("tick", tick)
+                # through the kernel's hook: kairos offers its tick there, and other plugins
+                # (an automatic dream on its gates) get the daemon's idle moments too
+                offered = await self.session.hooks.idle_input(self.session)
+                if offered is not None:
+                    self.queue.put(*offered)
                     continue
                 self._maybe_write_state()
                 await self._wait()

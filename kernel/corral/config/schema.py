@@ -92,8 +92,11 @@ class MemorySettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     max_import_depth: int = 4
     #: Follow imports of files outside the project and the user's config directories.
     allow_external_imports: bool = False
-    #: Characters of instruction text injected into the system prompt; the rest is cut.
-    max_instruction_chars: int = 40_000
+    #: Characters of instruction text injected into the system prompt, the rest cut; 0 (the
+    #: default) sends every instruction file whole.
+    max_instruction_chars: int = 0
+    #: An instruction file larger than this many characters gets one warning with its size.
+    large_instruction_chars: int = 40_000
     #: How much of each store's ``MEMORY.md`` a session loads.
     index_max_lines: int = 200
     index_max_bytes: int = 25_000

@@ -126,7 +126,14 @@ class SessionMemory:
         cuts_before = len(self.cuts)
         for file in files:
             if file.path not in self.clipped:
-                self.clipped[file.path] = self._spend(file.path, file.text.strip())
+                text = file.text.strip()
+                large = self.settings.large_instruction_chars
+                if large and len(text) > large:
+                    self.warnings.append(
+                        f"memory: {file.path} is {len(text):,} characters of instructions "
+                        f"(more than {large:,}); it is sent whole, on every request (set "
+                        "memory.max_instruction_chars to cap instruction text)")
+                self.clipped[file.path] = self._spend(file.path, text)
         fresh = self.cuts[cuts_before:]
         if fresh:
             total = sum(n for _, n in fresh)
@@ -143,6 +150,8 @@ class SessionMemory:
         return "\n\n".join(parts) if len(parts) > 1 else ""
 
     def _spend(self, path: str, text: str) -> str:
+        if self.settings.max_instruction_chars <= 0:  # no budget: every file whole
+            return text
         if len(text) <= self._budget:
             self._budget -= len(text)
             return text

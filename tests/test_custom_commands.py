@@ -33,8 +33,12 @@ def test_project_commands_override_user_commands_and_expand(project: Path) -> No
 def test_broken_frontmatter_is_reported_and_others_load(project: Path) -> None:
     cmds = project / ".claude" / "commands"
     cmds.mkdir(parents=True)
-    (cmds / "bad.md").write_text("---\ndescription: [unclosed\n---\nbody\n")
+    # not YAML, but key: value lines, as Claude Code reads them
+    (cmds / "loose.md").write_text("---\ndescription: [unclosed\n---\nbody\n")
+    # neither YAML nor key: value lines
+    (cmds / "bad.md").write_text("---\n{ nope: [\n---\nbody\n")
     (cmds / "good.md").write_text("fine")
     found, problems = load_custom_commands(project)
-    assert list(found) == ["good"]
+    assert list(found) == ["good", "loose"]
+    assert found["loose"].description == "[unclosed"
     assert len(problems) == 1 and "bad.md" in problems[0] and "frontmatter" in problems[0]

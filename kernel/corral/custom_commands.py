@@ -14,6 +14,8 @@ from pathlib import Path
 import msgspec
 
 from corral import paths
+from corral.frontmatter import FrontmatterError, split
+from corral.permissions.rules import split_rules
 
 
 class CustomCommand(msgspec.Struct, kw_only=True):
@@ -26,29 +28,20 @@ class CustomCommand(msgspec.Struct, kw_only=True):
     model: str | None = None
 
 
-_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.S)
 _INCLUDE = re.compile(r"(?<![\w`])@([\w./~-][\w./~-]*)")
 
 
 def parse_command_file(path: Path, name: str) -> CustomCommand:
-    text = path.read_text(encoding="utf-8")
-    meta: dict[str, object] = {}
-    match = _FRONT.match(text)
-    if match:
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: bad frontmatter: {exc}") from exc
-        if isinstance(loaded, dict):
-            meta = loaded
-        text = text[match.end():]
+    """Read a command file; its frontmatter as leniently as Claude Code reads it."""
+    try:
+        meta, text = split(path.read_text(encoding="utf-8"))
+    except FrontmatterError as exc:
+        raise ValueError(f"{path}: bad frontmatter: {exc}") from exc
     raw_tools = meta.get("allowed-tools") or []
     if isinstance(raw_tools, str):
-        tools = [t.strip() for t in raw_tools.split(",") if t.strip()]
+        tools = split_rules([raw_tools.strip().strip("[]")])
     elif isinstance(raw_tools, list):
-        tools = [str(t) for t in raw_tools]
+        tools = [str(t).strip() for t in raw_tools if str(t).strip()]
     else:
         tools = []
     first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")

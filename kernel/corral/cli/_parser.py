@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from corral._version import __version__
 from corral.cli.permissions_cmd import add_permissions_parser
-from corral.cli.session_cmd import add_session_options, split_rules
+from corral.cli.session_cmd import add_session_options
+from corral.permissions.rules import split_rules
 
 if TYPE_CHECKING:
     from corral.commands import CliCommand

@@ -46,28 +46,5 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="stop once the session has cost this much")
 
 
-def split_rules(values: list[str]) -> list[str]:
-    """``--allowedTools "Read,Bash(git diff *)" Edit``: split on commas and spaces outside
-    parentheses."""
-    rules: list[str] = []
-    for value in values:
-        depth = 0
-        current = ""
-        for char in value:
-            if char == "(":
-                depth += 1
-            elif char == ")":
-                depth = max(0, depth - 1)
-            if char in ", " and depth == 0:
-                if current.strip():
-                    rules.append(current.strip())
-                current = ""
-            else:
-                current += char
-        if current.strip():
-            rules.append(current.strip())
-    return rules
-
-
 def encode_line(obj: Any) -> str:
     return msgspec.json.encode(obj).decode()

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from corral.commands import SlashCommand
-from corral.custom_commands import CustomCommand, expand, load_custom_commands
+from corral.custom_commands import CustomCommand, load_custom_commands
 
 if TYPE_CHECKING:
     from corral.cli.repl import Repl
@@ -51,8 +51,8 @@ class SlashTable:
             if result:
                 self.repl.console.print(result)
             return ("none", "")
-        if name in self.custom:
-            return ("prompt", expand(self.custom[name], rest, self.repl.session.cwd))
+        if name in self.custom:  # the engine expands and runs it (corral.command_run)
+            return ("prompt", line.strip())
         self.repl.console.print(f"[red]unknown command /{name}[/]; /help lists them")
         return ("none", "")
 

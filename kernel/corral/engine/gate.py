@@ -11,6 +11,7 @@ import os
 from typing import TYPE_CHECKING
 
 from corral.permissions.decision import Decision
+from corral.stash import StashKey
 
 if TYPE_CHECKING:
     from corral.permissions.context import PermissionContext
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from corral.tools.base import Tool, ToolCall
 
 _CTX_KEY = "permission_context"
+#: Allow rules that hold for the current turn only, as ``(rule, source)`` (a custom
+#: command's ``allowed-tools``).
+TURN_ALLOW: StashKey[list[tuple[str, str]]] = StashKey("turn_allow")
 
 
 def permission_context(session: Session) -> PermissionContext:
@@ -36,6 +40,8 @@ def permission_context(session: Session) -> PermissionContext:
     managed: list[tuple[str, str, str, str | None]] = []
     for kind, rule, source, root in loaded.rule_sources():
         (managed if source in managed_sources else rules).append((kind, rule, source, root))
+    for rule, source in session.stash.get(TURN_ALLOW) or []:
+        rules.append(("allow", rule, source, str(session.cwd)))
     locks: dict[str, bool] = {"disable_bypass_mode": False, "managed_rules_only": False}
     for layer in loaded.layers:
         perms = layer.data.get("permissions") or {}
@@ -59,6 +65,11 @@ def permission_context(session: Session) -> PermissionContext:
         session.hooks.warn(f"corral: warning: {error}")
     session.tool_state[_CTX_KEY] = ctx
     return ctx
+
+
+def reset_permission_context(session: Session) -> None:
+    """Build the context again on next use (the rules in force changed)."""
+    session.tool_state.pop(_CTX_KEY, None)
 
 
 def removed_tools(session: Session, names: list[str]) -> set[str]:

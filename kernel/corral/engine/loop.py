@@ -90,6 +90,23 @@ class Engine:
     async def run_turn(
         self, content: str | list[dict[str, Any]], *, origin: str = "user"
     ) -> TurnOutcome:
+        """Run one turn; a user message ``/name args`` naming a custom command runs that
+        command (:mod:`corral.command_run`): its text, ``!`cmd``` output, model and
+        pre-approved tools."""
+        from corral import command_run
+
+        invocation = None
+        if origin == "user" and isinstance(content, str):
+            invocation = command_run.find_invocation(self.session, content)
+        if invocation is None:
+            return await self._run_turn(content, origin=origin)
+        async with command_run.command_scope(self.session, invocation.command):
+            prompt = await command_run.render(self.session, invocation)
+            return await self._run_turn(prompt, origin=origin)
+
+    async def _run_turn(
+        self, content: str | list[dict[str, Any]], *, origin: str = "user"
+    ) -> TurnOutcome:
         """Add a user message and loop until the model stops or a limit is hit.
 
         Cancelling the task that runs this (Ctrl-C) ends the turn cleanly: every unanswered

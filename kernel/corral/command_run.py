@@ -1,0 +1,90 @@
+"""Running a custom slash command as a turn: ``/name args`` from the REPL or ``corral -p``.
+
+Before the turn, the command's text is expanded (:func:`corral.custom_commands.expand`) and
+each ``!`cmd``` in it runs through the Bash tool — the permission chain and the hooks, like
+any tool call — with the command's ``allowed-tools`` in force; its output replaces the
+backticks. During the turn the ``allowed-tools`` rules are pre-approved (allow rules that
+last for this turn only) and the frontmatter ``model`` is used.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from corral.custom_commands import CustomCommand, expand, load_custom_commands
+from corral.engine.gate import TURN_ALLOW
+
+if TYPE_CHECKING:
+    from corral.session import Session
+
+#: ``!`cmd```: a shell command whose output is put in its place before the turn.
+_BANG = re.compile(r"!`([^`\n]+)`")
+
+
+@dataclass
+class Invocation:
+    """A custom command with its argument text."""
+
+    command: CustomCommand
+    arguments: str
+
+
+def find_invocation(session: Session, text: str) -> Invocation | None:
+    """The custom command ``text`` invokes (``/name args``), or ``None``."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None
+    name, _, rest = stripped[1:].partition(" ")
+    if not name:
+        return None
+    commands, _ = load_custom_commands(session.cwd)
+    command = commands.get(name)
+    return None if command is None else Invocation(command, rest.strip())
+
+
+@asynccontextmanager
+async def command_scope(session: Session, command: CustomCommand) -> AsyncIterator[None]:
+    """The command's ``allowed-tools`` pre-approved and its ``model`` in use, until the
+    block ends."""
+    from corral.engine.gate import reset_permission_context
+
+    rules = [(rule, f"{command.source} (allowed-tools)") for rule in command.allowed_tools]
+    saved_model = session.model
+    before = session.stash.get(TURN_ALLOW)
+    session.stash[TURN_ALLOW] = [*(before or []), *rules]
+    reset_permission_context(session)
+    if command.model:
+        session.model = session.config.resolve_model(command.model)
+    try:
+        yield
+    finally:
+        session.model = saved_model
+        session.stash[TURN_ALLOW] = before or []
+        reset_permission_context(session)
+
+
+async def render(session: Session, invocation: Invocation) -> str:
+    """The command's prompt: arguments and ``@file`` includes filled in, and every
+    ``!`cmd``` replaced by what the command printed (run as a Bash tool call)."""
+    from corral.engine.runner import ToolRunner
+
+    text = expand(invocation.command, invocation.arguments, session.cwd)
+    commands = _BANG.findall(text)
+    if not commands:
+        return text
+    runner = ToolRunner(session, session.tools, 1, origin="command")
+    outputs: dict[str, str] = {}
+    for cmd in dict.fromkeys(commands):
+        use = {"id": f"toolu_cmd_{uuid.uuid4().hex[:16]}", "name": "Bash",
+               "input": {"command": cmd, "description": f"/{invocation.command.name}"}}
+        result = await runner.run_one(use)
+        content = result.content
+        if not isinstance(content, str):
+            content = "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
+        outputs[cmd] = content.rstrip("\n")
+    return _BANG.sub(lambda m: outputs.get(m.group(1), m.group(0)), text)

@@ -27,6 +27,8 @@ class PermissionSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     deny: list[str] = msgspec.field(default_factory=list)
     default_mode: PermissionMode = "default"
     additional_directories: list[str] = msgspec.field(default_factory=list)
+    #: Name patterns of secret-looking files whose reading asks (None: the built-in list).
+    secret_files: list[str] | None = None
     #: Lock: bypassPermissions acts as default mode (any layer may set it).
     disable_bypass_mode: bool = False
     #: Locks that only mean something in the managed policy file.

@@ -59,6 +59,7 @@ def permission_context(session: Session) -> PermissionContext:
         mode=session.permission_mode,  # type: ignore[arg-type]
         additional_directories=config.additional_directories,
         home=os.path.expanduser("~"),
+        secret_files=config.secret_files,
         **locks,
     )
     for error in errors:

@@ -9,7 +9,12 @@ only when a command needs it.
 
 from __future__ import annotations
 
-from corral.permissions.chain import decide, path_is_read_denied, tool_is_denied_outright
+from corral.permissions.chain import (
+    decide,
+    path_is_read_denied,
+    path_is_secret,
+    tool_is_denied_outright,
+)
 from corral.permissions.context import DEFAULT_TOOL_KINDS, MODES, Mode, PermissionContext
 from corral.permissions.decision import Decision, Tier, Verdict, Vote
 from corral.permissions.explain import decision_dict, explain
@@ -22,6 +27,6 @@ __all__ = [
     "DEFAULT_TOOL_KINDS", "MODES", "Decision", "Mode", "PermissionContext", "Rule",
     "RuleError", "RuleFileError", "RuleSet", "ShellAnalysis", "SimpleCommand", "Tier",
     "ToolKind", "Verdict", "Vote", "add_allow_rule", "analyze", "decide", "decision_dict",
-    "explain", "parse_rule", "path_is_read_denied", "suggest_rules",
+    "explain", "parse_rule", "path_is_read_denied", "path_is_secret", "suggest_rules",
     "tool_is_denied_outright",
 ]

@@ -123,16 +123,20 @@ def bash_part(command: str, ctx: PermissionContext, mode: Mode) -> tuple[Part, t
     worst = strictest(parts)
     if worst is not None and worst.verdict == "deny":
         return worst, tuple(details)
-    if analysis.problems:
-        reason = "the command cannot be fully parsed, so it is never auto-allowed: " + (
-            "; ".join(analysis.problems))
+    if analysis.problems or analysis.hazards:
+        if analysis.hazards:
+            reason = "bash would run more than the command shows, so it is never auto-allowed: " \
+                + "; ".join(analysis.hazards)
+        else:
+            reason = "the command cannot be fully parsed, so it is never auto-allowed: " + (
+                "; ".join(analysis.problems))
         if mode == "bypassPermissions":
             return Part("allow", "mode", "bypassPermissions mode (" + reason + ")"), tuple(details)
-        return Part("ask", "mode", reason), tuple(details)
+        return Part("ask", "protected" if analysis.hazards else "mode", reason), tuple(details)
     if mode == "bypassPermissions":
         return Part("allow", "mode", "bypassPermissions mode allows shell commands"), tuple(details)
     for cmd in analysis.commands:
-        if cmd.container:
+        if cmd.container and not cmd.unsafe_env:
             continue
         note(command_part(ctx, mode, cmd, bases), _show(cmd))
     if not parts:

@@ -17,18 +17,24 @@ _CONTAINERS = frozenset(
 _SKIP = frozenset({"reservedword", "operator", "pipe"})
 
 
-def walk(src: str, known: dict[str, str]) -> list[Command]:
-    """Parse ``src`` with bashlex and lex its pieces; raises on anything not understood."""
+def walk(src: str, known: dict[str, str], hazards: list[str]) -> list[Command]:
+    """Parse ``src`` with bashlex and lex its pieces; raises on anything not understood.
+
+    Places where bash evaluates data as code are appended to ``hazards``."""
     import bashlex
 
     commands: list[Command] = []
     for node in bashlex.parse(src):
-        _visit(node, src, known, commands)
+        _visit(node, src, known, commands, hazards)
     return commands
 
 
-def _visit(node: Any, src: str, known: dict[str, str], out: list[Command]) -> None:
+def _visit(node: Any, src: str, known: dict[str, str], out: list[Command],
+           hazards: list[str]) -> None:
     kind = node.kind
+    if kind == "compound" and src[node.pos[0] : node.pos[0] + 2] == "((":
+        # bashlex reads an arithmetic command as two nested subshells
+        raise Unsupported("arithmetic command '(( … ))'")
     if kind in _SKIP:
         return
     if kind == "command":
@@ -36,22 +42,22 @@ def _visit(node: Any, src: str, known: dict[str, str], out: list[Command]) -> No
             if part.kind == "redirect" and part.type in ("<<", "<<-"):
                 raise Unsupported("a here-document inside a compound command")
         start, end = node.pos
-        Lexer(src[start:end], known, out, depth=1).parse()
+        Lexer(src[start:end], known, out, 1, hazards).parse()
         return
     if kind == "word":
         start, end = node.pos
-        lexer = Lexer(src[start:end], known, out, depth=1)
+        lexer = Lexer(src[start:end], known, out, 1, hazards)
         lexer._word(0, assignment=False)
         return
     if kind == "redirect":
         if node.type in ("<<", "<<-"):
             raise Unsupported("a here-document on a compound command")
         start, end = node.pos
-        Lexer(src[start:end], known, out, depth=1).parse()
+        Lexer(src[start:end], known, out, 1, hazards).parse()
         return
     if kind in _CONTAINERS:
         for attr in ("parts", "list", "redirects"):
             for child in getattr(node, attr, None) or ():
-                _visit(child, src, known, out)
+                _visit(child, src, known, out, hazards)
         return
     raise Unsupported(f"shell construct {kind!r}")

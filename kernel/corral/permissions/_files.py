@@ -8,6 +8,7 @@ from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part
 from corral.permissions.context import Mode, PermissionContext
 from corral.permissions.paths import protected_reason, within_any
 from corral.permissions.rules import CompiledRule
+from corral.permissions.secrets import names_files, secret_pattern
 
 
 def _any_path(ctx: PermissionContext, paths: Sequence[str]) -> Callable[[CompiledRule], bool]:
@@ -62,10 +63,25 @@ def check_read(ctx: PermissionContext, mode: Mode, tool: str, loose: Sequence[st
         return hit
     if mode == "bypassPermissions":
         return Part("allow", "mode", "bypassPermissions mode allows reads")
+    secret = secret_of(ctx, [*loose, *resolved])
     rule = allow_rule(ctx, tool, "read", _all_paths(ctx, resolved))
-    if rule is not None:
+    if rule is not None and (secret is None or names_files(rule)):
         return Part("allow", allow_tier(ctx, rule),
                     f"{what} matches allow rule {rule.rule.text!r}", rule)
+    if secret is not None:
+        path, pattern = secret
+        return Part("ask", "protected", f"{what}: {path} looks like a secret file (matches "
+                    f"{pattern!r} in secret_files); reading it asks unless an allow rule "
+                    "names it")
     if all(within_any(p, ctx.working_dirs) for p in resolved):
         return Part("allow", "mode", f"{what} stays inside the working directories")
     return Part("ask", "mode", f"{what} reaches outside the working directories", liftable=True)
+
+
+def secret_of(ctx: PermissionContext, paths: Sequence[str]) -> tuple[str, str] | None:
+    """The first of ``paths`` that looks like a secret file, and the pattern it matches."""
+    for path in paths:
+        pattern = secret_pattern(path, ctx.cwd, ctx.secret_files)
+        if pattern is not None:
+            return path, pattern
+    return None

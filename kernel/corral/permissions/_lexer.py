@@ -29,6 +29,20 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=)")
 _MAX_DEPTH = 24
 _DIGITS = "0123456789"
+#: An arithmetic body of numbers and operators only: nothing in it names a variable.
+_PLAIN_ARITH = re.compile(r"[0-9\s+\-*/%()<>=!&|^~?:,]*")
+_SPECIAL_PARAM = r"(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])"
+#: ``${…}`` forms that never evaluate data as code: a name, its length, a default/alternate/
+#: error/assign word, a pattern removal or substitution, case changes, and a literal
+#: subscript or substring.
+_SAFE_PARAM = re.compile(
+    rf"#?{_SPECIAL_PARAM}"
+    rf"|[A-Za-z_][A-Za-z0-9_]*\[(?:[0-9]+|[@*])\]"
+    rf"|#[A-Za-z_][A-Za-z0-9_]*\[[@*]\]"
+    rf"|(?:{_SPECIAL_PARAM}|[A-Za-z_][A-Za-z0-9_]*\[[@*]\])"
+    rf"(?::?[-=+?]|\#\#?|%%?|//?|/\#|/%|\^\^?|,,?)[\s\S]*"
+    rf"|{_SPECIAL_PARAM}:\s*-?[0-9]+(?::\s*-?[0-9]+)?",
+)
 
 
 class Unsupported(Exception):
@@ -84,6 +98,7 @@ class Lexer:
         known: dict[str, str],
         commands: list[Command] | None = None,
         depth: int = 0,
+        hazards: list[str] | None = None,
     ) -> None:
         if depth > _MAX_DEPTH:
             raise Malformed("command substitutions are nested too deeply")
@@ -93,7 +108,13 @@ class Lexer:
         self.known = known
         self.commands: list[Command] = [] if commands is None else commands
         self.depth = depth
+        #: Places where bash would evaluate data as code (arithmetic on variables,
+        #: subscripts, indirect expansion …); shared with nested lexers. Never auto-allowed.
+        self.hazards: list[str] = [] if hazards is None else hazards
         self._pending: list[_Pending] = []
+
+    def _child(self, src: str) -> Lexer:
+        return Lexer(src, self.known, self.commands, self.depth + 1, self.hazards)
 
     # ----------------------------------------------------------------------------- lists
 
@@ -169,7 +190,7 @@ class Lexer:
                     raise Malformed(f"unexpected '(' at position {i}")
                 if src[i + 1 : i + 2] == "(":
                     raise Unsupported("arithmetic command '(( … ))'")
-                sub = Lexer(src, self.known, self.commands, self.depth + 1)
+                sub = self._child(src)
                 end = sub._list(i + 1, closer=")")
                 if end >= n or src[end] != ")":
                     raise Malformed("unterminated subshell '('")
@@ -245,7 +266,7 @@ class Lexer:
             body = "\n".join(lines)
             p.redirect.heredoc = body
             if not p.quoted:
-                Lexer(body, self.known, self.commands, self.depth + 1)._double(0, None)
+                self._child(body)._double(0, None)
         return i
 
     # ----------------------------------------------------------------------------- words
@@ -382,7 +403,7 @@ class Lexer:
                     j += 1
             if j >= n:
                 raise Malformed("unterminated backtick")
-            Lexer("".join(inner), self.known, self.commands, self.depth + 1).parse()
+            self._child("".join(inner)).parse()
             return src[i : j + 1], True, j + 1
         nxt = src[i + 1 : i + 2]
         if src[i + 1 : i + 3] == "((":
@@ -390,9 +411,16 @@ class Lexer:
             if end < 0:
                 raise Malformed("unterminated arithmetic expansion")
             body = src[i + 3 : end]
-            if any(ch in body for ch in "$`[(\"'"):
-                raise Unsupported("arithmetic expansion with expansions inside")
+            if not _PLAIN_ARITH.fullmatch(body):
+                self.hazards.append(f"arithmetic expansion $(({_clip(body)})) evaluates "
+                                    "names and expansions as code")
             return src[i : end + 2], True, end + 2
+        if nxt == "[":
+            end = src.find("]", i + 2)
+            self.hazards.append("old-style arithmetic expansion $[…] evaluates its body as code")
+            if end < 0:
+                raise Malformed("unterminated '$['")
+            return src[i : end + 1], True, end + 1
         if nxt == "(":
             end = self._nested(i + 2)
             return src[i:end], True, end
@@ -416,6 +444,9 @@ class Lexer:
             if j >= n:
                 raise Malformed("unterminated '${'")
             name = src[i + 2 : j]
+            problem = parameter_hazard(name)
+            if problem is not None:
+                self.hazards.append(problem)
             if name in self.known:
                 return self.known[name], False, j + 1
             return src[i : j + 1], True, j + 1
@@ -431,7 +462,7 @@ class Lexer:
 
     def _nested(self, i: int) -> int:
         """Lex a ``$(…)``/``<(…)`` body starting at ``i``; return the index after ``)``."""
-        sub = Lexer(self.src, self.known, self.commands, self.depth + 1)
+        sub = self._child(self.src)
         end = sub._list(i, closer=")")
         if sub._pending:
             end = sub._read_heredocs(end)
@@ -470,6 +501,24 @@ class Lexer:
             out.append(c)
             i += 1
         raise Malformed("unterminated $'…' quote")
+
+
+def parameter_hazard(body: str) -> str | None:
+    """Why ``${body}`` would make bash evaluate data as code, or None when it cannot."""
+    if _SAFE_PARAM.fullmatch(body):
+        return None
+    if body.startswith("!") and body != "!":
+        return f"indirect expansion ${{{_clip(body)}}} takes a variable name from data"
+    if "@" in body[1:] and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?@[A-Za-z]", body):
+        return f"${{{_clip(body)}}} transforms a value (prompt expansion evaluates it)"
+    if "[" in body:
+        return f"subscript in ${{{_clip(body)}}} is evaluated as arithmetic"
+    return f"parameter expansion ${{{_clip(body)}}} may evaluate its value as code"
+
+
+def _clip(text: str) -> str:
+    flat = text.replace("\n", " ")
+    return flat if len(flat) <= 40 else flat[:37] + "..."
 
 
 def lex(src: str, known: dict[str, str]) -> list[Command]:

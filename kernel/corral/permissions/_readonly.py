@@ -15,7 +15,7 @@ Paths = list[ShellWord] | None
 #: Commands that read nothing from the file system named by their arguments.
 _NO_PATHS = frozenset(
     {"echo", "printf", "pwd", "true", "false", "whoami", "id", "uname", "seq", "sleep",
-     "basename", "dirname", "tr", "which", "type", "printenv", "nproc", "arch", "groups",
+     "basename", "dirname", "tr", "which", "type", "nproc", "arch", "groups",
      "tty", "locale", "test", "[", ":"}
 )
 #: Commands whose every non-option argument is a path they only read.
@@ -66,8 +66,11 @@ def readonly_paths(words: Sequence[ShellWord]) -> Paths:
         return []
     if name == "date":
         return None if _has_option(args, _FORBIDDEN["date"]) else []
-    if name in ("env", "hostname"):
+    if name == "hostname":
         return [] if not args else None
+    if name == "printenv":
+        # without arguments it prints every variable, credentials included
+        return [] if args and not any(w.dynamic for w in args) else None
     if name == "command":
         return [] if args and args[0].value in ("-v", "-V") else None
     if name == "tee":

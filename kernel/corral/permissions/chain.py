@@ -22,12 +22,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from corral.permissions._bash import bash_part, critical_part
-from corral.permissions._files import check_read, check_write
-from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part
+from corral.permissions._files import check_read, check_write, secret_of
+from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part, rules_of
 from corral.permissions.context import Mode, PermissionContext
 from corral.permissions.decision import Decision, Verdict, Vote
 from corral.permissions.paths import lexical, resolve
 from corral.permissions.rules import CompiledRule, ToolKind
+from corral.permissions.secrets import glob_reaches_secret, names_files
 from corral.tools.base import ToolCall
 
 _RANK = {"allow": 0, "ask": 1, "deny": 2}
@@ -90,6 +91,23 @@ def path_is_read_denied(path: str, ctx: PermissionContext) -> bool:
                                            or rule.matches_path(real, ctx.cwd, ctx.home)):
                 return True
     return False
+
+
+def path_is_secret(path: str, ctx: PermissionContext) -> bool:
+    """Whether ``path`` looks like a secret file no allow rule names: tools that walk
+    directories (Grep) leave such files out, as a shell reader of them would ask."""
+    loose = lexical(path, ctx.cwd, ctx.home)
+    real = resolve(path, ctx.cwd, ctx.home)
+    if secret_of(ctx, [loose, real]) is None:
+        return False
+    for rule in allow_rules_for(ctx, "Read"):
+        if names_files(rule) and rule.matches_path(real, ctx.cwd, ctx.home):
+            return False
+    return True
+
+
+def allow_rules_for(ctx: PermissionContext, tool: str) -> Sequence[CompiledRule]:
+    return rules_of(ctx, "allow", tool, ctx.kind_of(tool))
 
 
 def _finish(part: Part, mode: Mode, note: str, details: tuple[str, ...] = ()) -> Decision:
@@ -164,6 +182,9 @@ def _evaluate(call: ToolCall, ctx: PermissionContext, kind: ToolKind,
         if paths is None:
             return Part("ask", "mode", f"{tool} call without a usable path"), ()
         worst: Part | None = None
+        named = _named_secret(call, ctx) if kind == "read" else None
+        if named is not None:
+            return named, ()
         check = check_read if kind == "read" else check_write
         for loose, resolved in paths:
             part = check(ctx, mode, tool, [loose], [resolved], f"{tool} {resolved}")
@@ -189,6 +210,26 @@ def _evaluate(call: ToolCall, ctx: PermissionContext, kind: ToolKind,
     if mode == "plan":
         return Part("deny", "mode", f"plan mode does not run {tool}, which may change state"), ()
     return Part("ask", "mode", f"no rule allows {tool}", liftable=True), ()
+
+
+def _named_secret(call: ToolCall, ctx: PermissionContext) -> Part | None:
+    """A Glob or Grep whose file pattern itself names secret files (``**/.env``)."""
+    for key in ("pattern", "glob") if call.name == "Glob" else ("glob",):
+        value = call.input.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        last = value.rstrip("/").rsplit("/", 1)[-1]
+        pattern = glob_reaches_secret(value, ctx.cwd, ctx.secret_files)
+        if pattern is None:
+            continue
+        for rule in allow_rules_for(ctx, call.name):
+            if names_files(rule) and rule.matches_path(os.path.join(ctx.cwd, last), ctx.cwd,
+                                                       ctx.home):
+                return None
+        return Part("ask", "protected", f"{call.name} {key} {value!r} names secret files "
+                    f"(matches {pattern!r} in secret_files); it asks unless an allow rule "
+                    "names them")
+    return None
 
 
 def _name_test(call: ToolCall, kind: ToolKind) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from corral.permissions.rules import RuleError, RuleSet, ToolKind
+from corral.permissions.secrets import DEFAULT_SECRET_FILES
 
 Mode = Literal["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
 MODES: tuple[Mode, ...] = ("default", "acceptEdits", "plan", "dontAsk", "bypassPermissions")
@@ -57,6 +58,8 @@ class PermissionContext:
     #: The settings rules merged across every layer, each with its source.
     rules: RuleSet = field(default_factory=RuleSet)
     tool_kinds: Mapping[str, ToolKind] = field(default_factory=lambda: dict(DEFAULT_TOOL_KINDS))
+    #: Name patterns of files whose reading asks even inside the working directories.
+    secret_files: tuple[str, ...] = DEFAULT_SECRET_FILES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cwd", os.path.realpath(self.cwd))
@@ -96,6 +99,7 @@ class PermissionContext:
         home: str | None = None,
         disable_bypass_mode: bool = False,
         managed_rules_only: bool = False,
+        secret_files: Iterable[str] | None = None,
     ) -> tuple[PermissionContext, list[RuleError]]:
         """A context from plain ``(kind, rule_text, source, root_dir)`` lists, and rule errors."""
         settings, errors = RuleSet.from_sources(rules)
@@ -109,6 +113,7 @@ class PermissionContext:
             disable_bypass_mode=disable_bypass_mode,
             managed_rules_only=managed_rules_only,
             rules=settings,
+            secret_files=DEFAULT_SECRET_FILES if secret_files is None else tuple(secret_files),
         )
         return ctx, [*managed_errors, *errors]
 

@@ -16,21 +16,19 @@ from functools import lru_cache
 
 import msgspec
 
+from corral.permissions._constructs import (
+    assigned_names,
+    builtin_hazard,
+    runs_code,
+    safe_prefix,
+    suspicious_characters,
+)
 from corral.permissions._lexer import Command, Lexer, Malformed, Unsupported, Word
 
-#: Environment variables that may prefix a command (``NODE_ENV=test npm test``) without
-#: changing what runs. Anything else (``LD_PRELOAD``, ``PATH``, ``BASH_ENV`` …) asks.
-SAFE_ENV_VARS = frozenset(
-    {
-        "CI", "DEBUG", "NODE_ENV", "RUST_BACKTRACE", "RUST_LOG", "LANG", "LC_ALL", "LC_CTYPE",
-        "TZ", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "LINES", "PYTHONUNBUFFERED",
-        "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED", "PYTEST_ADDOPTS", "GOOS", "GOARCH",
-        "CGO_ENABLED", "GOFLAGS", "CARGO_TERM_COLOR", "VERBOSE", "LOG_LEVEL", "PAGER",
-        "GIT_PAGER",
-    }
-)
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
-_SHELL_FLAGS = re.compile(r"-[ceuxvlo]+")
+_SHELL_FLAGS = re.compile(r"-[ceuxv]+")
+#: Where a shell named by path is the system's shell and not, say, a project file ``./bash``.
+_SYSTEM_BIN = ("/bin/", "/usr/bin/", "/usr/local/bin/", "/opt/homebrew/bin/")
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 _LOCAL_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _MAX_EVAL_DEPTH = 6
@@ -85,6 +83,9 @@ class ShellAnalysis(msgspec.Struct, frozen=True):
     files: tuple[FileAccess, ...]
     #: Why (part of) the command could not be understood; non-empty means never auto-allow.
     problems: tuple[str, ...]
+    #: Where bash would evaluate data as code, change what runs through the environment, or
+    #: the text hides what it does; non-empty means never auto-allow, whatever the rules say.
+    hazards: tuple[str, ...] = ()
 
 
 def quote_word(value: str) -> str:
@@ -101,24 +102,33 @@ def analyze(command: str, home: str, cwd: str) -> ShellAnalysis:
 
 @lru_cache(maxsize=2048)
 def _analyze_cached(command: str, home: str, cwd: str) -> ShellAnalysis:
-    builder = _Builder(home, cwd)
+    builder = _Builder(home, cwd, _moves(command))
+    hidden = suspicious_characters(command)
+    if hidden is not None:
+        builder.hazards.append(hidden)
     builder.add_script(command, 0)
     return ShellAnalysis(
         command=command,
         commands=tuple(builder.commands),
         files=tuple(builder.files),
         problems=tuple(builder.problems),
+        hazards=tuple(dict.fromkeys(builder.hazards)),
     )
 
 
-def _lex(script: str, known: dict[str, str]) -> list[Command]:
+def _moves(command: str) -> bool:
+    """Whether the command may change directory, so ``$PWD`` is not the cwd throughout."""
+    return re.search(r"\b(?:cd|pushd|popd)\b", command) is not None
+
+
+def _lex(script: str, known: dict[str, str], hazards: list[str]) -> list[Command]:
     try:
-        return Lexer(script, known).parse()
+        return Lexer(script, known, hazards=hazards).parse()
     except Unsupported as first:
         try:
             from corral.permissions._bashlex_walk import walk
 
-            return walk(script, known)
+            return walk(script, known, hazards)
         except Malformed:
             raise
         except Exception as exc:  # bashlex raises several unrelated types
@@ -126,18 +136,20 @@ def _lex(script: str, known: dict[str, str]) -> list[Command]:
 
 
 class _Builder:
-    def __init__(self, home: str, cwd: str) -> None:
-        self.known = {"HOME": home, "PWD": cwd}
+    def __init__(self, home: str, cwd: str, moves: bool) -> None:
+        # after a cd, $PWD and $OLDPWD are no longer known without running the command
+        self.known = {"HOME": home} if moves else {"HOME": home, "PWD": cwd}
         self.commands: list[SimpleCommand] = []
         self.files: list[FileAccess] = []
         self.problems: list[str] = []
+        self.hazards: list[str] = []
 
     def add_script(self, script: str, depth: int) -> None:
         if depth > _MAX_EVAL_DEPTH:
             self.problems.append("eval/sh -c strings are nested too deeply")
             return
         try:
-            raw = _lex(script, self.known)
+            raw = _lex(script, self.known, self.hazards)
         except (Malformed, Unsupported, RecursionError) as exc:
             self.problems.append(f"cannot parse {_short(script)}: {exc}")
             return
@@ -150,7 +162,11 @@ class _Builder:
     def _add(self, cmd: Command, depth: int) -> None:
         for r in cmd.redirects:
             self._redirect(r.op, r.target)
-        unsafe = tuple(name for name, _ in cmd.assigns if name not in SAFE_ENV_VARS)
+        for name, _ in cmd.assigns:
+            if runs_code(name):
+                self.hazards.append(f"`{_clip(cmd.text)}` sets {name}, which changes what runs")
+        unsafe = tuple(name for name, value in cmd.assigns
+                       if not safe_prefix(name, value.value, value.dynamic))
         if not cmd.words:
             local = tuple(n for n in unsafe if not _LOCAL_NAME.fullmatch(n) or "proxy" in n)
             if local:
@@ -166,6 +182,13 @@ class _Builder:
                 break
             wrappers.append(words[0].value)
             words = rest
+        values = [w.value for w in words]
+        hazard = builtin_hazard(values, [w.dynamic for w in words])
+        if hazard is not None:
+            self.hazards.append(hazard)
+        for name in assigned_names(values):
+            if runs_code(name):
+                self.hazards.append(f"`{_clip(cmd.text)}` sets {name}, which changes what runs")
         shell_words = tuple(ShellWord(w.value, w.dynamic, w.glob) for w in words)
         container = self._container(words, depth)
         self.commands.append(
@@ -217,7 +240,8 @@ class _Builder:
                 return False
             self.add_script(" ".join(w.value for w in words[1:]), depth + 1)
             return True
-        if os.path.basename(name) in _SHELLS:
+        if os.path.basename(name) in _SHELLS and (
+                "/" not in name or name.startswith(_SYSTEM_BIN)):
             i = 1
             has_c = False
             while i < len(words) and _SHELL_FLAGS.fullmatch(words[i].value):
@@ -273,6 +297,11 @@ def _strip_wrapper(words: list[Word]) -> list[Word] | None:
     if i >= len(words) or any(w.dynamic for w in words[:i]):
         return None
     return words[i:]
+
+
+def _clip(text: str) -> str:
+    flat = text.replace("\n", "\\n")
+    return flat if len(flat) <= 60 else flat[:57] + "..."
 
 
 def _short(text: str) -> str:

@@ -95,18 +95,23 @@ def _find(root: Path, pattern: str) -> list[tuple[float, str, Path]]:
     return hits
 
 
-def read_denied_filter(session: Session) -> Callable[[Path], bool] | None:
+def read_denied_filter(session: Session, secrets: bool = False) -> Callable[[Path], bool] | None:
     """A test for files a Read deny rule covers, which tools that walk directories (Glob,
-    Grep) leave out; ``None`` when no deny rule names a path (nothing to test)."""
+    Grep) leave out; ``None`` when no deny rule names a path (nothing to test). With
+    ``secrets``, files that look like secrets (and no allow rule names) are left out too."""
     from corral.engine.gate import permission_context
-    from corral.permissions import path_is_read_denied
+    from corral.permissions import path_is_read_denied, path_is_secret
 
     ctx = permission_context(session)
     sets = [ctx.managed] if ctx.managed_rules_only else [ctx.managed, ctx.rules]
-    if not any(r.matcher == "path" for rules in sets for r in rules.for_tool("deny", "Read",
-                                                                              "read")):
+    deny = any(r.matcher == "path" for rules in sets for r in rules.for_tool("deny", "Read",
+                                                                             "read"))
+    hide = secrets and bool(ctx.secret_files)
+    if not deny and not hide:
         return None
-    return lambda path: path_is_read_denied(str(path), ctx)
+    if not hide:
+        return lambda path: path_is_read_denied(str(path), ctx)
+    return lambda path: path_is_read_denied(str(path), ctx) or path_is_secret(str(path), ctx)
 
 
 class Glob(Tool):

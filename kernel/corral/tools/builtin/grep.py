@@ -236,7 +236,7 @@ class Grep(Tool):
                 hits = await asyncio.to_thread(_grep_py.search, query)
         except (_grep_rg.RipgrepError, re.error) as exc:
             return ToolResult(content=f"Invalid search: {exc}", is_error=True)
-        denied = read_denied_filter(session)
+        denied = read_denied_filter(session, secrets=True)
         if denied is not None:
             hits = {path: lines for path, lines in hits.items() if not denied(path)}
         text = await asyncio.to_thread(_render, session, hits, params)

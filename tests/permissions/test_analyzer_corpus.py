@@ -30,6 +30,13 @@ def files(proj: Proj) -> Proj:
         path = proj.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x\n")
+    # a repository the agent could have written with Edit(src/**): no .git directory, so no
+    # protected path, but git finds it as a bare repository and obeys its config
+    evil = proj.root / "src" / "evil"
+    for d in ("objects", "refs"):
+        (evil / d).mkdir(parents=True)
+    (evil / "HEAD").write_text("ref: refs/heads/main\n")
+    (evil / "config").write_text("[core]\n\tfsmonitor = \"sh -c id\"\n")
     return proj
 
 
@@ -48,3 +55,23 @@ def test_benign_stays_allowed(files: Proj, run: Callable[..., Decision], kind: s
                               command: str) -> None:
     decision = run("Bash", command, allow=_TYPICAL)
     assert decision.decision == "allow", f"[{kind}] {decision.reason}"
+
+
+@pytest.mark.parametrize(("config", "runs"), [
+    ("[core]\n\tbare = false\n\tfilemode = true\n", False),
+    ("[core]\n\tpager = less -R\n", True),
+    ("[core]\n  fsmonitor = .git/fsmon\n", True),
+    ('[diff "bin"]\n\ttextconv = ./conv\n', True),
+    ('[filter "lfs"]\n\tclean = x %f\n', True),
+    ("[include]\n\tpath = ../other.cfg\n", True),
+    ("[gpg]\n\tprogram = ./gpg\n", True),
+    ("[CORE] FSMonitor = x\n", True),
+])
+def test_git_asks_in_a_repository_whose_config_runs_programs(
+        proj: Proj, run: Callable[..., Decision], config: str, runs: bool) -> None:
+    (proj.root / ".git" / "config").write_text(config)
+    for command in ("git status", "git log --oneline", "git diff"):
+        decision = run("Bash", command, allow=["Bash(git status)"])
+        assert (decision.decision != "allow") is runs, decision.reason
+        if runs:
+            assert ".git/config" in decision.reason

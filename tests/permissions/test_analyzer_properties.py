@@ -89,3 +89,64 @@ def test_hidden_characters_always_ask(base: str, char: str, data: st.DataObject)
     command = base[:at] + char + base[at:]
     assert unicodedata.category(char) != "Ll"
     assert _verdict(command) != "allow", repr(command)
+
+
+# ------------------------------------------------------------------ option specs
+
+from corral.permissions._commands import SPECS  # noqa: E402
+from corral.permissions._git import _SUBCOMMANDS, git_paths  # noqa: E402
+from corral.permissions._readonly import readonly_paths  # noqa: E402
+from corral.permissions._specs import Parsed, parse  # noqa: E402
+from corral.permissions.shell import ShellWord  # noqa: E402
+
+_FORBIDDEN_LONG = sorted(
+    (name, f[2:]) for name, s in SPECS.items() for f in s.forbid if f.startswith("--"))
+_GIT_FORBIDDEN = sorted(
+    (sub, f[2:]) for sub, s in _SUBCOMMANDS.items() for f in s.forbid if f.startswith("--"))
+
+
+@given(st.sampled_from(_FORBIDDEN_LONG), st.data())
+@settings(max_examples=400, deadline=None)
+def test_no_abbreviation_of_a_forbidden_option_passes(pair: tuple[str, str],
+                                                      data: st.DataObject) -> None:
+    command, option = pair
+    cut = data.draw(st.integers(1, len(option)))
+    prefix = option[:cut]
+    spec = SPECS[command]
+    value = data.draw(st.sampled_from(["", "=/tmp/x"]))
+    result = parse(spec, [ShellWord(f"--{prefix}{value}"), ShellWord("src/a.py")])
+    if prefix not in spec.all_long - spec.forbid_long:
+        assert not isinstance(result, Parsed), (command, prefix)
+
+
+@given(st.sampled_from(_GIT_FORBIDDEN), st.data())
+@settings(max_examples=300, deadline=None)
+def test_no_abbreviation_of_a_forbidden_git_option_passes(pair: tuple[str, str],
+                                                          data: st.DataObject) -> None:
+    sub, option = pair
+    prefix = option[: data.draw(st.integers(1, len(option)))]
+    spec = _SUBCOMMANDS[sub]
+    words = [ShellWord(sub), ShellWord(f"--{prefix}=/tmp/x")]
+    if prefix not in spec.all_long - spec.forbid_long:
+        assert git_paths(words) is None, (sub, prefix)
+
+
+_SHORT = sorted((name, c) for name, s in SPECS.items() for c in s.flags + s.valued)
+
+
+@given(st.sampled_from(_SHORT), st.sampled_from(["/elsewhere/file", "../up/file"]))
+@settings(max_examples=400, deadline=None)
+def test_every_short_option_keeps_the_file_operand_checked(pair: tuple[str, str],
+                                                           target: str) -> None:
+    """Wrong arity hides a file: whatever option precedes it, the file stays a path."""
+    command, c = pair
+    spec = SPECS[command]
+    words = [ShellWord(command), ShellWord(f"-{c}")]
+    if c in spec.valued:
+        words.append(ShellWord("1"))
+    if spec.operands in ("pattern", "filter"):
+        words.append(ShellWord("."))
+    words.append(ShellWord(target))
+    paths = readonly_paths(words)
+    if paths is not None and spec.operands != "none":
+        assert target in [p.value for p in paths], (command, c)

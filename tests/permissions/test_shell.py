@@ -47,10 +47,21 @@ def test_tilde_and_known_variables_expand() -> None:
 
 
 def test_dynamic_and_glob_words_are_marked() -> None:
-    (cmd,) = analyze("ls $X *.py {a,b} ~bob plain", HOME, CWD).commands
+    (cmd,) = analyze("ls $X *.py {a,b} ~+ plain ~no-such-user-here/x", HOME, CWD).commands
     flags = [(w.dynamic, w.glob) for w in cmd.words]
     assert flags == [(False, False), (True, False), (False, True), (True, False),
-                     (True, False), (False, False)]
+                     (True, False), (False, False), (False, False)]
+    # bash leaves ~user of an unknown user as it is, so the analysis does too
+    assert cmd.words[-1].value == "~no-such-user-here/x"
+
+
+def test_tilde_user_is_that_users_home() -> None:
+    import pwd
+
+    root = pwd.getpwuid(0)
+    (cmd,) = analyze(f"cat ~{root.pw_name}/.profile", HOME, CWD).commands
+    assert cmd.words[1].value == root.pw_dir.rstrip("/") + "/.profile"
+    assert not cmd.words[1].dynamic
 
 
 def test_harmless_wrappers_and_safe_assignments_are_stripped() -> None:

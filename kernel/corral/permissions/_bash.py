@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Sequence
 
 from corral.permissions._files import check_read, check_write
+from corral.permissions._git import repository_runs_code
 from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part, strictest
-from corral.permissions._readonly import file_command_paths, readonly_paths
+from corral.permissions._readonly import file_command_paths, reader_refusal, readonly_paths
 from corral.permissions.context import Mode, PermissionContext
 from corral.permissions.paths import (
     critical_deletion,
@@ -67,16 +68,43 @@ def rule_texts(cmd: SimpleCommand) -> list[str]:
     return texts
 
 
+#: A directory known only at run time (``cd "$X"``, ``cd -``, ``popd``): relative paths ask.
+UNKNOWN_DIR = "\x00unknown"
+_MAX_BASES = 16
+_MOVERS = frozenset({"cd", "pushd", "popd"})
+
+
 def cd_bases(ctx: PermissionContext, analysis: ShellAnalysis) -> list[str]:
-    """The directories relative paths may be resolved against (cwd, then every cd)."""
+    """The directories relative paths may be resolved against: the cwd, then every place
+    a ``cd``/``pushd`` may lead (each resolved against every earlier one, both as bash's
+    logical path and with symlinks followed), or :data:`UNKNOWN_DIR` for one not known."""
     bases = [ctx.cwd]
     for cmd in analysis.commands:
-        if cmd.words and cmd.words[0].value == "cd" and len(cmd.words) == 2:
-            w = cmd.words[1]
-            if not w.dynamic and not w.glob:
-                target = resolve(w.value, ctx.cwd, ctx.home)
-                if target not in bases:
-                    bases.append(target)
+        words = list(cmd.words)
+        while words and words[0].value in ("builtin", "command") and len(words) > 1:
+            words = words[1:]
+        if not words or words[0].value not in _MOVERS:
+            continue
+        args = [w for w in words[1:] if w.value not in ("--", "-L", "-P", "-e", "-n")]
+        if words[0].value == "popd" or words[0].dynamic:
+            targets: list[str] | None = None
+        elif not args:
+            targets = [ctx.home] if words[0].value == "cd" else None
+        elif len(args) != 1 or args[0].dynamic or args[0].glob or args[0].value == "-" \
+                or args[0].value.startswith(("-", "+")):
+            targets = None
+        else:
+            targets = []
+            for base in bases:
+                if base == UNKNOWN_DIR:
+                    continue
+                targets.append(lexical(args[0].value, base, ctx.home))
+                targets.append(resolve(args[0].value, base, ctx.home))
+        for target in targets if targets is not None else [UNKNOWN_DIR]:
+            if target not in bases:
+                bases.append(target)
+        if len(bases) > _MAX_BASES:
+            return [ctx.cwd, UNKNOWN_DIR]
     return bases
 
 
@@ -85,12 +113,20 @@ def critical_part(command: str, ctx: PermissionContext) -> Part | None:
     analysis = analyze(command, ctx.home, ctx.cwd)
     bases = cd_bases(ctx, analysis)
     unknown: Part | None = None
+    known = [b for b in bases if b != UNKNOWN_DIR]
     for cmd in analysis.commands:
         for variant in word_variants(cmd.words):
             if not variant:
                 continue
-            found = critical_deletion([w.value for w in variant], [w.dynamic for w in variant],
-                                      bases, ctx.home, ctx.working_dirs)
+            values = [w.value for w in variant]
+            dynamic = [w.dynamic for w in variant]
+            found = critical_deletion(values, dynamic, known, ctx.home, ctx.working_dirs)
+            if found is None and len(known) < len(bases):
+                # after a cd to an unknown place, `rm -r x` may be any directory's x
+                guess = critical_deletion(values, dynamic, ["/", ctx.home], ctx.home,
+                                          ctx.working_dirs)
+                if guess is not None:
+                    found = (guess[0] + " (after a cd known only at run time)", False)
             if found is None:
                 continue
             reason, certain = found
@@ -166,14 +202,27 @@ def command_part(ctx: PermissionContext, mode: Mode, cmd: SimpleCommand,
         return Part("ask", "mode", f"{shown} runs with {', '.join(cmd.unsafe_env)} set; only "
                     "known-harmless variables may prefix a command", liftable=True)
     head = cmd.words[0]
+    paths = readonly_paths(cmd.words)
+    if head.value == "git" and not head.dynamic:
+        repo = _repository_part(ctx, bases, shown)
+        if repo is not None:
+            return repo
     if not head.dynamic and not head.glob:
         rule = allow_rule(ctx, "Bash", "bash", lambda r: r.matches_bash((cmd.text,)))
         # plan mode is read-only whatever the rules say: a rule allows only read-only
         # commands there
-        if rule is not None and (mode != "plan" or readonly_paths(cmd.words) is not None):
+        if rule is not None and (mode != "plan" or paths is not None):
+            refusal = reader_refusal(cmd.words)
+            if refusal is not None:
+                return Part("ask", "mode", f"{shown} matches allow rule {rule.rule.text!r}, "
+                            f"but {refusal}", liftable=True)
+            if paths is not None:
+                # a rule allows the command, not reading files outside the project with it
+                part = _paths_part(ctx, mode, paths, bases, shown, write=False)
+                if part.verdict != "allow":
+                    return part
             return Part("allow", allow_tier(ctx, rule),
                         f"{shown} matches allow rule {rule.rule.text!r}", rule)
-    paths = readonly_paths(cmd.words)
     if paths is not None:
         return _paths_part(ctx, mode, paths, bases, shown, write=False)
     if mode == "acceptEdits":
@@ -190,9 +239,15 @@ def _paths_part(ctx: PermissionContext, mode: Mode, paths: list[ShellWord], base
                 shown: str, write: bool) -> Part:
     for word in paths:
         for base in bases:
+            if base == UNKNOWN_DIR:
+                if _relative(word.value):
+                    return Part("ask", "mode", f"{shown}: {word.value!r} is relative to a "
+                                "directory a cd makes known only at run time", liftable=True)
+                continue
             found = expand_candidates(word.value, base, ctx.home)
             if found is None:
-                return Part("ask", "mode", f"{shown}: {word.value!r} matches too many files",
+                return Part("ask", "mode", f"{shown}: {word.value!r} matches too many files, "
+                            "or uses glob syntax that is only checked as bash reads it",
                             liftable=True)
             loose = [lexical(word.value, base, ctx.home)]
             check = check_write if write else check_read
@@ -212,11 +267,31 @@ def file_part(ctx: PermissionContext, mode: Mode, path: str, write: bool, bases:
     loose: list[str] = []
     resolved: list[str] = []
     for base in bases:
+        if base == UNKNOWN_DIR:
+            if _relative(path):
+                return Part("ask", "mode", f"{what} is relative to a directory a cd makes "
+                            "known only at run time", liftable=True)
+            continue
         loose.append(lexical(path, base, ctx.home))
         resolved.append(resolve(path, base, ctx.home))
     if write:
         return check_write(ctx, mode, "Edit", loose, resolved, what)
     return check_read(ctx, mode, "Read", loose, resolved, what)
+
+
+def _relative(path: str) -> bool:
+    return not path.startswith(("/", "~"))
+
+
+def _repository_part(ctx: PermissionContext, bases: list[str], shown: str) -> Part | None:
+    """An ask when git, run from one of ``bases``, would use a repository whose config or
+    hooks run a program (``core.fsmonitor``, ``core.pager``, a textconv driver …)."""
+    for base in bases:
+        why = ("the directory git runs in is known only at run time" if base == UNKNOWN_DIR
+               else repository_runs_code(base))
+        if why is not None:
+            return Part("ask", "mode", f"{shown}: {why}")
+    return None
 
 
 def _show(cmd: SimpleCommand) -> str:

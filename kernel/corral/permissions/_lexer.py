@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from corral.permissions.paths import expand_tilde
+
 _BLANKS = " \t"
 _WORD_END = " \t\n;&|<>()"
 _RESERVED = frozenset(
@@ -301,8 +303,13 @@ class Lexer:
                     out.append(self.known.get("HOME", "~"))
                     dynamic = dynamic or "HOME" not in self.known
                 else:
-                    out.append(src[i:j])
-                    dynamic = True
+                    # ~user: that user's home, or the word itself when there is no such user
+                    # (as bash does); ~+ and ~- depend on the directory at run time
+                    name = src[i + 1 : j]
+                    expanded = expand_tilde(src[i:j], self.known.get("HOME", "~"))
+                    out.append(expanded)
+                    dynamic = dynamic or name[:1] in "+-0123456789" or not _NAME.fullmatch(
+                        name.replace("-", "_").replace(".", "_"))
                 i = j
                 tilde_ok = False
                 continue

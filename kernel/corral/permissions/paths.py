@@ -22,18 +22,34 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 _MAX_GLOB_MATCHES = 500
 
 
-def resolve(path: str, base: str, home: str) -> str:
-    """``path`` made absolute against ``base``, with ``~``, ``..`` and symlinks resolved."""
+def expand_tilde(path: str, home: str) -> str:
+    """``~`` and ``~/…`` with ``home``; ``~user/…`` with that user's home directory, as bash
+    and ``os.path.expanduser`` do (an unknown user stays literal)."""
+    if not path.startswith("~"):
+        return path
     if path == "~" or path.startswith("~/"):
-        path = home + path[1:]
-    return os.path.realpath(os.path.join(base, path))
+        return home + path[1:]
+    user, sep, rest = path[1:].partition("/")
+    try:
+        import pwd
+
+        user_home = pwd.getpwnam(user).pw_dir
+    except (KeyError, ImportError, OSError):
+        return path
+    return user_home.rstrip("/") + (sep + rest if sep else "") or "/"
+
+
+def resolve(path: str, base: str, home: str) -> str:
+    """``path`` made absolute against ``base``, with ``~``, ``..`` and symlinks resolved.
+
+    The permission check and the file tools share this resolver (through :func:`lexical`
+    for the tools, which leave symlinks to the operating system)."""
+    return os.path.realpath(os.path.join(base, expand_tilde(path, home)))
 
 
 def lexical(path: str, base: str, home: str) -> str:
     """``path`` made absolute and normalised without touching the file system."""
-    if path == "~" or path.startswith("~/"):
-        path = home + path[1:]
-    return os.path.normpath(os.path.join(base, path))
+    return os.path.normpath(os.path.join(base, expand_tilde(path, home)))
 
 
 def is_within(path: str, directory: str) -> bool:
@@ -47,10 +63,18 @@ def within_any(path: str, directories: Iterable[str]) -> bool:
     return any(is_within(path, d) for d in directories)
 
 
+#: A bracket expression Python's glob reads as bash does: a plain set or range, optionally
+#: negated with ``!`` (``[^…]`` and ``[[:class:]]`` differ, so they are never expanded here).
+_PLAIN_BRACKET = re.compile(r"\[!?[A-Za-z0-9_.,+-]+\]")
+
+
 def expand_candidates(value: str, base: str, home: str) -> list[str] | None:
-    """Every resolved path a (possibly globbed) word may name, or None when too many."""
+    """Every resolved path a (possibly globbed) word may name, or None when too many, or
+    when the glob uses syntax whose matches Python's glob would not find as bash does."""
     if not _GLOB_CHARS.search(value):
         return [resolve(value, base, home)]
+    if "[" in _PLAIN_BRACKET.sub("", value) or "]" in _PLAIN_BRACKET.sub("", value):
+        return None
     absolute = lexical(value, base, home)
     parts = absolute.split("/")
     static: list[str] = []

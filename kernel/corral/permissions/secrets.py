@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -46,24 +47,19 @@ def _match(path: str, cwd: str, patterns: tuple[str, ...]) -> str | None:
 
 
 def glob_reaches_secret(glob: str, cwd: str, patterns: Sequence[str]) -> str | None:
-    """The secret pattern a file-name glob (``.env*``, ``**/*.pem``) can match, or None.
+    """The secret pattern a file-name glob (``.env*``, ``**/*.pem``) aims at, or None.
 
-    Every secret pattern is turned into sample names (``*`` and ``?`` filled in), and the
-    glob's last part is tried on each sample that the list still calls a secret."""
+    The glob's last part, with its wildcards filled in a few plain ways, must itself be a
+    secret name: ``*.pem`` and ``.env*`` are, ``*.json`` and ``*`` are not (a walk leaves
+    secrets out of those anyway)."""
     last = glob.rstrip("/").rsplit("/", 1)[-1].lower()
     if not last.strip("*?."):
-        return None  # every file: the walk leaves secrets out, the call names none
-    direct = secret_pattern(os.path.join(cwd, last), cwd, patterns)
-    if direct is not None:
-        return direct
-    for pattern in patterns:
-        if pattern.startswith("!") or "/" in pattern:
-            continue
-        for fill in ("x", "local", "x.x"):
-            sample = pattern.lower().replace("*", fill).replace("?", "x")
-            if fnmatch.fnmatchcase(sample, last) and secret_pattern(
-                    os.path.join(cwd, sample), cwd, patterns) is not None:
-                return pattern
+        return None
+    for fill in ("", "x", ".x", "_x", ".local"):
+        sample = re.sub(r"\[[^]]*\]", "x", last).replace("*", fill).replace("?", "x")
+        found = secret_pattern(os.path.join(cwd, sample), cwd, patterns)
+        if found is not None:
+            return found
     return None
 
 

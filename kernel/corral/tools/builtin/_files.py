@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from corral.permissions.paths import lexical
+
 if TYPE_CHECKING:
     from corral.session import Session
 
@@ -35,10 +37,8 @@ def resolve(session: Session, file_path: str) -> Path:
 
     ``~`` is expanded; ``..`` parts are normalised away, symlinks are left alone.
     """
-    path = Path(os.path.expanduser(file_path))
-    if not path.is_absolute():
-        path = Path(session.cwd) / path
-    return Path(os.path.normpath(path))
+    # the permission check resolves with the same function, so both see one file
+    return Path(lexical(file_path, str(session.cwd), os.path.expanduser("~")))
 
 
 def display(session: Session, path: Path) -> str:

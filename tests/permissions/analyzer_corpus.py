@@ -325,7 +325,7 @@ BENIGN: dict[str, list[str]] = {
     ],
     "symlinks": [
         "ls -R src",
-        "grep -r print src",
+        "grep -r print tests",
         "find src -type l",
         "du -s src",
     ],

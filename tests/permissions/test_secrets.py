@@ -78,3 +78,39 @@ def test_walking_tools_leave_secrets_out(secrets: Proj) -> None:
     assert path_is_secret(str(secrets.root / "src" / "settings"), ctx)
     assert not path_is_secret(str(secrets.root / "src" / "notes.md"), ctx)
     assert not path_is_secret(str(secrets.root / ".env"), secrets.ctx(allow=["Read(.env)"]))
+
+
+@pytest.mark.parametrize(("command", "verdict"), [
+    ("grep -r TOKEN .", "ask"),
+    ("grep -rn TOKEN", "ask"),
+    ("grep --recursive TOKEN src", "ask"),  # src/.env.staging
+    ("rg --hidden TOKEN", "ask"),
+    ("rg -uu TOKEN certs", "ask"),  # tls.key is not hidden, -uu ignores .gitignore too
+    ("rg TOKEN certs", "ask"),
+    ("rg TOKEN docs", "allow"),
+    ("grep -r TOKEN docs", "allow"),
+    ("grep TOKEN src/notes.md", "allow"),
+    ("grep -r --include='*.md' TOKEN .", "allow"),
+    ("grep -r --include '*.env*' TOKEN .", "ask"),
+    ("rg -g '*.md' --hidden TOKEN", "allow"),
+    ("rg -g '!*.md' --hidden TOKEN", "ask"),
+    ("find . -name '.env*'", "allow"),  # names, not contents
+])
+def test_recursive_readers_ask_when_the_tree_holds_a_secret(
+        secrets: Proj, run: Callable[..., Decision], command: str, verdict: str) -> None:
+    (secrets.root / "docs" / "guide.md").write_text("TOKEN\n")
+    decision = run("Bash", command, allow=["Bash(grep *)"])
+    assert decision.decision == verdict, decision.reason
+
+
+@pytest.mark.parametrize("command", ["env", "printenv", "printenv -0", "set", "export",
+                                     "export -p", "declare -px", "cd src && env"])
+def test_printing_the_environment_asks_even_under_a_rule(
+        proj: Proj, run: Callable[..., Decision], command: str) -> None:
+    decision = run("Bash", command, allow=["Bash(env)", "Bash(printenv:*)", "Bash(set)"])
+    assert decision.decision == "ask", decision.reason
+    assert decision.tier == "protected"
+
+
+def test_printing_one_variable_stays_allowed(run: Callable[..., Decision]) -> None:
+    assert run("Bash", "printenv HOME").decision == "allow"

@@ -9,7 +9,13 @@ from collections.abc import Callable, Sequence
 from corral.permissions._files import check_read, check_write
 from corral.permissions._git import repository_runs_code
 from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part, strictest
-from corral.permissions._readonly import file_command_paths, reader_refusal, readonly_paths
+from corral.permissions._readonly import (
+    file_command_paths,
+    include_globs,
+    reader_refusal,
+    readonly_paths,
+    recursive_reader,
+)
 from corral.permissions.context import Mode, PermissionContext
 from corral.permissions.paths import (
     critical_deletion,
@@ -18,6 +24,7 @@ from corral.permissions.paths import (
     resolve,
 )
 from corral.permissions.rules import CompiledRule
+from corral.permissions.secrets import secret_under
 from corral.permissions.shell import ShellAnalysis, ShellWord, SimpleCommand, analyze, quote_word
 
 #: Programs that run another program given in their arguments. Deny and ask rules, and the
@@ -202,6 +209,11 @@ def command_part(ctx: PermissionContext, mode: Mode, cmd: SimpleCommand,
         return Part("ask", "mode", f"{shown} runs with {', '.join(cmd.unsafe_env)} set; only "
                     "known-harmless variables may prefix a command", liftable=True)
     head = cmd.words[0]
+    if _dumps_environment(cmd.words):
+        # the environment holds tokens and keys; a sandbox does not hide them, so the ask
+        # is not one it may lift
+        return Part("ask", "protected", f"{shown} prints every environment variable, "
+                    "credentials included")
     paths = readonly_paths(cmd.words)
     if head.value == "git" and not head.dynamic:
         repo = _repository_part(ctx, bases, shown)
@@ -221,10 +233,16 @@ def command_part(ctx: PermissionContext, mode: Mode, cmd: SimpleCommand,
                 part = _paths_part(ctx, mode, paths, bases, shown, write=False)
                 if part.verdict != "allow":
                     return part
+                tree = _tree_secret_part(ctx, cmd, paths, bases, shown)
+                if tree is not None:
+                    return tree
             return Part("allow", allow_tier(ctx, rule),
                         f"{shown} matches allow rule {rule.rule.text!r}", rule)
     if paths is not None:
-        return _paths_part(ctx, mode, paths, bases, shown, write=False)
+        part = _paths_part(ctx, mode, paths, bases, shown, write=False)
+        if part.verdict == "allow":
+            return _tree_secret_part(ctx, cmd, paths, bases, shown) or part
+        return part
     if mode == "acceptEdits":
         paths = file_command_paths(cmd.words)
         if paths is not None:
@@ -277,6 +295,43 @@ def file_part(ctx: PermissionContext, mode: Mode, path: str, write: bool, bases:
     if write:
         return check_write(ctx, mode, "Edit", loose, resolved, what)
     return check_read(ctx, mode, "Read", loose, resolved, what)
+
+
+def _tree_secret_part(ctx: PermissionContext, cmd: SimpleCommand, paths: list[ShellWord],
+                      bases: list[str], shown: str) -> Part | None:
+    """An ask when a recursive reader (``grep -r``) would read a secret file in a tree."""
+    hidden = recursive_reader(cmd.words)
+    if hidden is None or not ctx.secret_files:
+        return None
+    trees = [w.value for w in paths] or ["."]
+    for value in trees:
+        for base in bases:
+            if base == UNKNOWN_DIR:
+                continue
+            found = secret_under(resolve(value, base, ctx.home), ctx.cwd, ctx.secret_files,
+                                 hidden, include_globs(cmd.words))
+            if found == "":
+                return Part("ask", "protected", f"{shown} searches a tree too large to check "
+                            "for secret files")
+            if found is not None:
+                return Part("ask", "protected", f"{shown} would read {found}, which looks "
+                            "like a secret file (secret_files); name the files to search, "
+                            "or allow reading it with a rule")
+    return None
+
+
+def _dumps_environment(words: Sequence[ShellWord]) -> bool:
+    head = words[0]
+    if head.dynamic:
+        return False
+    args = [w.value for w in words[1:]]
+    if head.value in ("env", "printenv"):
+        return all(a in ("-0", "--null") for a in args)
+    if head.value == "set":
+        return not args
+    if head.value in ("export", "declare", "typeset", "readonly"):
+        return all(a.startswith("-") and set(a[1:]) <= set("px") for a in args)
+    return False
 
 
 def _relative(path: str) -> bool:

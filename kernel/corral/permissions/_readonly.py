@@ -76,6 +76,54 @@ def readonly_paths(words: Sequence[ShellWord]) -> Paths:
     return _static(parsed.paths) if isinstance(parsed, Parsed) else None
 
 
+def recursive_reader(words: Sequence[ShellWord]) -> bool | None:
+    """Whether a read-only command reads the contents of every file under a directory:
+    True for hidden files too (``grep -r``), False when it skips hidden files (``rg``
+    without ``--hidden``), None when it does not read a tree's contents."""
+    name = words[0].value
+    values = [w.value for w in words[1:]]
+    if name in ("grep", "egrep", "fgrep"):
+        for v in values:
+            if v == "--":
+                break
+            if v.startswith("--"):
+                if "--recursive".startswith(v) and len(v) > 3 or v.startswith(
+                        ("--dereference-r", "--directories=r", "--directories")):
+                    return True
+            elif v.startswith("-") and ("r" in v[1:] or "R" in v[1:] or v.startswith("-d")):
+                return True
+        return None
+    if name == "rg":
+        hidden = any(v in ("--hidden", "-.", "--unrestricted") or v.startswith("-uu")
+                     or (v.startswith("-") and not v.startswith("--") and v.count("u") >= 2)
+                     for v in values)
+        return hidden
+    return None
+
+
+def include_globs(words: Sequence[ShellWord]) -> list[str]:
+    """The file-name globs a recursive reader limits itself to (``grep --include``, ``rg
+    -g``); empty when it reads every file."""
+    out: list[str] = []
+    values = [w.value for w in words[1:]]
+    name = words[0].value
+    long_opts = ("--include",) if name != "rg" else ("--glob", "--iglob")
+    short = "" if name != "rg" else "-g"
+    for k, v in enumerate(values):
+        nxt = values[k + 1] if k + 1 < len(values) else ""
+        for opt in long_opts:
+            if v.startswith(opt + "="):
+                out.append(v.split("=", 1)[1])
+            elif v == opt:
+                out.append(nxt)
+        if short and v == short:
+            out.append(nxt)
+        elif short and v.startswith(short) and len(v) > 2:
+            out.append(v[2:])
+    # a negated rg glob excludes; it does not limit what is read
+    return [] if any(g.startswith("!") or not g for g in out) else out
+
+
 #: find primaries that run programs, delete or write files, or follow symlinks.
 _FIND_REFUSED = frozenset({"-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint",
                            "-fprint0", "-fprintf", "-fls", "-follow", "-L", "-files0-from"})

@@ -69,3 +69,45 @@ def names_files(rule: CompiledRule) -> bool:
         return False
     last = rule.rule.specifier.rstrip("/").rsplit("/", 1)[-1]
     return last not in ("", "*", "**", ".")
+
+
+#: Directory walks stop after this many entries; a larger tree is not searched for secrets
+#: here, and a recursive reader over it asks.
+MAX_WALK = 20_000
+#: Trees that hold installed packages, not the project's own secrets.
+_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+
+
+def secret_under(directory: str, cwd: str, patterns: Sequence[str],
+                 hidden: bool = True, only: Sequence[str] = ()) -> str | None:
+    """A secret file inside ``directory`` (symlinks not followed), "" when the tree is too
+    large to tell, or None. ``hidden=False`` skips dot-files and dot-directories, as
+    readers that ignore hidden files do; ``only`` keeps just the names matching one of
+    those globs (``grep --include``)."""
+    if not patterns or not os.path.isdir(directory):
+        return None
+    seen = 0
+    stack = [directory]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > MAX_WALK:
+                return ""
+            if not hidden and entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name not in _SKIP_DIRS:
+                    stack.append(entry.path)
+            elif secret_pattern(entry.path, cwd, patterns) is not None and (
+                    not only or any(fnmatch.fnmatch(entry.name, g) for g in only)):
+                return entry.path
+    return None

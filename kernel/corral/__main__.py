@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from corral.cli import entry
 
-from corral.cli import main
-
-sys.exit(main())
+entry()

@@ -24,3 +24,30 @@ def main(argv: list[str] | None = None) -> int:
     from corral.cli._main import run
 
     return run(args)
+
+
+def entry() -> None:
+    """The ``corral`` process: run, then leave without the interpreter's slow teardown.
+
+    By the time :func:`main` returns, the result is printed, the session ended and its
+    transcript closed, and work that must outlive the process (an automatic dream, the kairos
+    daemon) runs detached in its own process. Tearing down every module and collecting every
+    object would only delay the exit the caller waits for, so the streams are flushed and the
+    process exits at once. ``main(argv)`` itself returns normally, for callers in-process.
+    """
+    code = main()
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> None:
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing left to say
+            pass
+    if "logging" in sys.modules:
+        sys.modules["logging"].shutdown()
+    os._exit(code)
+

@@ -5,6 +5,9 @@ sub-agents, compaction), so a fan-out of sub-agents shares warm connections. Err
 as :class:`~corral.transport.errors.APIError`.
 """
 
+# The stand-in for httpx's CLI must be installed before httpx is imported: import order matters.
+# ruff: noqa: I001
+
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +15,8 @@ import threading
 import weakref
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
+
+from corral.transport import _lean_httpx  # noqa: F401  (before httpx: see that module)
 
 import httpx
 import msgspec

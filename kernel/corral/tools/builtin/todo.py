@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
-from rich.text import Text
 
 from corral.tools.base import Tool, ToolResult
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from corral.session import Session
 
 #: Key of the task list in ``session.tool_state`` (a :class:`TodoList`).
@@ -55,6 +56,8 @@ class TodoList:
         return [f"{_MARKS[item.status][0]} {item.content}" for item in self.items]
 
     def __rich__(self) -> Text:
+        from rich.text import Text  # only a UI renders this: headless runs never import rich
+
         text = Text()
         for i, item in enumerate(self.items):
             mark, style = _MARKS[item.status]

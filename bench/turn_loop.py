@@ -2,11 +2,15 @@
 
 A scripted session of ROUNDS rounds (Read -> Edit -> Bash on five small files in a temporary
 git repository, then a final answer: 3 * ROUNDS + 1 requests) runs as a fresh `corral -p`
-process. Printed, as the median of several runs:
+process, once with the kernel's transport and once with the anthropic SDK as provider (the
+baseline, measured in the same run, interleaved). Printed, as the median of several runs:
 - wall time, CPU time and peak RSS of the corral process;
-- time from launch to the first model request (the anthropic SDK import is on that path);
+- time from launch to the first model request;
 - per-turn overhead: from the server's last byte of a reply to the next request, median and
   max (tool execution included, as the model would see it);
+- time from the result being printed to the process exiting;
+- a whole `corral -p` run whose turn starts four sub-agents (coordinator plugin) whose
+  replies each take 1 s;
 - a turn of 10 parallel Reads against a turn of one Read (the ratio of their overheads).
 
 Usage: python bench/turn_loop.py [--runs 5] [--rounds 10 40]
@@ -23,7 +27,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from corral.testing import MessagesServer, message, text, tool_block, tool_use
+sys.path.insert(0, os.path.dirname(__file__))
+
+from _corral_run import TRANSPORTS, use_transport  # noqa: E402
+from _corral_run import run_corral as run_timed  # noqa: E402
+from corral.testing import (  # noqa: E402
+    MessagesServer,
+    RecordedRequest,
+    Reply,
+    message,
+    text,
+    tool_block,
+    tool_use,
+)
 
 FILES = 5
 
@@ -48,64 +64,77 @@ def session_script(rounds: int) -> list:
     return replies
 
 
-def run_corral(server: MessagesServer, cwd: Path, home: Path) -> dict[str, float]:
-    env = dict(os.environ, ANTHROPIC_BASE_URL=server.base_url, ANTHROPIC_API_KEY="bench",
-               CORRAL_HOME=str(home), CORRAL_LOAD_PLUGINS="")
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "corral", "-p", "go", "--permission-mode", "acceptEdits",
-         "--output-format", "json"],
-        cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    out, err = proc.communicate(timeout=300)  # reaps the child; its rusage comes from wait4 below
-    wall = time.perf_counter() - start
-    if proc.returncode != 0 or b'"subtype":"success"' not in out:
-        raise SystemExit(f"corral failed: {proc.returncode}\n{out.decode()}\n{err.decode()}")
-    requests = server.message_requests
-    gaps = server.idle_gaps()
-    return {
-        "wall_s": wall,
-        "first_request_s": requests[0].received_at - start,
-        "gap_median_ms": statistics.median(gaps) * 1000 if gaps else 0.0,
-        "gap_max_ms": max(gaps) * 1000 if gaps else 0.0,
-        "requests": len(requests),
-    }
-
-
-def child_usage(before: tuple[float, float]) -> tuple[float, float]:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime - before[0], usage.ru_maxrss / 1024
-
-
 def measure_session(rounds: int, runs: int) -> None:
-    import resource
-
-    rows: list[dict[str, float]] = []
-    cpu: list[float] = []
-    rss = 0.0
+    rows: dict[str, list[dict[str, float]]] = {name: [] for name in TRANSPORTS}
     for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp) / "repo"
-            make_repo(root, rounds)
-            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-            before = (usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
-            with MessagesServer(*session_script(rounds)) as server:
-                rows.append(run_corral(server, root, Path(tmp) / "home"))
-            spent, peak = child_usage(before)
-            cpu.append(spent)
-            rss = max(rss, peak)
-    med = {key: statistics.median(r[key] for r in rows) for key in rows[0]}
-    print(f"\n{int(med['requests'])}-request session ({rounds} rounds of Read -> Edit -> Bash), "
+        for name in TRANSPORTS:  # interleaved, so load drift hits both alike
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp) / "repo"
+                make_repo(root, rounds)
+                use_transport(root, name)
+                with MessagesServer(*session_script(rounds)) as server:
+                    row = run_timed(server, root, Path(tmp) / "home",
+                                    extra=("--permission-mode", "acceptEdits"))
+                    gaps = server.idle_gaps()
+                row["gap_median_s"] = statistics.median(gaps) if gaps else 0.0
+                row["gap_max_s"] = max(gaps) if gaps else 0.0
+                rows[name].append(row)
+    requests = int(rows["kernel"][0]["requests"])
+    print(f"\n{requests}-request session ({rounds} rounds of Read -> Edit -> Bash), "
+          f"median of {runs} runs; sdk = the anthropic SDK as provider (baseline)")
+    _table(rows, [("wall_s", "wall time ms", 1000), ("cpu_s", "CPU time (user+sys) ms", 1000),
+                  ("rss_mb", "peak RSS MB", 1),
+                  ("first_request_s", "launch -> first request ms", 1000),
+                  ("gap_median_s", "overhead per turn median ms", 1000),
+                  ("gap_max_s", "overhead per turn max ms", 1000),
+                  ("exit_after_result_s", "result printed -> exit ms", 1000)])
+
+
+def _table(rows: dict[str, list[dict[str, float]]], keys: list[tuple[str, str, float]]) -> None:
+    print(f"  {'':30} {'kernel':>9} {'sdk':>9} {'kernel/sdk':>11}")
+    for key, label, scale in keys:
+        agg = max if key == "rss_mb" else statistics.median
+        k = agg(r[key] for r in rows["kernel"]) * scale
+        b = agg(r[key] for r in rows["sdk"]) * scale
+        print(f"  {label:30} {k:9.1f} {b:9.1f} {k / b if b else 0:10.2f}x")
+
+
+def _fanout_responder(n: int, delay: float):  # noqa: ANN202
+    def reply(request: RecordedRequest) -> Reply:
+        system = "".join(b.get("text", "") for b in request.system or [])
+        if "sub-agent named" in system:
+            return text("child answer").delayed(delay)
+        if any(m["role"] == "assistant" for m in request.messages):
+            return text("all done")
+        calls = [tool_block("Agent", {"description": f"job {i}", "prompt": f"job {i}",
+                                      "subagent_type": "general-purpose"}) for i in range(n)]
+        return message(*calls)
+
+    return reply
+
+
+def measure_fanout(runs: int, agents: int = 4, delay: float = 1.0) -> None:
+    rows: dict[str, list[dict[str, float]]] = {name: [] for name in TRANSPORTS}
+    for _ in range(runs):
+        for name in TRANSPORTS:
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp) / "repo"
+                make_repo(root, 1)
+                use_transport(root, name)
+                with MessagesServer() as server:
+                    server.respond_with(_fanout_responder(agents, delay))
+                    row = run_timed(server, root, Path(tmp) / "home", plugins="coordinator",
+                                    extra=("--permission-mode", "bypassPermissions"))
+                    children = [r for r in server.message_requests
+                                if "sub-agent named" in str(r.system)]
+                if len(children) != agents:
+                    raise SystemExit(f"expected {agents} sub-agent requests, saw {len(children)}")
+                rows[name].append(row)
+    print(f"\n`corral -p` whose turn starts {agents} sub-agents (replies take {delay:.0f} s each), "
           f"median of {runs} runs")
-    print(f"  wall time                 {med['wall_s'] * 1000:8.1f} ms")
-    print(f"  CPU time (user+sys)       {statistics.median(cpu) * 1000:8.1f} ms")
-    print(f"  peak RSS (any child)      {rss:8.1f} MB")
-    print(f"  launch -> first request   {med['first_request_s'] * 1000:8.1f} ms")
-    print(f"  overhead per turn median  {med['gap_median_ms']:8.2f} ms")
-    print(f"  overhead per turn max     {med['gap_max_ms']:8.2f} ms")
+    _table(rows, [("wall_s", "whole run wall ms", 1000),
+                  ("first_request_s", "launch -> first request ms", 1000),
+                  ("rss_mb", "peak RSS MB", 1)])
 
 
 def measure_parallel(runs: int) -> None:
@@ -120,7 +149,8 @@ def measure_parallel(runs: int) -> None:
             blocks = [tool_block("Read", {"file_path": f"p{i}.txt"}) for i in range(10)]
             script = [tool_use("Read", {"file_path": "p0.txt"}), message(*blocks), text("ok")]
             with MessagesServer(*script) as server:
-                run_corral(server, root, Path(tmp) / "home")
+                run_timed(server, root, Path(tmp) / "home",
+                          extra=("--permission-mode", "acceptEdits"))
                 gaps = server.idle_gaps()
             single.append(gaps[0] * 1000)
             parallel.append(gaps[1] * 1000)
@@ -144,6 +174,7 @@ def main() -> None:
     print(f"baseline: python -c pass {statistics.median(baseline):.1f} ms (median of {args.runs})")
     for rounds in args.rounds:
         measure_session(rounds, args.runs)
+    measure_fanout(args.runs)
     measure_parallel(args.runs)
 
 

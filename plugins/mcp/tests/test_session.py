@@ -14,9 +14,11 @@ from corral_mcp.slash import run as slash_mcp
 
 from .conftest import stdio_entry, write_mcp_json
 
+# corral.cli.main, not `python -m corral`: the process entry point exits at once after the
+# result, so nothing could be printed after it.
 PROBE = (
-    "import sys, runpy; sys.argv = ['corral', '-p', 'hi'];\n"
-    "try: runpy.run_module('corral', run_name='__main__')\n"
+    "import sys; from corral.cli import main\n"
+    "try: main(['-p', 'hi'])\n"
     "except SystemExit: pass\n"
     "sys.stderr.write('LOADED=%s MCP=%s\\n' % ('corral_mcp.plugin' in sys.modules, "
     "'mcp' in sys.modules))"

@@ -119,6 +119,10 @@ class Recorder:
         self.calls.append(f"event:{type(event).__name__}")
 
     @hookimpl
+    def corral_pending_context(self, session: Session) -> str | None:
+        return "<reminder>tests first</reminder>" if session.plugin_state.get("remind") else None
+
+    @hookimpl
     def corral_idle(self, session: Session) -> str:
         return "<tick/>"
 
@@ -254,6 +258,19 @@ def test_refresh_tools_keeps_a_set_its_owner_chose(app: App) -> None:
     session.plugin_state["late"] = True
     session.refresh_tools()
     assert list(session.tools) == ["Echo"]
+
+
+def test_hook_corral_pending_context(app: App) -> None:
+    session = Session(app)
+    assert asyncio.run(app.host.pending_context(session)) == []
+    session.plugin_state["remind"] = True
+    found = asyncio.run(app.host.pending_context(session))
+    assert [text for _, text in found] == ["<reminder>tests first</reminder>"]
+    session.messages.append({"role": "user", "content": "go"})
+    from corral.engine import Engine
+
+    asyncio.run(Engine(session)._add_pending_context())
+    assert "<reminder>tests first</reminder>" in str(session.messages[-1]["content"])
 
 
 def test_hook_corral_before_request(app: App) -> None:

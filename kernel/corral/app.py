@@ -9,11 +9,12 @@ register the kernel's built-in plugins → check for unknown hooks → the histo
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corral.builtin import BUILTIN_PLUGINS
 from corral.config import LoadedConfig, load_config
@@ -21,6 +22,9 @@ from corral.config.schema import Config
 from corral.plugins import discovery
 from corral.plugins.host import PluginHost, Warn, _stderr
 from corral.plugins.records import PluginRecord
+
+if TYPE_CHECKING:
+    from corral.engine.lifecycle import Lifecycle
 
 
 class App:
@@ -53,6 +57,15 @@ class App:
     @property
     def config(self) -> Config:
         return self.loaded.config
+
+    @functools.cached_property
+    def lifecycle(self) -> Lifecycle:
+        """What the kernel does for every session of this app (see
+        :mod:`corral.engine.lifecycle`); imported on first use, so ``corral --help`` stays
+        light."""
+        from corral.engine.lifecycle import Lifecycle
+
+        return Lifecycle()
 
     @classmethod
     def create(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corral.custom_commands import CustomCommand, expand, load_custom_commands
-from corral.engine.gate import TURN_ALLOW
+from corral.permissions.session import TURN_ALLOW
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -51,7 +51,7 @@ def find_invocation(session: Session, text: str) -> Invocation | None:
 async def command_scope(session: Session, command: CustomCommand) -> AsyncIterator[None]:
     """The command's ``allowed-tools`` pre-approved and its ``model`` in use, until the
     block ends."""
-    from corral.engine.gate import reset_permission_context
+    from corral.permissions.session import reset_permission_context
 
     rules = [(rule, f"{command.source} (allowed-tools)") for rule in command.allowed_tools]
     saved_model = session.model

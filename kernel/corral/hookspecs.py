@@ -213,6 +213,21 @@ def corral_memory_changed(change: MemoryChange) -> None:
 
 
 @hookspec
+def corral_pending_context(session: Session) -> str | None:
+    """Offer text for the model to read before its next reply.
+
+    Called before each model request of a turn, before compaction is considered and before
+    :func:`corral_prepare_request`; the kernel awaits every implementation. Each text
+    returned is appended to the user message the model answers next and recorded in the
+    transcript with the plugin's name as its source. The kernel's background jobs report
+    the jobs that finished this way.
+
+    :param session: The current session.
+    :return: The text to add, or ``None`` for nothing.
+    """
+
+
+@hookspec
 def corral_prepare_request(session: Session) -> None:
     """Get ready for a model request before it is built.
 

@@ -1,4 +1,9 @@
-"""A session: one conversation in one working directory, with its own state."""
+"""A session: one conversation in one working directory, with its own state.
+
+Plain state: this module imports only leaves (errors, events, messages, stash, usage). What a
+session does when it starts or ends, and how its tools are built, lives in
+:mod:`corral.engine.lifecycle`, reached through ``session.app.lifecycle``.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corral.errors import CorralError
+from corral.events import ContextAdded
+from corral.messages import with_text
 from corral.stash import Stash
+from corral.usage import Usage
 
 if TYPE_CHECKING:
     from corral.app import App
     from corral.config.schema import Config
-    from corral.engine.stream import Usage
     from corral.engine.transcript import Transcript
     from corral.events import Event
     from corral.permissions.decision import Decision
@@ -95,8 +102,6 @@ class Session:
     @property
     def usage(self) -> Usage:
         if self._usage is None:
-            from corral.engine.stream import Usage
-
             self._usage = Usage()
         return self._usage
 
@@ -104,7 +109,7 @@ class Session:
     def tools(self) -> dict[str, Tool]:
         """Built-in and plugin tools by name, minus those a bare-name deny rule removes."""
         if self._tools is None:
-            self._tools = self._build_tools()
+            self._tools = self.app.lifecycle.build_tools(self)
         return self._tools
 
     def set_tools(self, tools: dict[str, Tool]) -> None:
@@ -119,15 +124,9 @@ class Session:
         if not self._tools_narrowed:
             self._tools = None
 
-    def _build_tools(self) -> dict[str, Tool]:
-        from corral.tools.registry import collect_tools
-
-        return collect_tools(self)
-
     def open_transcript(self) -> None:
-        from corral.engine.transcript import Transcript, project_dir
-
-        self.transcript = Transcript(project_dir(self.cwd) / f"{self.id}.jsonl")
+        """Record this session's events (see :class:`corral.engine.lifecycle.Lifecycle`)."""
+        self.app.lifecycle.open_transcript(self)
 
     async def emit(self, event: Event) -> None:
         """Stamp ``event`` and deliver it: transcript, UI listeners, then plugins."""
@@ -143,12 +142,8 @@ class Session:
         """Append ``text`` to the newest user message (the one the model answers next) and
         record it in the transcript; ``False`` when the conversation does not end with a
         user message."""
-        from corral.events import ContextAdded
-
         if not self.messages or self.messages[-1]["role"] != "user":
             return False
-        from corral.messages import with_text
-
         last = self.messages[-1]
         last["content"] = with_text(last["content"], text)
         await self.emit(ContextAdded(text=text, source=source))
@@ -156,33 +151,13 @@ class Session:
 
     async def start(self, source: str | None = None) -> None:
         """Announce the session; ``source`` (startup, resume, clear) is what SessionStart
-        command hooks see, by default ``resume`` when the session has messages."""
-        from corral import cmdhooks
-        from corral.events import SessionStarted
-
-        await self.emit(SessionStarted(session_id=self.id, cwd=str(self.cwd)))
-        await self.hooks.session_start(self)
-        if self.parent_id is None:
-            await cmdhooks.session_start(self, source or ("resume" if self.messages else "startup"))
+        command hooks see (see :meth:`corral.engine.lifecycle.Lifecycle.start`)."""
+        await self.app.lifecycle.start(self, source)
 
     async def end(self, reason: str = "other") -> None:
         """Close the session; ``reason`` (clear, logout, prompt_input_exit, other) is what
-        SessionEnd command hooks see."""
-        from corral import cmdhooks
-        from corral.events import SessionEnded
-
-        try:
-            if "bash_jobs" in self.tool_state:
-                from corral.tools.builtin.bash_jobs import kill_all_jobs
-
-                await kill_all_jobs(self)
-            if self.parent_id is None:
-                await cmdhooks.session_end(self, reason)
-            await self.hooks.session_end(self)
-            await self.emit(SessionEnded(session_id=self.id))
-        finally:
-            if self.transcript is not None:
-                self.transcript.close()
+        SessionEnd command hooks see (see :meth:`corral.engine.lifecycle.Lifecycle.end`)."""
+        await self.app.lifecycle.end(self, reason)
 
 
 class DuplicateTool(CorralError):

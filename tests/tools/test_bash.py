@@ -11,7 +11,7 @@ import msgspec
 import pytest
 from corral.tools.builtin import Bash, BashOutput, KillShell, finished_jobs, kill_all_jobs
 from corral.tools.builtin.bash import BashInput
-from corral.tools.builtin.bash_jobs import JOBS_KEY
+from corral.tools.builtin.bash_jobs import JOBS
 
 from .conftest import Call, run_tool
 
@@ -161,7 +161,7 @@ def test_bash_output_filter_and_unknown_id(session: Any) -> None:
         await Bash().run(
             session, BashInput(command="printf 'a1\\nb2\\na3\\n'", run_in_background=True)
         )
-        job = session.tool_state[JOBS_KEY].jobs["bash_1"]
+        job = session.stash[JOBS].jobs["bash_1"]
         assert job.monitor is not None
         await asyncio.wait_for(job.monitor, 5)
         out = await BashOutput().run(
@@ -208,7 +208,7 @@ def test_kill_all_jobs(session: Any, workdir: Path) -> None:
         return await kill_all_jobs(session)
 
     assert asyncio.run(scenario()) == 2
-    jobs = session.tool_state[JOBS_KEY].jobs
+    jobs = session.stash[JOBS].jobs
     assert {job.status for job in jobs.values()} == {"killed"}
     assert all(_gone(job.proc.pid) for job in jobs.values())
 
@@ -237,7 +237,7 @@ def test_bash_output_bad_filter(session: Any) -> None:
             session, msgspec.convert({"bash_id": "bash_1", "filter": "("}, BashOutput.input_type)
         )
         await kill_all_jobs(session)
-        job = session.tool_state[JOBS_KEY].jobs["bash_1"]
+        job = session.stash[JOBS].jobs["bash_1"]
         assert job.monitor is not None
         await asyncio.wait_for(job.monitor, 5)
         assert out.is_error

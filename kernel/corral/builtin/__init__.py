@@ -6,4 +6,6 @@ from __future__ import annotations
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core-prompt", "corral.builtin.prompt"),
     ("memory", "corral.builtin.memory"),
+    ("tools", "corral.builtin.tools"),
+    ("background-jobs", "corral.builtin.jobs"),
 )

@@ -11,7 +11,6 @@ from typing import Any
 import msgspec
 
 from corral.app import App
-from corral.cli.session_cmd import encode_line
 from corral.engine import Engine, TurnOutcome
 from corral.errors import CorralError, UsageError
 from corral.events import Event
@@ -59,6 +58,11 @@ async def stream_json_inputs() -> AsyncIterator[str | list[dict[str, Any]]]:
         if content is None:
             continue
         yield content
+
+
+def encode_line(obj: Any) -> str:
+    """One line of ``--output-format stream-json``/``json``: ``obj`` as compact JSON."""
+    return msgspec.json.encode(obj).decode()
 
 
 def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple[Session, list[str]]:

@@ -69,9 +69,9 @@ def explain_call(app: App, tool: str, tool_input: dict[str, Any],
     """The decision on ``tool`` with ``tool_input`` as one JSON-ready object."""
     import asyncio
 
-    from corral.engine.gate import permission_context
     from corral.permissions import decision_dict, explain
     from corral.permissions.context import DEFAULT_TOOL_KINDS, Mode
+    from corral.permissions.session import permission_context
     from corral.tools.base import ToolCall
 
     session = _session(app)
@@ -112,7 +112,7 @@ def run_explain(app: App, tool: str, text: str, *, mode: str | None, as_json: bo
 def list_data(app: App) -> dict[str, Any]:
     """The effective rules (managed first), mode, directories, locks and command hooks."""
     from corral.cmdhooks import hook_table
-    from corral.engine.gate import permission_context
+    from corral.permissions.session import permission_context
 
     session = _session(app)
     ctx = permission_context(session)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Any
-
-import msgspec
 
 from corral.app import App
 from corral.errors import UsageError
@@ -44,7 +41,3 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="stop after N model requests in a turn")
     group.add_argument("--max-budget-usd", type=float, default=0.0, metavar="USD",
                        help="stop once the session has cost this much")
-
-
-def encode_line(obj: Any) -> str:
-    return msgspec.json.encode(obj).decode()

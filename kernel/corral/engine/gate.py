@@ -7,79 +7,14 @@ its context from the session's configuration, collects the plugins' votes, and t
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from corral.permissions.decision import Decision
-from corral.stash import StashKey
+from corral.permissions.session import permission_context, reset_permission_context
 
 if TYPE_CHECKING:
-    from corral.permissions.context import PermissionContext
     from corral.session import Session
     from corral.tools.base import Tool, ToolCall
-
-_CTX_KEY = "permission_context"
-#: Allow rules that hold for the current turn only, as ``(rule, source)`` (a custom
-#: command's ``allowed-tools``).
-TURN_ALLOW: StashKey[list[tuple[str, str]]] = StashKey("turn_allow")
-
-
-def permission_context(session: Session) -> PermissionContext:
-    """The session's permission context (rules, locks, directories), built once."""
-    from corral.permissions.context import PermissionContext
-
-    cached: PermissionContext | None = session.tool_state.get(_CTX_KEY)
-    if cached is not None:
-        if cached.mode != session.permission_mode:
-            cached = cached.with_mode(session.permission_mode)  # type: ignore[arg-type]
-            session.tool_state[_CTX_KEY] = cached
-        return cached
-    loaded = session.app.loaded
-    managed_sources = {layer.source for layer in loaded.layers if layer.name == "managed"}
-    rules: list[tuple[str, str, str, str | None]] = []
-    managed: list[tuple[str, str, str, str | None]] = []
-    for kind, rule, source, root in loaded.rule_sources():
-        (managed if source in managed_sources else rules).append((kind, rule, source, root))
-    for rule, source in session.stash.get(TURN_ALLOW) or []:
-        rules.append(("allow", rule, source, str(session.cwd)))
-    locks: dict[str, bool] = {"disable_bypass_mode": False, "managed_rules_only": False}
-    for layer in loaded.layers:
-        perms = layer.data.get("permissions") or {}
-        # any layer may lock bypass mode away (a lock only tightens); only the managed
-        # policy can say that its rules alone count
-        if perms.get("disable_bypass_mode"):
-            locks["disable_bypass_mode"] = True
-        if layer.name == "managed" and perms.get("managed_rules_only"):
-            locks["managed_rules_only"] = True
-    config = session.config.permissions
-    ctx, errors = PermissionContext.build(
-        str(session.cwd),
-        rules,
-        managed=managed,
-        mode=session.permission_mode,  # type: ignore[arg-type]
-        additional_directories=config.additional_directories,
-        home=os.path.expanduser("~"),
-        secret_files=config.secret_files,
-        **locks,
-    )
-    for error in errors:
-        session.hooks.warn(f"corral: warning: {error}")
-    session.tool_state[_CTX_KEY] = ctx
-    return ctx
-
-
-def reset_permission_context(session: Session) -> None:
-    """Build the context again on next use (the rules in force changed)."""
-    session.tool_state.pop(_CTX_KEY, None)
-
-
-def removed_tools(session: Session, names: list[str]) -> set[str]:
-    """Tools a bare-name deny rule takes away from the model."""
-    from corral.permissions.chain import tool_is_denied_outright
-
-    ctx = permission_context(session)
-    return {name for name in names if tool_is_denied_outright(name, ctx)}
-
 
 async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None) -> Decision:
     """The one decision function every tool call goes through.
@@ -132,6 +67,6 @@ def remember_allow(session: Session, call: ToolCall) -> str:
     target = paths.project_root(session.cwd) / ".claude" / "corral.local.toml"
     for rule in rules:
         add_allow_rule(target, rule)
-    session.tool_state.pop(_CTX_KEY, None)
+    reset_permission_context(session)
     session.app.reload_config()
     return ", ".join(rules)

@@ -132,7 +132,7 @@ class Engine:
                 limit = self._limit_hit(turns, start)
                 if limit is not None:
                     return await self._end(limit, turns, start)
-                await self._add_job_notices()
+                await self._add_pending_context()
                 await self.maybe_compact("auto")
                 reply = await self._request()
                 turns += 1
@@ -181,19 +181,11 @@ class Engine:
             session.last_result = str(exc)
             return await self._end("error_during_execution", turns, start, message=str(exc))
 
-    async def _add_job_notices(self) -> None:
-        """Tell the model about background shell jobs that finished since it last looked,
-        inside the user message it is about to answer."""
-        if "bash_jobs" not in self.session.tool_state:
-            return
-        from corral.tools.builtin.bash_jobs import finished_jobs
-
-        notices = finished_jobs(self.session)
-        if not notices:
-            return
-        text = "\n".join(n.text for n in notices)
-        await self.session.add_context(f"<background-jobs>\n{text}\n</background-jobs>",
-                                       source="bash_jobs")
+    async def _add_pending_context(self) -> None:
+        """What plugins want the model to know before its next reply (background jobs that
+        finished, say), added to the user message it is about to answer."""
+        for plugin, text in await self.session.hooks.pending_context(self.session):
+            await self.session.add_context(text, source=plugin)
 
     def _limit_hit(self, turns: int, start: float) -> str | None:
         engine = self.session.config.engine

@@ -295,6 +295,11 @@ class PluginHost:
     async def on_event(self, session: Session, event: Event) -> None:
         await self._call("corral_on_event", {"session": session, "event": event})
 
+    async def pending_context(self, session: Session) -> list[tuple[str, str]]:
+        """``(plugin, text)`` of every plugin that has something to add before a request."""
+        found = await self._call("corral_pending_context", {"session": session})
+        return [(name, str(text)) for name, text in found if text]
+
     async def idle_input(self, session: Session) -> tuple[str, str] | None:
         """The first offered input as ``(origin, text)``."""
         found = await self._call("corral_idle", {"session": session}, first=True)

@@ -1,4 +1,5 @@
-"""The set of tools one session offers the model: built-in ones and plugins'."""
+"""The tools plugins offer one session (the kernel's built-in ones come from its internal
+plugin :mod:`corral.builtin.tools`), by name."""
 
 from __future__ import annotations
 
@@ -16,17 +17,11 @@ class DuplicateToolError(CorralError):
 
 
 def collect_tools(session: Session) -> dict[str, Tool]:
-    """Built-in tools, then each plugin's, by name; a name taken twice is an error that
-    names both owners. Tools removed by a bare-name deny rule are left out, so the model
-    never sees them."""
-    from corral.engine.gate import removed_tools
-    from corral.tools.builtin import BUILTIN_TOOLS
-
+    """Every plugin's tools by name, the built-in ones first; a name taken twice is an
+    error that names both owners."""
     tools: dict[str, Tool] = {}
     owners: dict[str, str] = {}
-    for cls in BUILTIN_TOOLS:
-        tools[cls.name] = cls()
-        owners[cls.name] = "corral (built-in)"
+    records = session.hooks.records
     for plugin, tool in session.hooks.register_tools(session):
         if tool.name in tools:
             raise DuplicateToolError(
@@ -34,6 +29,6 @@ def collect_tools(session: Session) -> dict[str, Tool]:
                 f"{plugin!r}; disable one of them"
             )
         tools[tool.name] = tool
-        owners[tool.name] = f"plugin {plugin!r}"
-    removed = removed_tools(session, list(tools))
-    return {name: tool for name, tool in tools.items() if name not in removed}
+        record = records.get(plugin)
+        owners[tool.name] = "corral (built-in)" if record and record.builtin else f"plugin {plugin!r}"
+    return tools

@@ -1,8 +1,8 @@
 """Background shell jobs: starting them, BashOutput, KillShell and finish notices.
 
-Jobs live in ``session.tool_state["bash_jobs"]`` (a :class:`BashJobs`). The engine polls
-:func:`finished_jobs` between turns to tell the model about jobs that ended, and calls
-:func:`kill_all_jobs` when the session ends.
+Jobs live in ``session.stash[JOBS]`` (a :class:`BashJobs`). The kernel's internal plugin
+:mod:`corral.builtin.jobs` polls :func:`finished_jobs` between requests to tell the model
+about jobs that ended, and calls :func:`kill_all_jobs` when the session ends.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 if TYPE_CHECKING:
     from corral.session import Session
 
-#: Key of the job table in ``session.tool_state``.
-JOBS_KEY = "bash_jobs"
+#: Key of the job table in ``session.stash``.
+JOBS: StashKey[BashJobs] = StashKey("bash_jobs")
 
 JobStatus = Literal["running", "exited", "killed"]
 
@@ -78,11 +78,12 @@ class JobNotice(msgspec.Struct, frozen=True):
 
 
 def jobs_of(session: Session) -> BashJobs:
-    jobs = session.tool_state.get(JOBS_KEY)
-    if jobs is None:
-        jobs = BashJobs()
-        session.tool_state[JOBS_KEY] = jobs
-    return jobs
+    return session.stash.get_or_create(JOBS, BashJobs)
+
+
+def has_jobs(session: Session) -> bool:
+    """Whether the session ever started a background job (its table exists)."""
+    return JOBS in session.stash
 
 
 async def _watch(job: BashJob) -> None:

@@ -99,8 +99,8 @@ def read_denied_filter(session: Session, secrets: bool = False) -> Callable[[Pat
     """A test for files a Read deny rule covers, which tools that walk directories (Glob,
     Grep) leave out; ``None`` when no deny rule names a path (nothing to test). With
     ``secrets``, files that look like secrets (and no allow rule names) are left out too."""
-    from corral.engine.gate import permission_context
     from corral.permissions import path_is_read_denied, path_is_secret
+    from corral.permissions.session import permission_context
 
     ctx = permission_context(session)
     sets = [ctx.managed] if ctx.managed_rules_only else [ctx.managed, ctx.rules]

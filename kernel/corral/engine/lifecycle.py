@@ -1,0 +1,59 @@
+"""A session's lifecycle: its tools, its transcript, its start and its end.
+
+:class:`corral.session.Session` is plain state; what a session does when it starts or ends
+lives here, and the session reaches it through ``session.app.lifecycle`` (an object, not an
+import), so ``session.py`` imports nothing above it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from corral import cmdhooks
+from corral.engine.transcript import Transcript, project_dir
+from corral.events import SessionEnded, SessionStarted
+from corral.permissions.session import removed_tools
+from corral.tools.registry import collect_tools
+
+if TYPE_CHECKING:
+    from corral.session import Session
+    from corral.tools.base import Tool
+
+
+class Lifecycle:
+    """What the kernel does for every session: one per :class:`~corral.app.App`."""
+
+    def build_tools(self, session: Session) -> dict[str, Tool]:
+        """The session's tools by name (every plugin's, the kernel's built-in ones
+        included), minus those a bare-name deny rule removes, so the model never sees them."""
+        tools = collect_tools(session)
+        removed = removed_tools(session, list(tools))
+        return {name: tool for name, tool in tools.items() if name not in removed}
+
+    def open_transcript(self, session: Session) -> None:
+        """Record the session's events in ``<project transcripts>/<session id>.jsonl``."""
+        session.transcript = Transcript(project_dir(session.cwd) / f"{session.id}.jsonl")
+
+    async def start(self, session: Session, source: str | None = None) -> None:
+        """Announce the session: the event, ``corral_session_start``, then SessionStart
+        command hooks (a sub-agent's session fires none). ``source`` is what those hooks
+        see: startup, resume or clear; by default ``resume`` when it has messages."""
+        await session.emit(SessionStarted(session_id=session.id, cwd=str(session.cwd)))
+        await session.hooks.session_start(session)
+        if session.parent_id is None:
+            await cmdhooks.session_start(
+                session, source or ("resume" if session.messages else "startup"))
+
+    async def end(self, session: Session, reason: str = "other") -> None:
+        """Close the session: SessionEnd command hooks with ``reason`` (clear, logout,
+        prompt_input_exit, other; a sub-agent's session fires none), then
+        ``corral_session_end`` (the kernel's background jobs end there, first), the event,
+        then the transcript."""
+        try:
+            if session.parent_id is None:
+                await cmdhooks.session_end(session, reason)
+            await session.hooks.session_end(session)
+            await session.emit(SessionEnded(session_id=session.id))
+        finally:
+            if session.transcript is not None:
+                session.transcript.close()

@@ -1,0 +1,189 @@
+"""The kernel's import graph, read from its source: no cycles, and layers that run one way.
+
+Every import counts, at module level or inside a function (an import hidden in a function to
+dodge a cycle is a cycle all the same); only imports under ``if TYPE_CHECKING:`` are left
+out, since they never run. An edge goes to the module named (``from corral.x import y`` goes
+to ``corral.x.y`` when that is a module, else to ``corral.x``); the implicit import of a
+package's ``__init__`` on the way to a submodule is not an edge of its own.
+
+The folder graph draws each folder of ``kernel/corral`` as one node and each module at the
+top of the package (``corral/session.py``, ``corral/errors.py``, ...) as a node of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import corral
+
+PACKAGE = Path(corral.__file__).resolve().parent
+Graph = Mapping[str, set[str]]
+
+
+def kernel_modules() -> dict[str, Path]:
+    modules: dict[str, Path] = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(tree: ast.AST, module: str, is_package: bool) -> Iterable[tuple[str, str | None]]:
+    """``(module, name)`` of every import in ``tree`` that runs (``name`` is what
+    ``from module import name`` takes, ``None`` for ``import module``); TYPE_CHECKING
+    blocks are skipped."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                yield from _imports(ast.Module(body=[child], type_ignores=[]), module,
+                                    is_package)
+            continue
+        if isinstance(node, ast.Import):
+            yield from ((alias.name, None) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".") if is_package else module.split(".")[:-1]
+                parts = parts[: len(parts) - (node.level - 1)]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            yield from ((base, alias.name) for alias in node.names)
+        yield from _imports(node, module, is_package)
+
+
+def _target(modules: Mapping[str, Path], module: str, name: str | None) -> str | None:
+    """The kernel module an import runs: ``module.name`` when that is a module, else the
+    nearest enclosing module of ``module``."""
+    if name is not None and f"{module}.{name}" in modules:
+        return f"{module}.{name}"
+    while module and module not in modules:
+        module = module.rpartition(".")[0]
+    return module or None
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = kernel_modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for module, imported in _imports(tree, name, path.name == "__init__.py"):
+            target = _target(modules, module, imported)
+            if target is not None and target != name:
+                graph[name].add(target)
+    return graph
+
+
+def cycles(graph: Graph) -> list[list[str]]:
+    """The strongly connected components with more than one node (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def folder_of(module: str, modules: Mapping[str, Path]) -> str:
+    if modules[module].name == "__init__.py":
+        return module
+    parent = module.rpartition(".")[0]
+    return module if parent == "corral" else parent
+
+
+def folder_graph(graph: Graph) -> dict[str, set[str]]:
+    modules = kernel_modules()
+    folders: dict[str, set[str]] = defaultdict(set)
+    for source, targets in graph.items():
+        for target in targets:
+            a, b = folder_of(source, modules), folder_of(target, modules)
+            if a != b:
+                folders[a].add(b)
+    return dict(folders)
+
+
+def reachable(graph: Graph, start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in graph.get(todo.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    assert cycles(import_graph()) == []
+
+
+def test_session_imports_only_leaves() -> None:
+    graph = import_graph()
+    below = reachable(graph, "corral.session")
+    assert below <= {"corral.errors", "corral.events", "corral.messages", "corral.stash",
+                     "corral.usage"}, sorted(below)
+
+
+def test_folders_import_one_way() -> None:
+    folders = folder_graph(import_graph())
+    two_way = sorted((a, b) for a, targets in folders.items() for b in targets
+                     if a < b and a in folders.get(b, ()))
+    assert two_way == []
+    assert cycles(folders) == []
+
+
+def test_the_checks_see_function_local_imports_and_skip_type_checking_ones() -> None:
+    source = ("from typing import TYPE_CHECKING\n"
+              "if TYPE_CHECKING:\n    from corral.app import App\n"
+              "def f():\n    from corral.engine import loop\n    import corral.paths\n")
+    found = set(_imports(ast.parse(source), "corral.x", False))
+    assert found == {("typing", "TYPE_CHECKING"), ("corral.engine", "loop"), ("corral.paths", None)}
+    modules = kernel_modules()
+    assert _target(modules, "corral.engine", "loop") == "corral.engine.loop"
+    assert _target(modules, "corral.engine", "Engine") == "corral.engine"
+    assert _target(modules, "corral.memory.store", "MemoryStore") == "corral.memory.store"
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []

@@ -39,3 +39,34 @@ def test_every_hookspec_has_a_docstring_with_its_parameters() -> None:
             assert f":param {param}:" in doc, f"{name} does not document {param}"
         if fn.corral_spec.get("firstresult"):
             assert "Stops at first non-None result" in doc
+
+
+def first_line(name: str) -> str:
+    return (inspect.getdoc(getattr(hookspecs, name)) or "").splitlines()[0]
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_hook_docs_say_what_the_docstring_says(name: str) -> None:
+    docs = (ROOT / "docs" / "hooks.md").read_text()
+    section = docs.split(f"### `{name}`", 1)[1].split("\n### ", 1)[0]
+    assert first_line(name) in section, f"docs/hooks.md: {name} no longer says what it is for"
+
+
+def test_writing_plugins_names_only_real_hooks_and_public_names() -> None:
+    import re
+
+    import corral.api as api
+
+    page = (ROOT / "docs" / "writing-plugins.md").read_text()
+    from corral.testing import pytest_plugin
+
+    fixtures = {n for n in dir(pytest_plugin) if n.startswith("corral_")}
+    hooks = set(re.findall(r"\bcorral_[a-z_]+\b(?!\.)", page)) - fixtures
+    assert hooks and hooks <= set(SPECS), sorted(hooks - set(SPECS))
+    registries = {n for n in SPECS if n.startswith("corral_register_")}
+    assert registries <= hooks, f"writing-plugins.md does not list {sorted(registries - hooks)}"
+    used = set(re.findall(r"\bcorral\.api\.([A-Za-z_]+)", page))
+    for line in re.findall(r"from corral\.api import ([^\n]+)", page):
+        used |= {n.strip() for n in line.split(",")}
+    assert used and used <= set(api.__all__), sorted(used - set(api.__all__))
+    assert not re.search(r"from corral\.(?!api\b)[a-z_.]+ import", page)

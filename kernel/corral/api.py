@@ -67,7 +67,7 @@ _HOMES: dict[str, str] = {
     # Running turns
     "Engine": "corral.engine",
     "TurnOutcome": "corral.engine",
-    "NoCredentials": "corral.engine.client",
+    "NoCredentials": "corral.transport.credentials",
     "make_client": "corral.engine.client",
     "PROMPT_TOO_LONG": "corral.transport.errors",
     "APIError": "corral.transport.errors",
@@ -164,7 +164,8 @@ if TYPE_CHECKING:
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult
     from corral.permissions.decision import Vote as Vote
     from corral.engine import Engine as Engine, TurnOutcome as TurnOutcome
-    from corral.engine.client import NoCredentials as NoCredentials, make_client as make_client
+    from corral.engine.client import make_client as make_client
+    from corral.transport.credentials import NoCredentials as NoCredentials
     from corral.transport.errors import PROMPT_TOO_LONG as PROMPT_TOO_LONG, APIError as APIError
     from corral.transport.errors import as_api_error as as_api_error
     from corral.engine.request import with_last_user_breakpoint as with_last_user_breakpoint

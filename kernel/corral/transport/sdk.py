@@ -49,7 +49,7 @@ def make_sdk_client(config: Config, name: str) -> Any:
     if config.api.betas:
         kwargs["default_headers"]["anthropic-beta"] = ",".join(config.api.betas)
     if name == "anthropic-sdk":
-        from corral.engine.client import credentials
+        from corral.transport.credentials import credentials
 
         api_key, auth_token = credentials()
         kwargs["api_key"] = api_key

@@ -51,7 +51,7 @@ class SlashTable:
             if result:
                 self.repl.console.print(result)
             return ("none", "")
-        if name in self.custom:  # the engine expands and runs it (corral.command_run)
+        if name in self.custom:  # the engine expands and runs it (corral.engine.command_turn)
             return ("prompt", line.strip())
         self.repl.console.print(f"[red]unknown command /{name}[/]; /help lists them")
         return ("none", "")

@@ -91,17 +91,17 @@ class Engine:
         self, content: str | list[dict[str, Any]], *, origin: str = "user"
     ) -> TurnOutcome:
         """Run one turn; a user message ``/name args`` naming a custom command runs that
-        command (:mod:`corral.command_run`): its text, ``!`cmd``` output, model and
+        command (:mod:`corral.engine.command_turn`): its text, ``!`cmd``` output, model and
         pre-approved tools."""
-        from corral import command_run
+        from corral.engine import command_turn
 
         invocation = None
         if origin == "user" and isinstance(content, str):
-            invocation = command_run.find_invocation(self.session, content)
+            invocation = command_turn.find_invocation(self.session, content)
         if invocation is None:
             return await self._run_turn(content, origin=origin)
-        async with command_run.command_scope(self.session, invocation.command):
-            prompt = await command_run.render(self.session, invocation)
+        async with command_turn.command_scope(self.session, invocation.command):
+            prompt = await command_turn.render(self.session, invocation)
             return await self._run_turn(prompt, origin=origin)
 
     async def _run_turn(

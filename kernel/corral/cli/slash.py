@@ -78,7 +78,14 @@ class SlashTable:
         return ("none", "")
 
     async def compact(self, focus: str) -> Action:
-        done = await self.repl.engine.maybe_compact("manual", force=True, focus=focus or None)
+        from corral.errors import CorralError
+
+        try:
+            done = await self.repl.engine.maybe_compact("manual", force=True,
+                                                        focus=focus or None)
+        except CorralError as exc:  # the summary request failed: the conversation is as it was
+            self.repl.console.print(f"[red]{exc}[/]")
+            return ("none", "")
         if not done:
             self.repl.console.print("nothing to compact")
         return ("none", "")

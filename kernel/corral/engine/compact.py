@@ -67,6 +67,16 @@ def _size(content: Any) -> int:
     return 0
 
 
+#: Output tokens the summary may take.
+SUMMARY_MAX_TOKENS = 4096
+
+
+def summary_messages(messages: list[dict[str, Any]], focus: str | None) -> list[dict[str, Any]]:
+    """The conversation with the request for a summary as its last user turn."""
+    history: list[dict[str, Any]] = summary_request(messages, "", focus)["messages"]
+    return history
+
+
 def summary_request(
     messages: list[dict[str, Any]], model: str, focus: str | None
 ) -> dict[str, Any]:
@@ -78,7 +88,7 @@ def summary_request(
         history[-1] = {"role": "user", "content": with_text(history[-1]["content"], instruction)}
     else:
         history.append({"role": "user", "content": instruction})
-    return {"model": model, "max_tokens": 4096, "messages": history}
+    return {"model": model, "max_tokens": SUMMARY_MAX_TOKENS, "messages": history}
 
 
 def replace_with_summary(

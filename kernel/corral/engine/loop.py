@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -38,6 +39,18 @@ if TYPE_CHECKING:
 
 class ModelError(CorralError):
     """The model endpoint failed and retries did not help."""
+
+
+class CompactionFailed(ModelError):
+    """The summary request of a compaction failed; the conversation was left as it was."""
+
+
+class _OverBudget(Exception):
+    """A request made on the way (a compaction's summary) spent the session's budget."""
+
+
+async def _quiet(_event: Any) -> None:
+    """Where a summary's streamed text goes: it is not a reply to show."""
 
 
 class TurnOutcome(msgspec.Struct, kw_only=True):
@@ -134,7 +147,13 @@ class Engine:
                     return await self._end(limit, turns, start)
                 await self._add_pending_context()
                 await self.maybe_compact("auto")
-                reply = await self._request()
+                limit = self._limit_hit(turns, start)  # the summary may have spent the budget
+                if limit is not None:
+                    return await self._end(limit, turns, start)
+                try:
+                    reply = await self._request()
+                except _OverBudget:
+                    return await self._end("error_max_budget_usd", turns, start)
                 turns += 1
                 session.num_turns += 1
                 await self._account(reply)
@@ -234,7 +253,9 @@ class Engine:
 
     # -- requests -----------------------------------------------------------------------------
 
-    async def build(self) -> dict[str, Any]:
+    async def build(self, messages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The request for ``messages`` (the session's conversation by default): system
+        prompt, tool schemas, cache breakpoints, and every plugin's ``before_request``."""
         session = self.session
         await session.hooks.prepare_request(session)
         sections = await session.hooks.system_prompt(session)
@@ -254,7 +275,7 @@ class Engine:
             max_tokens=session.config.models.max_output_tokens,
             sections=sections,
             tools=tools,
-            messages=session.messages,
+            messages=session.messages if messages is None else messages,
             schemas=self._schemas,
         )
         await session.hooks.before_request(session, request)
@@ -283,16 +304,27 @@ class Engine:
         return self._provider
 
     async def _request(self) -> Reply:
+        return await self.send(self.build)
+
+    async def send(
+        self,
+        build: Callable[[], Awaitable[dict[str, Any]]],
+        *,
+        emit: Callable[[Any], Awaitable[None]] | None = None,
+        compact_when_too_long: bool = True,
+    ) -> Reply:
+        """Send the request ``build`` makes (anew for each try), retrying what the retry
+        policy allows; a prompt-too-long error compacts once and tries again."""
         session = self.session
         api = session.config.api
         provider = self.provider()
         attempt = 0
-        compacted_for_length = False
+        compacted_for_length = not compact_when_too_long
         while True:
-            request = await self.build()
+            request = await build()
             try:
                 client = self.client if provider is None else None
-                return await stream_reply(client, request, session.emit, provider)
+                return await stream_reply(client, request, emit or session.emit, provider)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:
@@ -302,6 +334,9 @@ class Engine:
                 if verdict == "prompt_too_long" and not compacted_for_length:
                     compacted_for_length = True
                     await self.maybe_compact("prompt_too_long", force=True)
+                    budget = session.max_budget_usd or session.config.engine.max_budget_usd
+                    if budget and (session.cost_usd or 0.0) >= budget:
+                        raise _OverBudget from exc
                     continue
                 if verdict != "retry" or attempt >= api.max_retries:
                     raise ModelError(_describe(exc, attempt)) from exc
@@ -375,11 +410,32 @@ class Engine:
             session.messages[:] = elided
             return await self._compacted("elide_tool_results", before, after)
         # The summary is asked of the elided conversation: it must fit the window itself.
-        request = compaction.summary_request(elided, session.model, focus)
-        response = await self.client.messages.create(**request)
-        summary = "".join(b.text for b in response.content if getattr(b, "type", "") == "text")
+        summary = await self._summarize(compaction.summary_messages(elided, focus))
         session.messages[:] = compaction.replace_with_summary(session.messages, summary)
         return await self._compacted("summary", before)
+
+    async def _summarize(self, history: list[dict[str, Any]]) -> str:
+        """Ask the model for the summary: a request like any other (system prompt, the tools
+        its tool_use blocks name, retries, counted in usage and cost), answered in text."""
+
+        async def build() -> dict[str, Any]:
+            request = await self.build(history)
+            request["max_tokens"] = min(request["max_tokens"], compaction.SUMMARY_MAX_TOKENS)
+            if request.get("tools"):
+                request["tool_choice"] = {"type": "none"}
+            return request
+
+        try:
+            reply = await self.send(build, emit=_quiet, compact_when_too_long=False)
+        except CorralError as exc:
+            raise CompactionFailed(
+                f"compaction failed: {exc}; the conversation is unchanged") from exc
+        await self._account(reply)
+        summary = _text_of(reply.content).strip()
+        if not summary:
+            raise CompactionFailed("compaction failed: the model returned an empty summary; "
+                                   "the conversation is unchanged")
+        return summary
 
     async def _compacted(self, strategy: str, before: int, after: int | None = None) -> bool:
         after = after if after is not None else compaction.estimate_tokens(self.session.messages)

@@ -127,3 +127,24 @@ def test_compaction_cost_counts_toward_the_budget(anthropic_server: MessagesServ
     assert len(anthropic_server.message_requests) == 3  # nothing sent after the summary
     assert result["total_cost_usd"] >= 0.5
     assert result["usage"]["input_tokens"] >= 1_000_000
+
+
+def test_headless_text_mode_reports_refusals_and_retries_on_stderr(
+    anthropic_server: MessagesServer, run_cli, project
+) -> None:
+    from corral.testing import overloaded, tool_use
+
+    (project / "notes.txt").write_text("keep me\n")
+    anthropic_server.enqueue(
+        overloaded(retry_after=0),
+        tool_use("Edit", {"file_path": "notes.txt", "old_string": "keep", "new_string": "drop"}),
+        text("Done."),
+    )
+    code, out, err = run_cli("-p", "edit it")
+    assert code == 0 and out.strip() == "Done."
+    lines = err.strip().splitlines()
+    refused = [line for line in lines if "refused" in line]
+    retried = [line for line in lines if "retry" in line]
+    assert len(refused) == 1 and "Edit(notes.txt)" in refused[0], err
+    assert len(retried) == 1 and "529" in retried[0], err
+    assert (project / "notes.txt").read_text() == "keep me\n"

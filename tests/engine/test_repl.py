@@ -325,3 +325,16 @@ def test_repl_shift_tab_into_bypass_asks_once_and_shows_a_warning(
     term.wait_for(r"mode: bypassPermissions")
     time.sleep(0.3)
     assert term.screen().count("[y/N]") == asked  # confirmed once for this session
+
+
+def test_repl_counts_down_a_retry_wait(repl, anthropic_server: MessagesServer) -> None:
+    from corral.testing import rate_limited
+
+    anthropic_server.enqueue(rate_limited(retry_after=4), text("Answered after the wait."))
+    term = repl()
+    term.wait_for(r"mode: default")
+    term.keys("hello", "Enter")
+    term.wait_for(r"retry 1 in 4\.0s")
+    term.wait_for(r"waiting [34]s before retry 1")
+    term.wait_for(r"waiting [12]s before retry 1")
+    term.wait_for(r"Answered after the wait\.")

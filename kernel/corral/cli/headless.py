@@ -106,6 +106,31 @@ async def _follow_ups(session: Session, engine: Engine, outcome: TurnOutcome) ->
     return outcome
 
 
+class StderrNotes:
+    """Text mode's side channel: one stderr line per refused tool call and per retry, so a
+    run that printed only "Done." still says what it could not do and why it waited."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.requested: dict[str, str] = {}
+
+    def __call__(self, event: Event) -> None:
+        from corral.events import PermissionDecided, RetryScheduled, ToolRequested
+        from corral.ui.render import tool_line
+
+        if isinstance(event, ToolRequested):
+            self.requested[event.tool_use_id] = tool_line(event.name, event.input)
+        elif isinstance(event, PermissionDecided) and event.decision == "deny":
+            call = self.requested.get(event.tool_use_id, event.name)
+            self.out.write(f"corral: refused {call}: {event.reason}\n")
+        elif isinstance(event, RetryScheduled):
+            self.out.write(f"corral: retry {event.attempt} in {event.delay_s:.1f}s after "
+                           f"{event.error}\n")
+        else:
+            return
+        self.out.flush()
+
+
 async def run_headless(args: argparse.Namespace, app: App) -> int:
     session, warnings = make_session(args, app, headless=True)
     for warning in warnings:
@@ -117,6 +142,8 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
             sys.stdout.flush()
 
         session.listeners.append(listener)
+    elif fmt == "text":
+        session.listeners.append(StderrNotes(sys.stderr))
     start = time.monotonic()
     outcome: TurnOutcome | None = None
     engine = Engine(session)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +56,9 @@ class EventRenderer:
         self.mode = "idle"  # idle | waiting | streaming
         #: The session being shown (for its todo list); set by the REPL.
         self.session: Any = None
+        #: While a retry waits: when it is sent (monotonic) and which attempt it is.
+        self.retry_at = 0.0
+        self.retry_attempt = 0
 
     # -- the live area --------------------------------------------------------------------
 
@@ -70,7 +75,12 @@ class EventRenderer:
         elif self.mode == "waiting":
             from rich.spinner import Spinner
 
-            parts.append(Spinner("dots", text="thinking…"))
+            left = self.retry_at - time.monotonic()
+            if left > 0:
+                text = f"waiting {math.ceil(left)}s before retry {self.retry_attempt}…"
+            else:
+                text = "thinking…"
+            parts.append(Spinner("dots", text=text))
         if self.status is not None:
             try:
                 parts.extend(self.status())
@@ -136,8 +146,12 @@ class EventRenderer:
                 self.console.print(todos_of(self.session))
             self.start_waiting()
         elif isinstance(event, RetryScheduled):
-            self.console.print(f"[yellow]retrying in {event.delay_s:.1f}s[/] ({event.error})",
-                               highlight=False)
+            self.text = ""  # a cut reply is sent again whole
+            self.console.print(f"[yellow]retry {event.attempt} in {event.delay_s:.1f}s[/] "
+                               f"({event.error})", highlight=False)
+            self.retry_at = time.monotonic() + event.delay_s
+            self.retry_attempt = event.attempt
+            self.start_waiting()
         elif isinstance(event, Compacted):
             self.console.print(f"[dim]compacted ({event.strategy}): {event.tokens_before} → "
                                f"{event.tokens_after} tokens[/]")

@@ -162,6 +162,7 @@ HARMFUL: dict[str, list[str]] = {
     "symlinks": [
         "ls -RL src",
         "ls -R --dereference src",
+        "ls -lL src",
         "grep -R x src",
         "grep --dereference-recursive x src",
         "find -L src",

@@ -175,7 +175,8 @@ def bash_part(command: str, ctx: PermissionContext, mode: Mode) -> tuple[Part, t
                 "; ".join(analysis.problems))
         if mode == "bypassPermissions":
             return Part("allow", "mode", "bypassPermissions mode (" + reason + ")"), tuple(details)
-        return Part("ask", "protected" if analysis.hazards else "mode", reason), tuple(details)
+        # tier mode: a hook cannot lift it (not liftable), an OS sandbox may
+        return Part("ask", "mode", reason), tuple(details)
     if mode == "bypassPermissions":
         return Part("allow", "mode", "bypassPermissions mode allows shell commands"), tuple(details)
     for cmd in analysis.commands:

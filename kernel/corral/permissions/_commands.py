@@ -62,7 +62,8 @@ _LS = spec(
     long_valued="block-size format hide ignore indicator-style quoting-style sort time "
                 "time-style tabsize width",
     long_optional="color classify hyperlink",
-    follow="-L --dereference", recursive="-R --recursive",
+    # listing a directory already reads one level of it: -L stats what its links point at
+    follow="-L --dereference", always_recursive=True,
 )
 
 _CAT = spec(flags="AbeEnstTuv",

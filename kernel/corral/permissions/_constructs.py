@@ -27,7 +27,9 @@ RUNS_CODE_ENV = re.compile(
     r"|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|CLASSPATH|GO\w*|CGO_\w*|RUST\w*"
     r"|CARGO_\w*|PYTEST_\w*|TOX_\w*|PIP_\w*|VIRTUAL_ENV|CONDA_\w*|MAKEFLAGS|MAKE|MFLAGS"
     r"|CC|CXX|CPP|LD|AR|AS|SHELL|TMPDIR|\w*ASKPASS|SSH_\w*|SUDO_\w*|DOCKER_\w*|KUBECONFIG"
-    r"|COMPOSER\w*|PHP\w*|LUA_\w*|R_\w*|JULIA_\w*|DENO_\w*|BUN_\w*|YARN_\w*)"
+    r"|COMPOSER\w*|PHP\w*|LUA_\w*|R_\w*|JULIA_\w*|DENO_\w*|BUN_\w*|YARN_\w*"
+    r"|GCONV_PATH|LOCPATH|NLSPATH|GLIBC_TUNABLES|MALLOC_\w*|OPENSSL_\w*|HOSTALIASES"
+    r"|TERMINFO|TERMCAP|MAIL\w*|PROMPT_DIRTRIM|FIGNORE|HISTCONTROL|TIMEFORMAT)"
 )
 #: Variables that may prefix a command with a plain literal value without changing what runs.
 SAFE_ENV_VARS = frozenset(

@@ -143,13 +143,14 @@ _TREE = spec(
     forbid="-o -R -H -T --fromfile --fromtabfile",
     follow="-l", always_recursive=True,
 )
-_FILE = spec(flags="bcEhiklLNnprsvzZ0S", valued="eFP",
+# -z/-Z may run external decompressors; --no-sandbox drops file's own seccomp filter
+_FILE = spec(flags="bcEhiklLNnprsv0S", valued="eFP",
              long="brief checking-printout keep-going list dereference no-dereference "
-                  "no-buffer preserve-date raw special-files uncompress uncompress-noreport "
-                  "mime mime-type mime-encoding print0 no-sandbox extension apple help "
-                  "version",
+                  "no-buffer preserve-date raw special-files mime mime-type mime-encoding "
+                  "print0 extension apple help version",
              long_valued="exclude exclude-quiet separator parameter",
-             forbid="-C --compile -m --magic-file -f --files-from")
+             forbid="-C --compile -m --magic-file -f --files-from -z -Z --uncompress "
+                    "--uncompress-noreport --no-sandbox")
 _REALPATH = spec(flags="emLPqsz",
                  long="canonicalize-existing canonicalize-missing logical physical quiet "
                       "strip no-symlinks zero help version",

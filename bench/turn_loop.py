@@ -33,13 +33,12 @@ from _corral_run import TRANSPORTS, use_transport  # noqa: E402
 from _corral_run import run_corral as run_timed  # noqa: E402
 from corral.testing import (  # noqa: E402
     MessagesServer,
-    RecordedRequest,
-    Reply,
     message,
     text,
     tool_block,
     tool_use,
 )
+from fanout import _responder as fanout_responder  # noqa: E402
 
 FILES = 5
 
@@ -99,20 +98,6 @@ def _table(rows: dict[str, list[dict[str, float]]], keys: list[tuple[str, str, f
         print(f"  {label:30} {k:9.1f} {b:9.1f} {k / b if b else 0:10.2f}x")
 
 
-def _fanout_responder(n: int, delay: float):  # noqa: ANN202
-    def reply(request: RecordedRequest) -> Reply:
-        system = "".join(b.get("text", "") for b in request.system or [])
-        if "sub-agent named" in system:
-            return text("child answer").delayed(delay)
-        if any(m["role"] == "assistant" for m in request.messages):
-            return text("all done")
-        calls = [tool_block("Agent", {"description": f"job {i}", "prompt": f"job {i}",
-                                      "subagent_type": "general-purpose"}) for i in range(n)]
-        return message(*calls)
-
-    return reply
-
-
 def measure_fanout(runs: int, agents: int = 4, delay: float = 1.0) -> None:
     rows: dict[str, list[dict[str, float]]] = {name: [] for name in TRANSPORTS}
     for _ in range(runs):
@@ -122,7 +107,7 @@ def measure_fanout(runs: int, agents: int = 4, delay: float = 1.0) -> None:
                 make_repo(root, 1)
                 use_transport(root, name)
                 with MessagesServer() as server:
-                    server.respond_with(_fanout_responder(agents, delay))
+                    server.respond_with(fanout_responder(agents, delay))
                     row = run_timed(server, root, Path(tmp) / "home", plugins="coordinator",
                                     extra=("--permission-mode", "bypassPermissions"))
                     children = [r for r in server.message_requests

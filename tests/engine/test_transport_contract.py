@@ -245,3 +245,29 @@ def test_headers_auth_and_endpoint(anthropic_server: MessagesServer, project: Pa
 
 def _fields(struct: Any) -> dict[str, Any]:
     return {f: getattr(struct, f) for f in struct.__struct_fields__}
+
+
+def test_count_tokens_and_plain_requests(anthropic_server: MessagesServer) -> None:
+    """The kernel client's count_tokens and non-streamed create, against the same server."""
+    from corral.testing import estimate_tokens
+    from corral.transport.client import MessagesClient
+
+    request = {"model": "claude-haiku-4-5", "max_tokens": 50,
+               "system": [{"type": "text", "text": "Be brief."}],
+               "messages": [{"role": "user", "content": "How many tokens is this?"}]}
+    anthropic_server.enqueue(text("plain answer").with_usage(input_tokens=7, output_tokens=2))
+    client = MessagesClient(base_url=anthropic_server.base_url, api_key="k")
+
+    async def go() -> tuple[int, Any]:
+        try:
+            return await client.messages.count_tokens(**request), \
+                await client.messages.create(**request)
+        finally:
+            await client.close()
+
+    counted, reply = asyncio.run(go())
+    assert counted == estimate_tokens(request) > 1
+    assert anthropic_server.requests[0].path == "/v1/messages/count_tokens"
+    assert "max_tokens" not in anthropic_server.requests[0].body
+    assert [b.text for b in reply.content] == ["plain answer"]
+    assert (reply.usage.input_tokens, reply.stop_reason) == (7, "end_turn")

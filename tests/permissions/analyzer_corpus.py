@@ -216,6 +216,9 @@ HARMFUL: dict[str, list[str]] = {
         "ls src/*/",
         "cat /et?/hostname",
         "cat ../*/secret",
+        "cat src/{a.py,link/secret}",
+        "cat src/link/{secret}",
+        "ls src/{a..z}",
     ],
     "home-paths": [
         "cat ~root/.profile",
@@ -302,6 +305,9 @@ BENIGN: dict[str, list[str]] = {
         "git grep -n TODO -- src",
         "git --no-pager log -1",
         "git log --onel -3",
+        "git show HEAD@{1}",
+        "git stash show -p stash@{0}",
+        "git log @{u}..",
     ],
     "arity": [
         "grep -E 'a|b' src/a.py",

@@ -280,7 +280,7 @@ class Lexer:
         out: list[str] = []
         dynamic = False
         glob = False
-        brace = False
+        brace = -1
         tilde_ok = True
         while i < n:
             c = src[i]
@@ -350,9 +350,14 @@ class Lexer:
                 elif c == "[" and src[start : i + 1] not in ("[",):
                     glob = True
                 elif c == "{":
-                    brace = True
-                elif c == "}" and brace:
-                    dynamic = True
+                    brace = i
+                elif c == "}" and brace >= 0:
+                    # brace expansion needs a comma or a `..` sequence: `HEAD@{1}` and
+                    # `stash@{0}` are literal words
+                    inner = src[brace + 1 : i]
+                    if "," in inner or ".." in inner or any(q in inner for q in "'\"$`\\"):
+                        dynamic = True
+                    brace = -1
                 elif c == "=" and assignment or (c == "=" and src[start:start + 2] == "--"):
                     tilde_ok = True
                 out.append(c)

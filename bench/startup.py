@@ -93,7 +93,8 @@ def headless(runs: int) -> None:
     print(f"  {'':30} {'kernel':>9} {'sdk':>9} {'kernel/sdk':>11}")
     for key, label in (("first_request_s", "launch -> first request ms"),
                        ("exit_after_result_s", "result printed -> exit ms"),
-                       ("wall_s", "wall ms")):
+                       ("wall_s", "wall ms"),
+                       ("cpu_s", "CPU time (user+sys) ms")):
         k, s = med("kernel", key), med("sdk", key)
         print(f"  {label:30} {k:9.1f} {s:9.1f} {k / s:10.2f}x")
 

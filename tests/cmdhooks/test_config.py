@@ -70,7 +70,7 @@ def test_unknown_entry_fields_are_ignored_and_listed() -> None:
                                                        "hooks.PreToolUse[0].hooks[0]")
     assert table.broken == []
     [note] = table.unused
-    assert "hooks.PreToolUse[0].hooks[0]: field(s) once, statusMessage, x-team" in note
+    assert "hooks.PreToolUse[0].hooks[0]: field(s) once, x-team" in note
 
 
 def test_broken_entries_guard_the_tools_they_could_match() -> None:

@@ -77,11 +77,11 @@ def test_a_matcher_that_does_not_compile_guards_every_tool(anthropic_server, run
 
 
 def test_doctor_lists_ignored_fields_and_fails_on_entries_that_cannot_run(hooks, project) -> None:
-    entry = {"type": "command", "command": "true", "statusMessage": "hi"}
+    entry = {"type": "command", "command": "true", "async": False}
     settings = hooks.write_settings({"PreToolUse": [{"matcher": "Bash", "hooks": [entry]}]})
     out = doctor(project)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "not used" in out.stdout and "statusMessage" in out.stdout
+    assert "not used" in out.stdout and "async" in out.stdout
     assert "hooks.PreToolUse[0].hooks[0]" in out.stdout
     hooks.write_settings({"PreToolUse": [{"matcher": "Bash", "hooks": [entry]},
                                          {"matcher": "Edit", "hooks": [{"type": "command"}]}]})

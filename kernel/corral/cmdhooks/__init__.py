@@ -22,7 +22,13 @@ from corral.cmdhooks.config import (
 from corral.cmdhooks.fire import fire, matching_hooks
 from corral.cmdhooks.lifecycle import notify, pre_compact, session_end, session_start
 from corral.cmdhooks.output import HookReply, HookRun, HookSpecificOutput
-from corral.cmdhooks.tool_events import PreToolVerdict, post_tool_use, pre_tool_use
+from corral.cmdhooks.tool_events import (
+    PermissionAnswer,
+    PreToolVerdict,
+    permission_request,
+    post_tool_use,
+    pre_tool_use,
+)
 from corral.cmdhooks.turn_events import (
     MAX_STOP_CONTINUATIONS,
     SUBAGENT_ORIGIN,
@@ -38,7 +44,7 @@ from corral.cmdhooks.turn_events import (
 __all__ = [
     "DEFAULT_TIMEOUT_S", "EVENTS", "MAX_STOP_CONTINUATIONS", "OUTPUT_CAP", "SUBAGENT_ORIGIN",
     "BrokenHook", "ConfiguredHook", "HookReply", "HookRun", "HookSpecificOutput",
-    "HookTable", "PreToolVerdict", "PromptVerdict", "StopGuard", "fire", "hook_table",
+    "HookTable", "PermissionAnswer", "PreToolVerdict", "permission_request", "PromptVerdict", "StopGuard", "fire", "hook_table",
     "matching_hooks", "notify", "post_tool_use", "pre_compact", "pre_tool_use", "read_hooks",
     "session_end", "session_start", "stop", "subagent_stop", "take_halt",
     "user_prompt_submit", "with_context",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from corral.cmdhooks._match import matcher_is_valid, matches
+from corral.permissions.rules import RuleError, parse_rule
 
 if TYPE_CHECKING:
     from corral.config.layers import Layer
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 EVENTS: tuple[str, ...] = (
     "PreToolUse",
     "PostToolUse",
+    "PostToolUseFailure",
+    "PermissionRequest",
     "UserPromptSubmit",
     "Stop",
     "SubagentStop",
@@ -51,7 +54,7 @@ UNFIRED_EVENTS: frozenset[str] = frozenset({
 })
 #: Fields of a hook entry corral reads; Claude Code's others (``statusMessage``, ``async``,
 #: ``once`` …) are ignored and the hook still runs.
-_ENTRY_FIELDS = frozenset({"type", "command", "timeout"})
+_ENTRY_FIELDS = frozenset({"type", "command", "timeout", "if", "statusMessage"})
 _GROUP_FIELDS = frozenset({"matcher", "hooks"})
 #: Seconds a hook may run before its process group is killed.
 DEFAULT_TIMEOUT_S = 60.0
@@ -69,6 +72,11 @@ class ConfiguredHook(msgspec.Struct, frozen=True, kw_only=True):
     source: str
     #: Its place in the file: ``hooks.PreToolUse[0].hooks[1]``.
     where: str = ""
+    #: ``if``: a permission rule (``Bash(git *)``); on tool events the hook runs only for
+    #: calls the rule covers.
+    if_rule: str | None = None
+    #: ``statusMessage``: what the user sees while the hook runs.
+    status_message: str | None = None
 
 
 class BrokenHook(msgspec.Struct, frozen=True, kw_only=True):
@@ -213,16 +221,35 @@ class _Reader:
                                     or not isinstance(timeout, int | float) or timeout <= 0):
             self.fail(event, matcher, where, "`timeout` must be a positive number of seconds")
             return None
+        condition = entry.get("if")
+        if condition is not None:
+            bad = _rule_problem(condition, self.source)
+            if bad is not None:
+                self.fail(event, matcher, where, f"`if` {bad}")
+                return None
+        status = entry.get("statusMessage")
         self.note_unused(where, entry, _ENTRY_FIELDS)
         return ConfiguredHook(event=event, matcher=matcher, command=command,
                               timeout=float(timeout or DEFAULT_TIMEOUT_S), source=self.source,
-                              where=where)
+                              where=where, if_rule=condition,
+                              status_message=status if isinstance(status, str) else None)
 
     def note_unused(self, where: str, table: dict[str, Any], known: frozenset[str]) -> None:
         extra = sorted(str(key) for key in table if key not in known)
         if extra:
             self.unused.append(f"{self.source}: {where}: field(s) {', '.join(extra)} not "
                                "used by corral (ignored; the hook runs)")
+
+
+def _rule_problem(condition: Any, source: str) -> str | None:
+    """Why ``condition`` is not a permission rule, or ``None`` when it is one."""
+    if not isinstance(condition, str) or not condition.strip():
+        return "must be a permission rule such as \"Bash(git *)\""
+    try:
+        parse_rule(condition, "ask", source)
+    except RuleError as exc:
+        return f"is not a permission rule: {exc.problem}"
+    return None
 
 
 def read_hooks(layers: Iterable[Layer]) -> HookTable:

@@ -17,20 +17,35 @@ from corral.cmdhooks._process import run_command
 from corral.cmdhooks.config import ConfiguredHook, hook_table
 from corral.cmdhooks.output import HookRun, read_run
 from corral.events import Notice
+from corral.permissions.chain import call_matches_rule
+from corral.permissions.rules import parse_rule
+from corral.permissions.session import permission_context
 
 if TYPE_CHECKING:
     from corral.session import Session
+    from corral.tools.base import ToolCall
 
 
-def matching_hooks(session: Session, event: str, match: str | None) -> list[ConfiguredHook]:
-    """The hooks ``event`` runs for ``match`` (a tool name, a source …), each command once."""
+def matching_hooks(session: Session, event: str, match: str | None,
+                   call: ToolCall | None = None) -> list[ConfiguredHook]:
+    """The hooks ``event`` runs for ``match`` (a tool name, a source …) and, on tool
+    events, whose ``if`` rule covers ``call``; each command once."""
     chosen: list[ConfiguredHook] = []
     commands: set[str] = set()
     for hook in hook_table(session).for_event(event):
-        if matches(hook.matcher, match) and hook.command not in commands:
-            commands.add(hook.command)
-            chosen.append(hook)
+        if not matches(hook.matcher, match) or hook.command in commands:
+            continue
+        if hook.if_rule is not None and call is not None and not _covers(session, hook, call):
+            continue
+        commands.add(hook.command)
+        chosen.append(hook)
     return chosen
+
+
+def _covers(session: Session, hook: ConfiguredHook, call: ToolCall) -> bool:
+    """Whether the hook's ``if`` rule covers ``call`` (checked when the table was read)."""
+    _, rule = parse_rule(hook.if_rule or "", "ask", hook.source)
+    return call_matches_rule(rule, call, permission_context(session))
 
 
 def payload(session: Session, event: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -58,16 +73,23 @@ def hook_env(session: Session) -> dict[str, str]:
 
 
 async def fire(
-    session: Session, event: str, fields: dict[str, Any], *, match: str | None = None
+    session: Session, event: str, fields: dict[str, Any], *, match: str | None = None,
+    call: ToolCall | None = None,
 ) -> list[HookRun]:
-    """Run every hook of ``event`` that matches ``match``, at once; return their runs in
-    configuration order."""
-    hooks = matching_hooks(session, event, match)
+    """Run every hook of ``event`` that matches ``match`` (and ``call``, for ``if``), at
+    once; return their runs in configuration order."""
+    hooks = matching_hooks(session, event, match, call)
     if not hooks:
         return []
     data = msgspec.json.encode(payload(session, event, fields))
     env = hook_env(session)
     cwd = str(session.cwd)
+
+    for hook in hooks:
+        if hook.status_message:
+            await session.emit(Notice(level="info", text=hook.status_message,
+                                      data={"hook_event": event, "command": hook.command,
+                                            "status_message": True}))
 
     async def one(hook: ConfiguredHook) -> HookRun:
         result = await run_command(hook.command, data, cwd=cwd, env=env, timeout=hook.timeout)

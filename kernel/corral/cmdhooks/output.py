@@ -15,6 +15,13 @@ from corral.cmdhooks._process import ProcessResult
 from corral.cmdhooks.config import ConfiguredHook
 
 
+class PermissionBehavior(msgspec.Struct, kw_only=True, frozen=True):
+    """PermissionRequest's ``hookSpecificOutput.decision``."""
+
+    behavior: Literal["allow", "deny"]
+    message: str | None = None
+
+
 class HookSpecificOutput(msgspec.Struct, kw_only=True, frozen=True):
     """``hookSpecificOutput``: the fields that only some events read."""
 
@@ -25,6 +32,8 @@ class HookSpecificOutput(msgspec.Struct, kw_only=True, frozen=True):
         default=None, name="permissionDecisionReason")
     updated_input: dict[str, Any] | None = msgspec.field(default=None, name="updatedInput")
     additional_context: str | None = msgspec.field(default=None, name="additionalContext")
+    #: PermissionRequest: allow or deny the call that would ask.
+    decision: PermissionBehavior | None = None
 
 
 class HookReply(msgspec.Struct, kw_only=True, frozen=True):

@@ -61,7 +61,7 @@ class PreToolVerdict:
 async def pre_tool_use(session: Session, call: ToolCall, tool: Tool | None) -> PreToolVerdict:
     """Fire PreToolUse for ``call``; apply a valid ``updatedInput`` to ``call.input``."""
     fields = {"tool_name": call.name, "tool_input": call.input, "tool_use_id": call.id}
-    runs = await fire(session, "PreToolUse", fields, match=call.name)
+    runs = await fire(session, "PreToolUse", fields, match=call.name, call=call)
     verdict = PreToolVerdict()
     for index, broken in enumerate(hook_table(session).broken_for_tool(call.name)):
         # an entry that cannot run never lets a call it might guard through unasked
@@ -112,11 +112,17 @@ async def pre_tool_use(session: Session, call: ToolCall, tool: Tool | None) -> P
 
 
 async def post_tool_use(session: Session, call: ToolCall, result: ToolResult) -> ToolResult:
-    """Fire PostToolUse for a call that ran; return the result with the hooks' feedback."""
-    response = {"content": result.content, "is_error": result.is_error}
-    fields = {"tool_name": call.name, "tool_input": call.input, "tool_use_id": call.id,
-              "tool_response": response}
-    runs = await fire(session, "PostToolUse", fields, match=call.name)
+    """Fire PostToolUse for a call that ran, or PostToolUseFailure when it failed (its
+    result is an error); return the result with the hooks' feedback."""
+    fields: dict[str, Any] = {"tool_name": call.name, "tool_input": call.input,
+                              "tool_use_id": call.id}
+    if result.is_error:
+        event = "PostToolUseFailure"
+        fields.update(error=_text_of(result.content), is_interrupt=False)
+    else:
+        event = "PostToolUse"
+        fields["tool_response"] = {"content": result.content, "is_error": result.is_error}
+    runs = await fire(session, event, fields, match=call.name, call=call)
     feedback: list[str] = []
     for run in runs:
         reply = run.reply
@@ -133,7 +139,7 @@ async def post_tool_use(session: Session, call: ToolCall, result: ToolResult) ->
     if not feedback:
         return result
     text = "\n".join(feedback)
-    note = f'<hook-feedback event="PostToolUse">\n{text}\n</hook-feedback>'
+    note = f'<hook-feedback event="{event}">\n{text}\n</hook-feedback>'
     content: str | list[dict[str, Any]]
     if isinstance(result.content, str):
         content = f"{result.content}\n\n{note}" if result.content else note
@@ -141,3 +147,48 @@ async def post_tool_use(session: Session, call: ToolCall, result: ToolResult) ->
         content = [*result.content, {"type": "text", "text": note}]
     return ToolResult(content=content, is_error=result.is_error,
                       meta={**result.meta, "hook_feedback": text})
+
+
+def _text_of(content: str | list[dict[str, Any]]) -> str:
+    if isinstance(content, str):
+        return content
+    return "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
+
+
+class PermissionAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """What PermissionRequest hooks said about a call that would ask."""
+
+    decision: Verdict
+    reason: str
+    source: str
+
+
+async def permission_request(session: Session, call: ToolCall,
+                             suggestions: list[str]) -> PermissionAnswer | None:
+    """Fire PermissionRequest for a call about to ask the user (or be denied headless).
+
+    A hook answers with ``hookSpecificOutput.decision.behavior`` ``allow`` or ``deny``
+    (``message`` says why), or exit 2 (deny, stderr says why). A deny wins over an allow;
+    ``None`` when no hook decided."""
+    fields = {"tool_name": call.name, "tool_input": call.input, "tool_use_id": call.id,
+              "permission_suggestions": [{"type": "addRules", "rules": suggestions,
+                                          "behavior": "allow"}] if suggestions else []}
+    runs = await fire(session, "PermissionRequest", fields, match=call.name, call=call)
+    answer: PermissionAnswer | None = None
+    for run in runs:
+        who = f"PermissionRequest hook {short_command(run.hook.command)}"
+        spec = run.specific
+        if run.blocks:
+            return PermissionAnswer(decision="deny", reason=f"{who}: {run.block_reason}",
+                                    source=run.hook.source)
+        if spec is None or spec.decision is None:
+            continue
+        behavior = spec.decision.behavior
+        why = spec.decision.message or behavior
+        if behavior == "deny":
+            return PermissionAnswer(decision="deny", reason=f"{who}: {why}",
+                                    source=run.hook.source)
+        if behavior == "allow" and answer is None:
+            answer = PermissionAnswer(decision="allow", reason=f"{who}: {why}",
+                                      source=run.hook.source)
+    return answer

@@ -13,6 +13,8 @@ from corral.permissions.decision import Decision
 from corral.permissions.session import permission_context, reset_permission_context
 
 if TYPE_CHECKING:
+    from corral.cmdhooks import PermissionAnswer
+    from corral.permissions.context import PermissionContext
     from corral.session import Session
     from corral.tools.base import Tool, ToolCall
 
@@ -36,6 +38,11 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
     decision = pre.annotate(decide(call, ctx, [*votes, *pre.votes]))
     if decision.decision != "ask":
         return decision
+    hooked = await _permission_request(session, call, ctx)
+    if hooked is not None and (hooked.decision == "deny" or not pre.broken):
+        # an entry corral cannot run keeps its ask: no other hook may lift it
+        return Decision(decision=hooked.decision, tier="hook", reason=hooked.reason,
+                        source=hooked.source)
     if session.ask_permission is None:
         return Decision(
             decision="deny",
@@ -55,6 +62,17 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
                         reason=f"allowed by the user; rule {rule!r} saved")
     reason = "denied by the user" + (f": {message}" if message else "")
     return Decision(decision="deny", tier="prompt", reason=reason)
+
+
+async def _permission_request(session: Session, call: ToolCall,
+                              ctx: PermissionContext) -> PermissionAnswer | None:
+    """Fire PermissionRequest hooks for a call that would ask."""
+    from corral import cmdhooks
+    from corral.permissions import suggest_rules
+
+    if not cmdhooks.matching_hooks(session, "PermissionRequest", call.name, call):
+        return None
+    return await cmdhooks.permission_request(session, call, suggest_rules(call, ctx))
 
 
 def remember_allow(session: Session, call: ToolCall) -> str:

@@ -305,3 +305,10 @@ def _input_paths(call: ToolCall, ctx: PermissionContext) -> list[tuple[str, str]
             return None
         raw = ["."]
     return [(lexical(p, ctx.cwd, ctx.home), resolve(p, ctx.cwd, ctx.home)) for p in raw]
+
+
+def call_matches_rule(rule: CompiledRule, call: ToolCall, ctx: PermissionContext) -> bool:
+    """Whether ``rule`` covers ``call`` at all (loosely: any part of a compound command, any
+    path of the call), as a filter such as a command hook's ``if``."""
+    kind = ctx.kind_of(call.name)
+    return rule.applies_to(call.name, kind) and _matches(rule, call, ctx, kind)

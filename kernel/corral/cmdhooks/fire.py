@@ -50,7 +50,7 @@ def _covers(session: Session, hook: ConfiguredHook, call: ToolCall) -> bool:
 
 def payload(session: Session, event: str, fields: dict[str, Any]) -> dict[str, Any]:
     """The JSON a hook reads on stdin: the common fields, then the event's own."""
-    transcript = session.transcript.path if session.transcript is not None else ""
+    transcript = session.transcript.hook_path if session.transcript is not None else ""
     return {
         "session_id": session.id,
         "transcript_path": str(transcript),

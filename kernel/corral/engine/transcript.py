@@ -16,6 +16,7 @@ from typing import Any, Union
 import msgspec
 
 from corral import paths
+from corral.engine.claude_transcript import ClaudeTranscript
 from corral.events import Event, TextDelta, ThinkingDelta, all_event_types
 
 #: Deltas are not stored: the assistant message that follows holds the whole text.
@@ -88,17 +89,28 @@ def _remove_empty(folder: Path) -> None:
 
 
 class Transcript:
+    """The session's event log, and its mirror in Claude Code's shape
+    (:mod:`corral.engine.claude_transcript`) that hooks read at ``transcript_path``."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self.mirror = ClaudeTranscript(path)
+
+    @property
+    def hook_path(self) -> Path:
+        """The file hooks get as ``transcript_path``."""
+        return self.mirror.path
 
     def write(self, event: Event) -> None:
         if isinstance(event, _SKIPPED) or self._fd < 0:
             return
         os.write(self._fd, _encoder.encode(event) + b"\n")
+        self.mirror.write(event)
 
     def close(self) -> None:
+        self.mirror.close()
         if self._fd >= 0:
             try:
                 os.fsync(self._fd)

@@ -10,7 +10,7 @@ from pathlib import Path
 from corral import hookimpl, paths
 from corral.api import AgentDefinition, App, Session
 from corral_coordinator.catalogue import build_catalogue
-from corral_coordinator.listing import run_slash
+from corral_coordinator.listing import Listing, ListingView, run_slash
 from rich.console import Console
 
 from .conftest import RunCli, write_agent
@@ -115,3 +115,19 @@ def test_broken_file_is_a_session_notice(project: Path) -> None:
     notices = [e for e in seen if getattr(e, "level", "") == "warning"]
     [notice] = notices
     assert f"{bad}:4: maxTurns" in notice.text  # type: ignore[attr-defined]
+
+
+def test_corral_agents_reports_tools_corral_lacks(project: Path, run_cli: RunCli) -> None:
+    write_agent(project / ".claude" / "agents", "researcher", "R",
+                tools="Read, WebSearch, Bash(git log:*), mcp__docs__search")
+    code, out, _ = run_cli("agents", "--json")
+    assert code == 0
+    data = json.loads(out)
+    [agent] = [a for a in data["agents"] if a["name"] == "researcher"]
+    assert agent["unknown_tools"] == ["WebSearch"]
+    assert agent["tools"] == ["Read", "WebSearch", "Bash(git log:*)", "mcp__docs__search"]
+    [line] = data["missing_tools"]
+    assert "'researcher'" in line and "WebSearch" in line
+    console = Console(file=io.StringIO(), width=300)
+    console.print(ListingView(Listing(**{**data, "agents": []})))
+    assert "warning: agent 'researcher'" in console.file.getvalue()  # type: ignore[attr-defined]

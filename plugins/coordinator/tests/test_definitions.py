@@ -92,6 +92,7 @@ def test_omitted_tools_inherit() -> None:
          "maxTurns: expected a whole number"),
         ("---\nname: x\ndescription: d\n---\n\n", 1, "no body"),
         ("---\nname: bad name!\ndescription: d\n---\nb\n", 2, "not a valid agent name"),
+        ("---\nname: -dash first\ndescription: d\n---\nb\n", 2, "not a valid agent name"),
         ("---\nname: x\ndescription: d\ntools: {a: 1}\n---\nb\n", 4, "tools: expected"),
     ],
 )
@@ -123,3 +124,9 @@ def test_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     [problem] = problems
     assert problem.path == str(tmp_path / "bad.md") and problem.line == 1
     assert "description" in problem.problem
+
+
+def test_names_with_spaces_load_as_claude_code_runs_them() -> None:
+    agent = parse("---\nname: Code Reviewer\ndescription: Reviews code\n"
+                  "tools: Read, Grep, WebSearch\n---\nReview it.\n")
+    assert agent.name == "Code Reviewer" and agent.tools == ["Read", "Grep", "WebSearch"]

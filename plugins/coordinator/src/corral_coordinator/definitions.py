@@ -29,7 +29,8 @@ from corral.api import AgentDefinition, CorralError
 from corral_coordinator._frontmatter import FrontmatterError, split
 
 MODES = ("default", "acceptEdits", "plan", "dontAsk", "bypassPermissions")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+#: Names as Claude Code accepts them: words may be separated by spaces (``Code Reviewer``).
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:' -]*$")
 #: The sub-agent tool's old name, accepted in tool lists.
 TOOL_ALIASES = {"Task": "Agent"}
 
@@ -69,7 +70,7 @@ def parse_agent_text(text: str, path: Path, source: str) -> AgentDefinition:
     name = _text(data, "name", fail, required=True)
     assert name is not None
     if not _NAME.match(name):
-        raise fail("name", f"{name!r} is not a valid agent name (letters, digits, '-', '_')")
+        raise fail("name", f"{name!r} is not a valid agent name (letters, digits, spaces, '-', '_', '.', ':')")
     description = _text(data, "description", fail, required=True)
     assert description is not None
     if not parsed.body:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -24,23 +25,48 @@ class AgentInfo(msgspec.Struct, kw_only=True):
     model: str | None
     permission_mode: str | None
     max_turns: int | None
+    #: Tools the definition lists that corral does not have (the agent runs without them).
+    unknown_tools: list[str] = msgspec.field(default_factory=list)
 
 
 class Listing(msgspec.Struct, kw_only=True):
     agents: list[AgentInfo]
     overridden: list[str]
     problems: list[str]
+    #: One line per agent that lists tools corral lacks.
+    missing_tools: list[str] = msgspec.field(default_factory=list)
 
 
-def listing(catalogue: Catalogue) -> Listing:
+def listing(catalogue: Catalogue, known_tools: Collection[str] | None = None) -> Listing:
+    """The catalogue; with ``known_tools``, the tools each agent lists that are not among
+    them (MCP tools, which come and go with their servers, are not judged)."""
     agents = [
         AgentInfo(name=a.name, description=a.description, source=a.source, tools=a.tools,
                   disallowed_tools=a.disallowed_tools, model=a.model,
-                  permission_mode=a.permission_mode, max_turns=a.max_turns)
+                  permission_mode=a.permission_mode, max_turns=a.max_turns,
+                  unknown_tools=_unknown(a.tools, known_tools))
         for a in sorted(catalogue.agents.values(), key=lambda a: a.name)
     ]
+    missing = [f"agent {a.name!r} ({a.source}) lists tools corral does not have: "
+               f"{', '.join(a.unknown_tools)}; it runs without them"
+               for a in agents if a.unknown_tools]
     return Listing(agents=agents, overridden=[str(s) for s in catalogue.shadowed],
-                   problems=[str(p) for p in catalogue.problems])
+                   problems=[str(p) for p in catalogue.problems], missing_tools=missing)
+
+
+def _unknown(tools: list[str] | None, known: Collection[str] | None) -> list[str]:
+    if tools is None or known is None:
+        return []
+    names = [t.split("(", 1)[0].strip() for t in tools]
+    return [n for n in dict.fromkeys(names) if n and n not in known and not n.startswith("mcp__")]
+
+
+def known_tool_names(app: App) -> set[str]:
+    """Every tool a session of ``app`` has, under its name and its aliases."""
+    from corral.api import Session
+
+    tools = Session(app, headless=True).tools
+    return {*tools, *(alias for t in tools.values() for alias in getattr(t, "aliases", ()))}
 
 
 class ListingView:
@@ -66,6 +92,7 @@ class ListingView:
                           agent.permission_mode or "inherit", first[:100])
         parts: list[Any] = [table]
         parts += [Text(f"note: {line}", style="yellow") for line in self.data.overridden]
+        parts += [Text(f"warning: {line}", style="yellow") for line in self.data.missing_tools]
         parts += [Text(f"error: {line}", style="red") for line in self.data.problems]
         return Group(*parts)
 
@@ -75,7 +102,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace, app: App) -> int:
-    data = listing(build_catalogue(app, app.cwd))
+    data = listing(build_catalogue(app, app.cwd), known_tool_names(app))
     if args.json:
         sys.stdout.write(msgspec.json.encode(data).decode() + "\n")
     else:
@@ -88,4 +115,4 @@ def run_cli(args: argparse.Namespace, app: App) -> int:
 def run_slash(session: Session, _rest: str) -> ListingView:
     from corral_coordinator._state import catalogue_of
 
-    return ListingView(listing(catalogue_of(session)))
+    return ListingView(listing(catalogue_of(session), known_tool_names(session.app)))

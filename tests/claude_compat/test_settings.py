@@ -122,3 +122,14 @@ def test_env_values_of_other_json_types_become_strings(project: Path) -> None:
     settings(project, {"env": {"DEBUG": True, "RETRIES": 3, "NAME": "x"}})
     assert load_config(project, environ={}).config.env == {
         "DEBUG": "true", "RETRIES": "3", "NAME": "x"}
+
+
+def test_settings_env_reaches_shell_commands(anthropic_server, run_cli, project: Path) -> None:
+    settings(project, {"env": {"TEAM_GREETING": "hello-from-settings"},
+                       "permissions": {"allow": ["Bash(echo *)"]}})
+    anthropic_server.enqueue(tool_use("Bash", {"command": "echo \"$TEAM_GREETING\""}),
+                             text("done"))
+    code, out, err = run_cli("-p", "greet")
+    assert code == 0, out + err
+    [block] = anthropic_server.message_requests[1].body["messages"][-1]["content"]
+    assert "hello-from-settings" in json.dumps(block["content"])

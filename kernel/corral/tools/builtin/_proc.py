@@ -8,6 +8,7 @@ import contextlib
 import os
 import shutil
 import signal
+from collections.abc import Mapping
 from pathlib import Path
 
 #: Bytes of output kept from the start and from the end; the middle is elided.
@@ -70,15 +71,19 @@ class CappedOutput:
         return head.decode("utf-8", errors="replace") + note + tail.decode("utf-8", "replace")
 
 
-def shell_env() -> dict[str, str]:
-    """The environment commands run with: ours, with pagers that never wait for a key."""
+def shell_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment commands run with: ours, the configuration's ``env`` table on top,
+    and pagers that never wait for a key."""
     env = dict(os.environ)
+    env.update(extra or {})
     env.update({"PAGER": "cat", "GIT_PAGER": "cat"})
     return env
 
 
-async def spawn(command: str, cwd: Path) -> asyncio.subprocess.Process:
-    """Start ``bash -c command`` in ``cwd`` as the leader of a new process group.
+async def spawn(command: str, cwd: Path,
+                env: Mapping[str, str] | None = None) -> asyncio.subprocess.Process:
+    """Start ``bash -c command`` in ``cwd`` as the leader of a new process group, with
+    ``env`` (the configuration's ``env`` table) added to the environment.
 
     stdout and stderr share one pipe so the output keeps its order; stdin is empty.
     """
@@ -92,7 +97,7 @@ async def spawn(command: str, cwd: Path) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
-        env=shell_env(),
+        env=shell_env(env),
     )
 
 

@@ -81,7 +81,7 @@ class Bash(Tool):
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
         started = time.monotonic()
         try:
-            proc = await spawn(params.command, session.cwd)
+            proc = await spawn(params.command, session.cwd, session.config.env)
         except OSError as exc:
             return ToolResult(content=f"Could not start bash: {exc}.", is_error=True)
         out = CappedOutput()

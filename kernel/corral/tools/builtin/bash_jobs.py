@@ -98,7 +98,7 @@ async def start_job(session: Session, command: str, description: str | None) -> 
     """Start ``command`` in the background and register it with the session."""
     jobs = jobs_of(session)
     job = BashJob(jobs.new_id(), command, description)
-    job.proc = await spawn(command, session.cwd)
+    job.proc = await spawn(command, session.cwd, session.config.env)
     job.monitor = asyncio.create_task(_watch(job), name=f"corral-{job.id}")
     jobs.jobs[job.id] = job
     return job

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -160,3 +161,40 @@ def test_registration_is_not_module_global(project: Path) -> None:
     later = make_app(project, [])
     assert asyncio.run(later.host.idle(Session(later))) is None
     assert "once" not in later.host.records
+
+
+def test_a_registry_hook_that_raises_keeps_nothing_it_registered(project: Path) -> None:
+    from corral.commands import SlashCommand
+
+    def half(register: Callable[[SlashCommand], None]) -> None:
+        register(SlashCommand(name="half", description="", run=lambda s, a: None))
+        raise ValueError("broke after one")
+
+    def whole(register: Callable[[SlashCommand], None]) -> None:
+        register(SlashCommand(name="whole", description="", run=lambda s, a: None))
+
+    warnings: list[str] = []
+    app = make_app(project, warnings, half=plugin("half", corral_register_commands=half),
+                   whole=plugin("whole", corral_register_commands=whole))
+    found = [(owner, command.name) for owner, command in app.host.register_commands()]
+    assert ("whole", "whole") in found and all(owner != "half" for owner, _ in found)
+    assert len(warnings) == 1 and "broke after one" in warnings[0]
+
+
+def test_outbound_filters_form_a_chain_and_a_broken_one_is_skipped(project: Path) -> None:
+    def upper(text: str) -> str:
+        return text.upper()
+
+    def broken(text: str) -> str:
+        raise RuntimeError("filter broke")
+
+    def exclaim(text: str) -> str:
+        return text + "!"
+
+    warnings: list[str] = []
+    app = make_app(project, warnings, a=plugin("a", corral_filter_outbound=upper),
+                   b=plugin("b", corral_filter_outbound=broken),
+                   c=plugin("c", corral_filter_outbound=exclaim))
+    out = asyncio.run(app.host.filter_outbound(None, "hi", "commit"))
+    assert out == "HI!"  # both working filters applied, one after the other
+    assert len(warnings) == 1 and "filter broke" in warnings[0]

@@ -36,8 +36,8 @@ AskPermission = Callable[["ToolCall", "Decision"], Awaitable[PromptAnswer]]
 class Session:
     """State of one conversation.
 
-    Tools keep per-session state (files read, background jobs, the todo list) in
-    :attr:`tool_state` under their own keys; plugins keep theirs in :attr:`plugin_state`.
+    Kernel modules and plugins keep per-session state in :attr:`stash` under typed keys
+    (:class:`corral.stash.StashKey`); :attr:`plugin_state` is the older string-keyed bag.
     """
 
     def __init__(
@@ -49,6 +49,12 @@ class Session:
         headless: bool = False,
         permission_mode: str | None = None,
         model: str | None = None,
+        max_turns: int = 0,
+        max_budget_usd: float = 0.0,
+        append_system_prompt: str = "",
+        parent_id: str | None = None,
+        agent: str | None = None,
+        ask_permission: AskPermission | None = None,
     ) -> None:
         self.app = app
         self.id = session_id or uuid.uuid4().hex
@@ -59,7 +65,6 @@ class Session:
         self.started_at = time.time()
         #: Typed per-session state of kernel modules and plugins (see :mod:`corral.stash`).
         self.stash = Stash()
-        self.tool_state: dict[str, Any] = {}
         self.plugin_state: dict[str, Any] = {}
         #: The conversation in Messages API shape.
         self.messages: list[dict[str, Any]] = []
@@ -68,28 +73,63 @@ class Session:
         self.cost_known = True
         self.permission_denials: list[dict[str, Any]] = []
         self.last_result = ""
-        self.max_turns = 0
-        self.max_budget_usd = 0.0
-        self.append_system_prompt = ""
+        self.max_turns = max_turns
+        self.max_budget_usd = max_budget_usd
+        self.append_system_prompt = append_system_prompt
         self.allowed_tools: list[str] = []
         self.disallowed_tools: list[str] = []
         #: Set by the REPL; ``None`` means nobody can be asked (headless: ask becomes deny).
-        self.ask_permission: AskPermission | None = None
+        self.ask_permission: AskPermission | None = ask_permission
         #: Extra event receivers (the UI), called after the transcript, before plugins.
         self.listeners: list[Callable[[Event], None]] = []
         self.transcript: Transcript | None = None
         #: The session that started this one (a sub-agent's parent); such sessions fire no
         #: SessionStart/SessionEnd command hooks.
-        self.parent_id: str | None = None
+        self.parent_id: str | None = parent_id
         #: The trailer for commits and PRs the model writes; a plugin may clear it for this
         #: session (undercover does in public repositories). Never touches a person's own
         #: trailers.
         self.attribution = app.config.attribution
         #: For a sub-agent: the name of its agent definition.
-        self.agent: str | None = None
+        self.agent: str | None = agent
         self._tools: dict[str, Tool] | None = None
         self._tools_narrowed = False
         self._usage: Usage | None = None
+
+    def child(
+        self,
+        agent: str,
+        *,
+        cwd: Path | None = None,
+        permission_mode: str | None = None,
+        model: str | None = None,
+        max_turns: int = 0,
+        append_system_prompt: str = "",
+        tools: dict[str, Tool] | None = None,
+    ) -> Session:
+        """A session for a sub-agent of this one, running the agent definition ``agent``.
+
+        It shares this session's app, headless flag, permission prompt and budget; by
+        default its working directory, permission mode and model too. Its ``parent_id`` is
+        this session's id, so SessionStart/SessionEnd command hooks stay the parent's and its
+        tool calls count as a sub-agent's. ``tools`` fixes its tool set (see
+        :meth:`set_tools`)."""
+        child = Session(
+            self.app,
+            cwd=cwd or self.cwd,
+            headless=self.headless,
+            permission_mode=permission_mode or self.permission_mode,
+            model=model or self.model,
+            max_turns=max_turns,
+            max_budget_usd=self.max_budget_usd,
+            append_system_prompt=append_system_prompt,
+            parent_id=self.id,
+            agent=agent,
+            ask_permission=self.ask_permission,
+        )
+        if tools is not None:
+            child.set_tools(tools)
+        return child
 
     @property
     def config(self) -> Config:

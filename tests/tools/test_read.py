@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.tools.builtin import Read
-from corral.tools.builtin._files import FILES_KEY
+from corral.tools.builtin._files import FILES
 from corral.tools.builtin.read import DEFAULT_LIMIT, MAX_LINE_CHARS
 
 from .conftest import Call
@@ -105,7 +105,7 @@ def test_read_records_tracking_state(call: Call, session: Any, workdir: Path) ->
     path = workdir / "t.txt"
     path.write_text("hello\n")
     call(Read(), file_path="t.txt")
-    record = session.tool_state[FILES_KEY][str(path)]
+    record = session.stash[FILES][str(path)]
     assert record.size == 6
     assert record.mtime_ns == path.stat().st_mtime_ns
 

@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 import pytest
 from corral.tools.builtin import TodoWrite, todos_of
-from corral.tools.builtin.todo import TODOS_KEY
+from corral.tools.builtin.todo import TODOS
 from rich.console import Console
 
 from .conftest import Call
@@ -27,7 +27,7 @@ def test_stores_list_and_summarises(call: Call, session: Any) -> None:
         "Task list updated: 3 tasks (1 completed, 1 in progress, 1 pending).\n"
         "[x] Write tests\n[>] Fix bug\n[ ] Update docs"
     )
-    stored = session.tool_state[TODOS_KEY]
+    stored = session.stash[TODOS]
     assert [item.content for item in stored.items] == ["Write tests", "Fix bug", "Update docs"]
     assert stored.items[2].id == "3"
 

@@ -69,10 +69,9 @@ def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple
     """A new session, or a resumed one (``-c`` / ``-r``), with its transcript open."""
     from corral.engine.resume import find_transcript, restore
 
-    session = Session(app, headless=headless, model=args.model)
-    session.max_turns = args.max_turns
-    session.max_budget_usd = args.max_budget_usd
-    session.append_system_prompt = args.append_system_prompt
+    session = Session(app, headless=headless, model=args.model, max_turns=args.max_turns,
+                      max_budget_usd=args.max_budget_usd,
+                      append_system_prompt=args.append_system_prompt)
     warnings: list[str] = []
     if args.continue_ or args.resume is not None:
         path = find_transcript(session.cwd, args.resume or None)

@@ -18,6 +18,7 @@ import msgspec
 
 from corral.cmdhooks.fire import fire, short_command
 from corral.events import Notice
+from corral.stash import StashKey
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -27,8 +28,10 @@ MAX_STOP_CONTINUATIONS = 8
 #: The ``origin`` of a sub-agent's turn: it fires SubagentStop instead of Stop, and no
 #: UserPromptSubmit.
 SUBAGENT_ORIGIN = "agent"
-_HALT_KEY = "cmdhooks_halt"
-_CONTEXT_KEY = "cmdhooks_context"
+#: Why a hook asked to end the turn (``continue: false``), until the loop takes it.
+_HALT: StashKey[str] = StashKey("cmdhooks_halt")
+#: Hook output waiting for the next message that enters the conversation.
+_CONTEXT: StashKey[list[str]] = StashKey("cmdhooks_context")
 
 
 class PromptVerdict(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,18 +46,17 @@ class PromptVerdict(msgspec.Struct, frozen=True, kw_only=True):
 
 def request_halt(session: Session, reason: str) -> None:
     """A hook said ``continue: false``: the turn ends after the current round."""
-    session.tool_state.setdefault(_HALT_KEY, reason)
+    session.stash.setdefault(_HALT, reason)
 
 
 def take_halt(session: Session) -> str | None:
     """The reason a hook asked to end the turn, once; ``None`` when none did."""
-    reason: str | None = session.tool_state.pop(_HALT_KEY, None)
-    return reason
+    return session.stash.pop(_HALT)
 
 
 def add_pending_context(session: Session, texts: list[str]) -> None:
     """Keep ``texts`` for the next message that enters the conversation."""
-    session.tool_state.setdefault(_CONTEXT_KEY, []).extend(texts)
+    session.stash.setdefault(_CONTEXT, []).extend(texts)
 
 
 def with_context(content: str | list[dict[str, Any]],
@@ -90,7 +92,7 @@ async def user_prompt_submit(session: Session, prompt: str) -> PromptVerdict:
             context.append(run.text)
     if reasons:
         return PromptVerdict(blocked=True, reason="; ".join(reasons))
-    pending: list[str] = session.tool_state.pop(_CONTEXT_KEY, [])
+    pending = session.stash.pop(_CONTEXT) or []
     return PromptVerdict(context=[*pending, *context])
 
 

@@ -1,6 +1,6 @@
 """What one session has loaded: instruction files, lazily loaded ones, and the stores.
 
-Built once per session (kept in ``session.plugin_state["memory"]``), so every request after
+Built once per session (kept in ``session.stash[MEMORY]``), so every request after
 the first reuses the same text: the sections stay byte-identical and the prompt cache holds.
 """
 
@@ -16,12 +16,14 @@ from corral.memory import _format
 from corral.memory.entry import MemoryEntry, now
 from corral.memory.instructions import InstructionFile, InstructionLoader, LoadReport
 from corral.memory.store import MemoryStore
+from corral.stash import StashKey
 
 if TYPE_CHECKING:
     from corral.config.schema import MemorySettings
     from corral.session import Session
 
-STATE_KEY = "memory"
+#: The session's :class:`SessionMemory` in ``session.stash``.
+MEMORY: StashKey[SessionMemory] = StashKey("memory")
 
 
 class StoreView(msgspec.Struct, kw_only=True):
@@ -173,11 +175,11 @@ HEADS = {
 
 def session_memory(session: Session) -> SessionMemory:
     """The session's :class:`SessionMemory`, built on first use."""
-    memory = session.plugin_state.get(STATE_KEY)
-    if not isinstance(memory, SessionMemory):
+    memory = session.stash.get(MEMORY)
+    if memory is None:
         memory = SessionMemory(session.config.memory, session.cwd)
         connect_hooks(memory, session.hooks, session)
-        session.plugin_state[STATE_KEY] = memory
+        session.stash[MEMORY] = memory
     return memory
 
 

@@ -12,7 +12,7 @@ import inspect
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -158,8 +158,15 @@ class PluginHost:
             ms = (time.perf_counter() - start) * 1000
             self.warn(f"corral: trace: {hookname} -> {impl.plugin_name} ({ms:.2f} ms)")
 
-    def _call_sync(self, hookname: str, kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
-        results: list[tuple[str, Any]] = []
+    def _answers_sync(
+        self, hookname: str, kwargs: dict[str, Any], *, undo: Callable[[], None] | None = None
+    ) -> Iterator[tuple[str, Any]]:
+        """``(plugin, answer)`` of each implementation in turn, awaitables run to the end.
+
+        ``kwargs`` is read at each call, so a caller may change it between answers. A
+        :class:`CorralError` is the plugin's deliberate refusal and propagates; any other
+        exception takes the plugin out (see :meth:`fail`), after ``undo()``, and the
+        remaining implementations still answer."""
         for impl in list(self._impls(hookname)):
             try:
                 value = self._invoke(impl, hookname, kwargs)
@@ -168,16 +175,14 @@ class PluginHost:
             except CorralError:
                 raise
             except Exception as exc:
+                if undo is not None:
+                    undo()
                 self.fail(impl.plugin_name, exc, f"in {hookname}")
                 continue
-            if value is not None:
-                results.append((impl.plugin_name, value))
-        return results
+            yield impl.plugin_name, value
 
-    async def _call(
-        self, hookname: str, kwargs: dict[str, Any], *, first: bool = False
-    ) -> list[tuple[str, Any]]:
-        results: list[tuple[str, Any]] = []
+    async def _answers(self, hookname: str, kwargs: dict[str, Any]) -> AsyncIterator[tuple[str, Any]]:
+        """:meth:`_answers_sync` for the event loop: awaitables are awaited."""
         for impl in list(self._impls(hookname)):
             try:
                 value = self._invoke(impl, hookname, kwargs)
@@ -188,8 +193,19 @@ class PluginHost:
             except Exception as exc:
                 self.fail(impl.plugin_name, exc, f"in {hookname}")
                 continue
+            yield impl.plugin_name, value
+
+    def _call_sync(self, hookname: str, kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
+        return [(name, value) for name, value in self._answers_sync(hookname, kwargs)
+                if value is not None]
+
+    async def _call(
+        self, hookname: str, kwargs: dict[str, Any], *, first: bool = False
+    ) -> list[tuple[str, Any]]:
+        results: list[tuple[str, Any]] = []
+        async for name, value in self._answers(hookname, kwargs):
             if value is not None:
-                results.append((impl.plugin_name, value))
+                results.append((name, value))
                 if first:
                     break
         return results
@@ -217,23 +233,12 @@ class PluginHost:
     # -- registry hooks ---------------------------------------------------------------------
 
     def _collect(self, hookname: str, **extra: Any) -> list[tuple[str, Any]]:
+        pending: list[Any] = []  # what the plugin now answering registered
         items: list[tuple[str, Any]] = []
-
-        def register(item: Any) -> None:
-            items.append((current, item))
-
-        for impl in list(self._impls(hookname)):
-            current = impl.plugin_name
-            before = len(items)
-            try:
-                value = self._invoke(impl, hookname, {"register": register, **extra})
-                if inspect.isawaitable(value):
-                    _run_awaitable(value)
-            except CorralError:
-                raise
-            except Exception as exc:
-                del items[before:]
-                self.fail(impl.plugin_name, exc, f"in {hookname}")
+        kwargs = {"register": pending.append, **extra}
+        for name, _ in self._answers_sync(hookname, kwargs, undo=pending.clear):
+            items += [(name, item) for item in pending]
+            pending.clear()
         return items
 
     def register_tools(self, session: Session | None = None) -> list[tuple[str, Tool]]:
@@ -353,20 +358,11 @@ class PluginHost:
         self, session: Session | None, text: str, channel: str, target: str | None = None
     ) -> str:
         """Run the outbound filters as a chain; a plugin may block by raising CorralError."""
-        for impl in list(self._impls("corral_filter_outbound")):
-            kwargs = {"session": session, "text": text, "channel": channel, "target": target}
-            try:
-                value = self._invoke(impl, "corral_filter_outbound", kwargs)
-                if inspect.isawaitable(value):
-                    value = await value
-            except CorralError:
-                raise
-            except Exception as exc:
-                self.fail(impl.plugin_name, exc, "in corral_filter_outbound")
-                continue
+        kwargs = {"session": session, "text": text, "channel": channel, "target": target}
+        async for _, value in self._answers("corral_filter_outbound", kwargs):
             if value is not None:
-                text = str(value)
-        return text
+                kwargs["text"] = str(value)  # the next filter sees this one's output
+        return str(kwargs["text"])
 
     def status(self, session: Session) -> list[tuple[str, Any]]:
         """Renderables for the status area, by plugin."""

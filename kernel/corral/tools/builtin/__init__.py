@@ -1,8 +1,8 @@
 """corral's built-in tools, named and shaped like Claude Code's so models and permission
 rules written for it work unchanged.
 
-Session state they keep in ``session.tool_state``: ``"files"`` (read tracking, see
-:mod:`._files`), ``"bash_jobs"`` (background jobs, see :mod:`.bash_jobs`) and ``"todos"``
+Session state they keep in ``session.stash``: ``FILES`` (read tracking, see
+:mod:`._files`), ``JOBS`` (background jobs, see :mod:`.bash_jobs`) and ``TODOS``
 (the task list, see :mod:`.todo`).
 """
 

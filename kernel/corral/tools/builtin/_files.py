@@ -1,6 +1,6 @@
 """Shared file helpers for the built-in tools: path resolution, read tracking, atomic writes.
 
-Read tracking lives in ``session.tool_state["files"]``: a mapping from the resolved path to a
+Read tracking lives in ``session.stash[FILES]``: a mapping from the resolved path to a
 :class:`FileRecord` taken when the file was last read or written by a tool. Write and Edit of
 an existing file require a record that still matches the file on disk, so the model never
 overwrites changes it has not seen.
@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from corral.permissions.paths import lexical
+from corral.stash import StashKey
 
 if TYPE_CHECKING:
     from corral.session import Session
 
-#: Key of the read-tracking table in ``session.tool_state``.
-FILES_KEY = "files"
+#: The read-tracking table in ``session.stash``: resolved path -> :class:`FileRecord`.
+FILES: StashKey[dict[str, FileRecord]] = StashKey("files")
 
 
 class FileRecord(msgspec.Struct, frozen=True):
@@ -51,11 +52,7 @@ def display(session: Session, path: Path) -> str:
 
 
 def _table(session: Session) -> dict[str, FileRecord]:
-    table = session.tool_state.get(FILES_KEY)
-    if table is None:
-        table = {}
-        session.tool_state[FILES_KEY] = table
-    return table
+    return session.stash.get_or_create(FILES, dict)
 
 
 def _key(path: Path) -> str:

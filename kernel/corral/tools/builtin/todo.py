@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
+from corral.stash import StashKey
 from corral.tools.base import Tool, ToolResult
 
 if TYPE_CHECKING:
@@ -13,8 +14,8 @@ if TYPE_CHECKING:
 
     from corral.session import Session
 
-#: Key of the task list in ``session.tool_state`` (a :class:`TodoList`).
-TODOS_KEY = "todos"
+#: The session's task list (a :class:`TodoList`) in ``session.stash``.
+TODOS: StashKey[TodoList] = StashKey("todos")
 
 Status = Literal["pending", "in_progress", "completed"]
 
@@ -70,8 +71,7 @@ class TodoList:
 
 def todos_of(session: Session) -> TodoList:
     """The session's task list (empty if TodoWrite has not been called)."""
-    todos = session.tool_state.get(TODOS_KEY)
-    return todos if isinstance(todos, TodoList) else TodoList([])
+    return session.stash.get(TODOS) or TodoList([])
 
 
 class TodoWrite(Tool):
@@ -87,7 +87,7 @@ class TodoWrite(Tool):
 
     async def run(self, session: Session, params: TodoWriteInput) -> ToolResult:
         todos = TodoList(list(params.todos))
-        session.tool_state[TODOS_KEY] = todos
+        session.stash[TODOS] = todos
         c = todos.counts()
         summary = (
             f"Task list updated: {len(todos.items)} tasks ({c['completed']} completed, "

@@ -165,26 +165,19 @@ def build_child(
 ) -> tuple[Session, str]:
     """A child session of ``parent`` running ``definition`` (not started yet), with its
     transcript open; returns it and the transcript's path."""
-    from corral.api import Session
-
     settings = settings_of(parent)
-    child = Session(
-        parent.app,
-        cwd=cwd or parent.cwd,
-        headless=parent.headless,
-        permission_mode=child_mode(parent.permission_mode, definition.permission_mode),
-        model=model or definition.model or parent.model,
-    )
-    child.ask_permission = parent.ask_permission
-    child.parent_id = parent.id  # SessionStart/End hooks are the parent's; calls are "subagent"
-    child.agent = definition.name
-    child.max_turns = definition.max_turns or settings.max_turns
-    child.max_budget_usd = parent.max_budget_usd
     note = _SUBAGENT_NOTE.format(name=definition.name)
-    child.append_system_prompt = f"{definition.prompt}\n\n{note}"
+    child = parent.child(
+        definition.name,
+        cwd=cwd,
+        permission_mode=child_mode(parent.permission_mode, definition.permission_mode),
+        model=model or definition.model,
+        max_turns=definition.max_turns or settings.max_turns,
+        append_system_prompt=f"{definition.prompt}\n\n{note}",
+        tools=tools,
+    )
     child.plugin_state["coordinator"] = State(depth=depth, agent=definition.name,
                                               parent_id=parent.id, root=_root(parent))
-    child.set_tools(tools)
     return child, _open_transcript(parent, child)
 
 

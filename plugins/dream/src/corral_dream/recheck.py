@@ -105,11 +105,11 @@ def child_session(app: App, cwd: Path, root: Path, memory_root: Path, model: str
     """The re-check sub-session: headless, plan mode, four tools, the dream's guard on."""
     from corral.api import Session
 
-    child = Session(app, cwd=cwd, headless=True, permission_mode="plan", model=model)
-    child.parent_id = "dream"  # no SessionStart/End command hooks; calls count as a sub-agent's
-    child.agent = "dream"
-    child.max_turns = settings.recheck_max_turns
-    child.append_system_prompt = _prompts.RECHECK_SYSTEM
+    # parent "dream": no SessionStart/End command hooks; calls count as a sub-agent's
+    child = Session(app, cwd=cwd, headless=True, permission_mode="plan", model=model,
+                    max_turns=settings.recheck_max_turns,
+                    append_system_prompt=_prompts.RECHECK_SYSTEM, parent_id="dream",
+                    agent="dream")
     child.plugin_state[KEY] = Guard(root, memory_root, cwd)
     child.set_tools({n: t for n, t in child.tools.items() if n in TOOLS})
     return child

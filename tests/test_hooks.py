@@ -221,7 +221,7 @@ def test_hook_corral_system_prompt(app: App) -> None:
 
 
 def test_hook_corral_memory_sources(app: App) -> None:
-    from corral.memory.context import session_memory
+    from corral.memory.session_memory import session_memory
 
     session = Session(app)
     files = session_memory(session).files
@@ -230,7 +230,7 @@ def test_hook_corral_memory_sources(app: App) -> None:
 
 
 def test_hook_corral_memory_changed(app: App, rec: Recorder) -> None:
-    from corral.memory.context import session_memory
+    from corral.memory.session_memory import session_memory
 
     session = Session(app)
     store = session_memory(session).project_store

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corral.builtin import BUILTIN_PLUGINS
 from corral.config import LoadedConfig, load_config
 from corral.config.schema import Config
+from corral.internal_plugins import BUILTIN_PLUGINS
 from corral.plugins import discovery
 from corral.plugins.host import PluginHost, Warn, _stderr
 from corral.plugins.records import PluginRecord

@@ -10,7 +10,7 @@ from typing import Any
 from corral import cmdhooks
 from corral.app import App
 from corral.engine import Engine
-from corral.engine.gate import decide_call
+from corral.engine.permission_gate import decide_call
 from corral.session import Session
 from corral.testing import MessagesServer, text, tool_use
 from corral.tools.base import ToolCall

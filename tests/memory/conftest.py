@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from corral.config.schema import MemorySettings
-from corral.memory.context import SessionMemory
+from corral.memory.session_memory import SessionMemory
 
 
 def write(path: Path, text: str) -> Path:

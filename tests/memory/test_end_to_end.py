@@ -181,7 +181,7 @@ def test_cli_edit_opens_the_editor_and_reindexes(run_cli, project: Path, tmp_pat
 
 def test_slash_memory_lists_files_stores_and_problems(project: Path) -> None:
     from corral.app import App
-    from corral.builtin.memory import _slash_memory
+    from corral.internal_plugins.memory import _slash_memory
     from corral.session import Session
 
     write(project / "CLAUDE.md", "x" * 50 + " @nope.md")

@@ -158,7 +158,7 @@ def test_budget_cuts_with_a_visible_note(project: Path, load) -> None:
 def test_plugin_sources_and_change_listeners_connect_through_the_host(project: Path,
                                                                       load) -> None:
     from corral.memory import InstructionFile, MemoryChange
-    from corral.memory.context import connect_hooks
+    from corral.memory.session_memory import connect_hooks
 
     changes: list[MemoryChange] = []
 

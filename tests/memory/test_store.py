@@ -20,7 +20,7 @@ from corral.memory import (
     search,
 )
 from corral.memory._format import ENTRY_MARK, mark_stale, parse_topic, render_topic
-from corral.memory.context import clip_index
+from corral.memory.session_memory import clip_index
 
 
 def test_add_update_remove_round_trip_on_disk(tmp_path: Path) -> None:
@@ -189,7 +189,7 @@ def test_topic_render_parse_round_trip() -> None:
 
 
 def test_old_entries_are_shown_to_the_model_as_possibly_stale() -> None:
-    from corral.memory.context import StoreView, render_store_section
+    from corral.memory.session_memory import StoreView, render_store_section
 
     old, new = _entry("old parser fact", days=4000, id="old1"), _entry("new parser", id="new1")
     new = msgspec.structs.replace(new, updated=datetime.now(UTC), created=datetime.now(UTC))

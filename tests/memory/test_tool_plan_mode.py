@@ -9,7 +9,7 @@ def test_memory_search_is_allowed_in_plan_mode_but_add_is_not(project: Path) -> 
     import asyncio
 
     from corral.app import App
-    from corral.engine.gate import decide_call
+    from corral.engine.permission_gate import decide_call
     from corral.memory.tool import MemoryTool
     from corral.session import Session
     from corral.tools import ToolCall

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.tools.builtin import Read
-from corral.tools.builtin._files import FILES
+from corral.tools.builtin._read_tracking import FILES
 from corral.tools.builtin.read import DEFAULT_LIMIT, MAX_LINE_CHARS
 
 from .conftest import Call

@@ -82,6 +82,6 @@ def _dispatch(args: object, app: App, plugin_commands: dict[str, CliCommand]) ->
         return run_sessions(app, as_json=args.json)
     if command in plugin_commands:
         return plugin_commands[command].run(args, app)
-    from corral.cli.session_cmd import run_session
+    from corral.cli.run_session import run_session
 
     return run_session(args, app)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from corral._version import __version__
 from corral.cli.permissions_cmd import add_permissions_parser
-from corral.cli.session_cmd import add_session_options
+from corral.cli.run_session import add_session_options
 from corral.permissions.rules import split_rules
 
 if TYPE_CHECKING:

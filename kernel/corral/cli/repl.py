@@ -270,7 +270,7 @@ class Repl:
         every project of the user."""
         from prompt_toolkit import PromptSession
 
-        from corral.memory.context import session_memory
+        from corral.memory.session_memory import session_memory
 
         if not text:
             self.console.print("nothing to remember: write the memory after the #")

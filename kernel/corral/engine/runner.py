@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from corral import cmdhooks
-from corral.engine.gate import decide_call
+from corral.engine.permission_gate import decide_call
 from corral.errors import CorralError
 from corral.events import PermissionDecided, ToolFinished, ToolRequested, ToolStarted
 from corral.tools.base import Tool, ToolCall, ToolResult

@@ -51,7 +51,7 @@ def _scope(parser: argparse.ArgumentParser, every: bool = False) -> None:
 
 def run(args: argparse.Namespace, app: App) -> int:
     from corral.errors import UsageError
-    from corral.memory.context import SessionMemory, connect_hooks
+    from corral.memory.session_memory import SessionMemory, connect_hooks
 
     memory = SessionMemory(app.config.memory, app.cwd)
     connect_hooks(memory, app.host, None)

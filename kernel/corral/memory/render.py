@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
-    from corral.memory.context import SessionMemory
+    from corral.memory.session_memory import SessionMemory
 
 
 def report_data(memory: SessionMemory) -> dict[str, Any]:

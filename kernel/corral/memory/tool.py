@@ -96,8 +96,8 @@ def _run(session: Session, p: MemoryInput) -> ToolResult:
 
 
 def _search(session: Session, p: MemoryInput) -> ToolResult:
-    from corral.memory.context import session_memory
     from corral.memory.select import search
+    from corral.memory.session_memory import session_memory
 
     query = p.query or p.text or ""
     if not query.strip():
@@ -112,7 +112,7 @@ def _search(session: Session, p: MemoryInput) -> ToolResult:
 
 
 def store_for(session: Session, scope: Scope) -> MemoryStore:
-    from corral.memory.context import session_memory
+    from corral.memory.session_memory import session_memory
 
     memory = session_memory(session)
     if scope == "user":

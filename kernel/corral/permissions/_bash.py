@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
-from corral.permissions._files import check_read, check_write
+from corral.permissions._file_rules import check_read, check_write
 from corral.permissions._git import repository_runs_code
 from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part, strictest
 from corral.permissions._readonly import (

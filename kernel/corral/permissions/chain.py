@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from corral.permissions._bash import bash_part, critical_part
-from corral.permissions._files import check_read, check_write, secret_of
+from corral.permissions._file_rules import check_read, check_write, secret_of
 from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part, rules_of
 from corral.permissions.context import Mode, PermissionContext
 from corral.permissions.decision import Decision, Verdict, Vote

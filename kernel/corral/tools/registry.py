@@ -1,5 +1,5 @@
 """The tools plugins offer one session (the kernel's built-in ones come from its internal
-plugin :mod:`corral.builtin.tools`), by name."""
+plugin :mod:`corral.internal_plugins.tools`), by name."""
 
 from __future__ import annotations
 

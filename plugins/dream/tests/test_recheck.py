@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from corral.api import App, MemoryStore, Session, ToolCall
-from corral.engine.gate import decide_call
+from corral.engine.permission_gate import decide_call
 from corral.testing import MessagesServer, message, text, tool_block
 from corral_dream import claude_md
 from corral_dream.gates import read_state

@@ -2,7 +2,7 @@
 rules written for it work unchanged.
 
 Session state they keep in ``session.stash``: ``FILES`` (read tracking, see
-:mod:`._files`), ``JOBS`` (background jobs, see :mod:`.bash_jobs`) and ``TODOS``
+:mod:`._read_tracking`), ``JOBS`` (background jobs, see :mod:`.bash_jobs`) and ``TODOS``
 (the task list, see :mod:`.todo`).
 """
 

@@ -1,7 +1,7 @@
 """Background shell jobs: starting them, BashOutput, KillShell and finish notices.
 
 Jobs live in ``session.stash[JOBS]`` (a :class:`BashJobs`). The kernel's internal plugin
-:mod:`corral.builtin.jobs` polls :func:`finished_jobs` between requests to tell the model
+:mod:`corral.internal_plugins.jobs` polls :func:`finished_jobs` between requests to tell the model
 about jobs that ended, and calls :func:`kill_all_jobs` when the session ends.
 """
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from corral.tools.base import Tool, ToolResult
-from corral.tools.builtin._files import display, resolve
 from corral.tools.builtin._globs import path_regex
+from corral.tools.builtin._read_tracking import display, resolve
 
 if TYPE_CHECKING:
     from corral.session import Session

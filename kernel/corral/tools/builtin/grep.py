@@ -18,9 +18,9 @@ import msgspec
 
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin import _grep_py, _grep_rg
-from corral.tools.builtin._files import display, resolve
 from corral.tools.builtin._grep_query import GrepQuery
 from corral.tools.builtin._grep_types import FILE_TYPES
+from corral.tools.builtin._read_tracking import display, resolve
 from corral.tools.builtin.glob import read_denied_filter
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 import msgspec
 
 from corral.tools.base import Tool, ToolResult
-from corral.tools.builtin._files import display, numbered, record_digest, resolve
+from corral.tools.builtin._read_tracking import display, numbered, record_digest, resolve
 
 if TYPE_CHECKING:
     from corral.session import Session

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from corral.tools.base import Tool, ToolResult
-from corral.tools.builtin._files import (
+from corral.tools.builtin._read_tracking import (
     atomic_write,
     display,
     numbered,

@@ -197,7 +197,7 @@ async def gate_loop(
 ) -> tuple[TurnOutcome, Failure | None, str]:
     """Check the answer; on a failed gate send the failure back and let the worker retry.
     Gate commands run in ``cwd`` (the worker's folder), by default the parent's."""
-    from corral_coordinator.gate import retry_prompt, run_gate
+    from corral_coordinator.quality_gate import retry_prompt, run_gate
 
     for attempt in range(settings.gate_retries + 1):
         verdict = await run_gate(parent, settings.gate, task=task, answer=outcome.result,

@@ -39,7 +39,7 @@ async def _notify(session: Session, messages: list[str], level: str = "warning")
 async def corral_session_start(session: Session) -> None:
     if not _enabled(session):
         return
-    from corral.memory.context import session_memory
+    from corral.memory.session_memory import session_memory
 
     memory = session_memory(session)
     await _notify(session, memory.new_warnings())
@@ -49,7 +49,7 @@ async def corral_session_start(session: Session) -> None:
 def corral_system_prompt(session: Session) -> list[PromptSection] | None:
     if not _enabled(session):
         return None
-    from corral.memory.context import session_memory
+    from corral.memory.session_memory import session_memory
     from corral.prompt import PromptSection
 
     memory = session_memory(session)
@@ -110,7 +110,7 @@ def corral_check_permission(session: Session, call: ToolCall) -> Vote | None:
 async def corral_after_tool(session: Session, call: ToolCall, result: ToolResult) -> None:
     if not _enabled(session) or result.is_error:
         return
-    from corral.memory.context import session_memory
+    from corral.memory.session_memory import session_memory
 
     memory = session_memory(session)
     loaded = []
@@ -142,8 +142,8 @@ def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
 
 
 def _slash_memory(session: Session, _args: str) -> Any:
-    from corral.memory.context import session_memory
     from corral.memory.render import MemoryReport
+    from corral.memory.session_memory import session_memory
 
     return MemoryReport(session_memory(session))
 

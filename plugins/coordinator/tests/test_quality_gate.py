@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corral.testing import MessagesServer, text, tool_use
-from corral_coordinator.gate import parse_verdict
+from corral_coordinator.quality_gate import parse_verdict
 
 from ._script import MAIN, Router
 from .conftest import RunCli, write_agent

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 #: ``(name, module)`` of every built-in plugin, in registration order.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
-    ("core-prompt", "corral.builtin.prompt"),
-    ("memory", "corral.builtin.memory"),
-    ("tools", "corral.builtin.tools"),
-    ("background-jobs", "corral.builtin.jobs"),
+    ("core-prompt", "corral.internal_plugins.prompt"),
+    ("memory", "corral.internal_plugins.memory"),
+    ("tools", "corral.internal_plugins.tools"),
+    ("background-jobs", "corral.internal_plugins.jobs"),
 )

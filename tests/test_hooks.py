@@ -12,7 +12,7 @@ import pytest
 from corral import hookimpl
 from corral.agents import AgentDefinition
 from corral.app import App
-from corral.commands import CliCommand, SlashCommand
+from corral.commands import CliCommand, DoctorCheck, SlashCommand
 from corral.events import Notice
 from corral.permissions import Vote
 from corral.prompt import PromptSection
@@ -68,6 +68,11 @@ class Recorder:
     @hookimpl
     def corral_register_commands(self, register: Any) -> None:
         register(SlashCommand(name="hi", description="say hi", run=lambda s, a: "hi " + a))
+
+    @hookimpl
+    def corral_doctor(self, app: App) -> list[DoctorCheck]:
+        return [DoctorCheck(ok=True, text="recorder ready"),
+                DoctorCheck(ok=False, text="recorder tape is full")]
 
     @hookimpl
     def corral_add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -186,6 +191,15 @@ def test_hook_corral_register_commands(app: App) -> None:
 def test_hook_corral_register_cli(app: App) -> None:
     [(plugin, cmd)] = [(p, c) for p, c in app.host.register_cli() if p == "recorder"]
     assert (plugin, cmd.name, cmd.run(argparse.Namespace(), app)) == ("recorder", "rec", 7)
+
+
+def test_hook_corral_doctor(app: App, capsys: pytest.CaptureFixture[str]) -> None:
+    from corral.cli.doctor import run_doctor
+
+    assert [(p, c.ok) for p, c in app.host.doctor(app)] == [("recorder", True), ("recorder", False)]
+    assert run_doctor(app) == 1
+    out = capsys.readouterr().out
+    assert "ok: recorder ready" in out and "problem: recorder tape is full" in out
 
 
 def test_hook_corral_add_options(app: App) -> None:

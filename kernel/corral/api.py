@@ -58,6 +58,7 @@ _HOMES: dict[str, str] = {
     "AgentDefinition": "corral.agents",
     "CliCommand": "corral.commands",
     "SlashCommand": "corral.commands",
+    "DoctorCheck": "corral.commands",
     "Provider": "corral.providers",
     "PromptSection": "corral.prompt",
     "Tool": "corral.tools.base",
@@ -159,6 +160,7 @@ if TYPE_CHECKING:
     )
     from corral.agents import AgentDefinition as AgentDefinition
     from corral.commands import CliCommand as CliCommand, SlashCommand as SlashCommand
+    from corral.commands import DoctorCheck as DoctorCheck
     from corral.providers import Provider as Provider
     from corral.prompt import PromptSection as PromptSection
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult

@@ -26,6 +26,15 @@ class SlashCommand(msgspec.Struct, frozen=True, kw_only=True):
     argument_hint: str = ""
 
 
+class DoctorCheck(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of ``corral doctor`` from a plugin: what was checked and whether it is fine.
+
+    A check that is not ``ok`` counts as a problem (``corral doctor`` then exits 1)."""
+
+    ok: bool
+    text: str
+
+
 class CliCommand(msgspec.Struct, frozen=True, kw_only=True):
     """A ``corral NAME`` subcommand.
 

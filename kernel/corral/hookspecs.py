@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     import msgspec
 
     from corral.agents import AgentDefinition
-    from corral.commands import CliCommand, SlashCommand
+    from corral.app import App
+    from corral.commands import CliCommand, DoctorCheck, SlashCommand
     from corral.config.schema import Config
     from corral.events import Event
     from corral.memory.instructions import InstructionFile
@@ -374,4 +375,17 @@ def corral_status(session: Session) -> Any:
     owns the console: return a rich renderable or plain text, never print.
 
     :param session: The current session.
+    """
+
+
+@hookspec
+def corral_doctor(app: App) -> list[DoctorCheck] | DoctorCheck | None:
+    """Check the plugin's own setup for ``corral doctor``.
+
+    Called once by ``corral doctor``, after the kernel's own checks. May take a while (start
+    a server to see that it answers), but should finish within seconds.
+
+    :param app: The application.
+    :return: A :class:`corral.commands.DoctorCheck`, a list of them, or ``None``. Each check
+        that is not ``ok`` counts as a problem.
     """

@@ -63,6 +63,13 @@ def run_doctor(app: App) -> int:
         if name not in known:
             console.print(f"  [yellow]warning[/]: feature flag {name!r} names no installed plugin")
     problems += _hooks_section(app)
+    checks = app.host.doctor(app)
+    for plugin in dict.fromkeys(name for name, _ in checks):
+        console.print(f"[bold]{plugin}[/]")
+        for _, check in (c for c in checks if c[0] == plugin):
+            mark = "[green]ok[/]" if check.ok else "[red]problem[/]"
+            console.print(f"  {mark}: {check.text}", highlight=False)
+            problems += 0 if check.ok else 1
     if problems:
         console.print(f"[red]{problems} problem(s) found[/]")
         return 1

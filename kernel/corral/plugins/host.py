@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     import argparse
 
     from corral.agents import AgentDefinition
-    from corral.commands import CliCommand, SlashCommand
+    from corral.app import App
+    from corral.commands import CliCommand, DoctorCheck, SlashCommand
     from corral.config.schema import Config
     from corral.events import Event
     from corral.permissions.decision import Vote
@@ -249,6 +250,14 @@ class PluginHost:
 
     def register_cli(self) -> list[tuple[str, CliCommand]]:
         return self._collect("corral_register_cli")
+
+    def doctor(self, app: App) -> list[tuple[str, DoctorCheck]]:
+        """Every plugin's checks, each with the plugin's name."""
+        out: list[tuple[str, DoctorCheck]] = []
+        for plugin, value in self._call_sync("corral_doctor", {"app": app}):
+            for check in value if isinstance(value, list) else [value]:
+                out.append((plugin, check))
+        return out
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         self._call_sync("corral_add_options", {"parser": parser})

@@ -75,3 +75,16 @@ def test_add_and_remove_in_each_scope_keep_other_keys(
     doc = json.loads(claude_json.read_text())
     assert "loc" not in doc["projects"][str(project)]["mcpServers"]
     assert doc["numStartups"] == 3 and "remote" in doc["mcpServers"]
+
+
+def test_doctor_reports_a_failing_server_and_a_malformed_entry(
+    project: Path, run_corral: RunCorral
+) -> None:
+    write_mcp_json(project, {"demo": stdio_entry(), "bad": stdio_entry("bad", DEMO_FAIL_START="1"),
+                             "broken": {"type": "http"}})
+    approve(project, "demo", "bad")
+    code, out, err = run_corral("doctor")
+    assert code == 1
+    assert "ok: server demo (project, stdio): connected, 8 tools" in out
+    assert "problem: server bad (project, stdio): failed" in out
+    assert "problem: config:" in out and "mcpServers.broken.url" in out

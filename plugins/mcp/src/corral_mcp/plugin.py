@@ -131,6 +131,33 @@ def corral_add_options(parser: argparse.ArgumentParser) -> None:
 
 
 @hookimpl
+async def corral_doctor(app: Any) -> list[Any] | None:
+    """Start every approved server once and say which fail (config problems count too)."""
+    from corral.api import DoctorCheck
+
+    from corral_mcp import runtime, status
+
+    servers = runtime.configured(app)
+    if not servers.servers and not servers.problems:
+        return None
+    checks = [DoctorCheck(ok=False, text=f"config: {p}") for p in servers.problems]
+    manager = runtime.make_manager(app, servers)
+    manager.start()
+    try:
+        await manager.wait_started(manager.startup_timeout_s + 1)
+        for r in status.rows(manager):
+            text = f"server {r.name} ({r.scope}, {r.transport}): {r.status}"
+            if r.status == "connected":
+                text += f", {r.tools} tools"
+            elif r.error:
+                text += f": {r.error}"
+            checks.append(DoctorCheck(ok=r.status != "failed", text=text))
+    finally:
+        await manager.close()
+    return checks
+
+
+@hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     from corral_mcp.cli import command
 

@@ -193,13 +193,8 @@ def test_hook_corral_register_cli(app: App) -> None:
     assert (plugin, cmd.name, cmd.run(argparse.Namespace(), app)) == ("recorder", "rec", 7)
 
 
-def test_hook_corral_doctor(app: App, capsys: pytest.CaptureFixture[str]) -> None:
-    from corral.cli.doctor import run_doctor
-
+def test_hook_corral_doctor(app: App) -> None:
     assert [(p, c.ok) for p, c in app.host.doctor(app)] == [("recorder", True), ("recorder", False)]
-    assert run_doctor(app) == 1
-    out = capsys.readouterr().out
-    assert "ok: recorder ready" in out and "problem: recorder tape is full" in out
 
 
 def test_hook_corral_add_options(app: App) -> None:

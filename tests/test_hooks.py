@@ -12,7 +12,7 @@ import pytest
 from corral import hookimpl
 from corral.agents import AgentDefinition
 from corral.app import App
-from corral.commands import CliCommand, DoctorCheck, SlashCommand
+from corral.commands import CliCommand, DoctorCheck, SendPrompt, SlashCommand
 from corral.events import Notice
 from corral.permissions import Vote
 from corral.prompt import PromptSection
@@ -66,8 +66,11 @@ class Recorder:
             session.refresh_tools()
 
     @hookimpl
-    def corral_register_commands(self, register: Any) -> None:
+    def corral_register_commands(self, register: Any, session: Session | None) -> None:
         register(SlashCommand(name="hi", description="say hi", run=lambda s, a: "hi " + a))
+        if session is not None and session.plugin_state.get("late_command"):
+            register(SlashCommand(name="ask", description="ask the model",
+                                  run=lambda s, a: SendPrompt(f"Tell me {a}")))
 
     @hookimpl
     def corral_doctor(self, app: App) -> list[DoctorCheck]:
@@ -186,6 +189,21 @@ def test_hook_corral_register_tools(app: App) -> None:
 def test_hook_corral_register_commands(app: App) -> None:
     [(plugin, cmd)] = [(p, c) for p, c in app.host.register_commands() if p == "recorder"]
     assert plugin == "recorder" and cmd.run(Session(app), "you") == "hi you"
+
+
+def test_a_plugin_command_that_appears_later_sends_a_prompt(app: App) -> None:
+    import io
+    from types import SimpleNamespace
+
+    from corral.cli.slash import SlashTable
+    from rich.console import Console
+
+    session = Session(app)
+    repl = SimpleNamespace(app=app, session=session, console=Console(file=io.StringIO()))
+    table = SlashTable(repl)  # type: ignore[arg-type]
+    assert "hi" in table.plugin and "ask" not in table.plugin
+    session.plugin_state["late_command"] = True
+    assert asyncio.run(table.run("/ask why")) == ("prompt", "Tell me why")
 
 
 def test_hook_corral_register_cli(app: App) -> None:

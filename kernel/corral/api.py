@@ -59,6 +59,7 @@ _HOMES: dict[str, str] = {
     "CliCommand": "corral.commands",
     "SlashCommand": "corral.commands",
     "DoctorCheck": "corral.commands",
+    "SendPrompt": "corral.commands",
     "Provider": "corral.providers",
     "PromptSection": "corral.prompt",
     "Tool": "corral.tools.base",
@@ -160,7 +161,7 @@ if TYPE_CHECKING:
     )
     from corral.agents import AgentDefinition as AgentDefinition
     from corral.commands import CliCommand as CliCommand, SlashCommand as SlashCommand
-    from corral.commands import DoctorCheck as DoctorCheck
+    from corral.commands import DoctorCheck as DoctorCheck, SendPrompt as SendPrompt
     from corral.providers import Provider as Provider
     from corral.prompt import PromptSection as PromptSection
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult

@@ -26,6 +26,13 @@ class SlashCommand(msgspec.Struct, frozen=True, kw_only=True):
     argument_hint: str = ""
 
 
+class SendPrompt(msgspec.Struct, frozen=True):
+    """Returned by a slash command's ``run``: send ``text`` to the model as the user's next
+    message (a prompt template a command expanded)."""
+
+    text: str
+
+
 class DoctorCheck(msgspec.Struct, frozen=True, kw_only=True):
     """One line of ``corral doctor`` from a plugin: what was checked and whether it is fine.
 

@@ -86,12 +86,18 @@ def corral_register_tools(register: Callable[[Tool], None], session: Session | N
 
 
 @hookspec
-def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
+def corral_register_commands(
+    register: Callable[[SlashCommand], None], session: Session | None
+) -> None:
     """Add slash commands to the interactive session.
 
-    Called when a session builds its command table.
+    Called when a session builds its command table, and again when a command is typed
+    that the table does not hold (commands may appear during a session). A command's
+    ``run`` may return :class:`corral.commands.SendPrompt` to send text to the model as the
+    user's next message.
 
     :param register: Call with a :class:`corral.commands.SlashCommand`.
+    :param session: The session the table is for (``None`` outside one).
     """
 
 

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from corral.commands import SlashCommand
+from corral.commands import SendPrompt, SlashCommand
 from corral.custom_commands import CustomCommand, load_custom_commands
 
 if TYPE_CHECKING:
@@ -31,10 +31,14 @@ class SlashTable:
             "exit": ("leave corral", self.exit),
         }
         self.plugin: dict[str, SlashCommand] = {}
-        for _, command in repl.app.host.register_commands():
-            self.plugin.setdefault(command.name, command)
+        self.refresh_plugin_commands()
         self.custom: dict[str, CustomCommand] = {}
         self.custom, self.problems = load_custom_commands(repl.session.cwd)
+
+    def refresh_plugin_commands(self) -> None:
+        self.plugin = {}
+        for _, command in self.repl.app.host.register_commands(self.repl.session):
+            self.plugin.setdefault(command.name, command)
 
     def names(self) -> list[str]:
         return sorted({*self.builtin, *self.plugin, *self.custom})
@@ -44,10 +48,14 @@ class SlashTable:
         rest = rest.strip()
         if name in self.builtin:
             return await self.builtin[name][1](rest)
+        if name not in self.plugin and name not in self.custom:
+            self.refresh_plugin_commands()  # a plugin's commands may have appeared since
         if name in self.plugin:
             result = self.plugin[name].run(self.repl.session, rest)
             if inspect.isawaitable(result):
                 result = await result
+            if isinstance(result, SendPrompt):
+                return ("prompt", result.text)
             if result:
                 self.repl.console.print(result)
             return ("none", "")

@@ -245,8 +245,8 @@ class PluginHost:
     def register_tools(self, session: Session | None = None) -> list[tuple[str, Tool]]:
         return self._collect("corral_register_tools", session=session)
 
-    def register_commands(self) -> list[tuple[str, SlashCommand]]:
-        return self._collect("corral_register_commands")
+    def register_commands(self, session: Session | None = None) -> list[tuple[str, SlashCommand]]:
+        return self._collect("corral_register_commands", session=session)
 
     def register_cli(self) -> list[tuple[str, CliCommand]]:
         return self._collect("corral_register_cli")

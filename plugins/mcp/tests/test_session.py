@@ -58,3 +58,34 @@ def test_slash_mcp_approves_a_project_server_and_starts_it(project: Path) -> Non
     assert "refused 'demo'" in denied
     local = (project / ".claude" / "settings.local.json").read_text()
     assert '"disabledMcpjsonServers": [\n    "demo"\n  ]' in local
+
+
+def test_server_prompts_become_slash_commands_that_send_a_prompt(project: Path) -> None:
+    from corral.api import SendPrompt
+
+    write_mcp_json(project, {"demo": stdio_entry()})
+    (project / ".claude").mkdir()
+    (project / ".claude" / "settings.local.json").write_text('{"enabledMcpjsonServers": ["demo"]}')
+
+    async def main() -> tuple[object, object]:
+        app = App.create(cwd=project)
+        session = Session(app)
+        await session.start()
+        try:
+            from corral_mcp import runtime
+
+            manager = runtime.manager_of(app)
+            assert manager is not None
+            await manager.wait_started(60)
+            commands = {c.name: c for _, c in app.host.register_commands(session)}
+            review = commands["mcp__demo__review"]
+            assert review.argument_hint == "<topic>"
+            sent = await review.run(session, "the parser")
+            missing = await review.run(session, "")
+            return sent, missing
+        finally:
+            await session.end()
+
+    sent, missing = asyncio.run(main())
+    assert sent == SendPrompt("Please review the parser carefully.")
+    assert isinstance(missing, str) and "missing argument(s) topic" in missing

@@ -165,7 +165,20 @@ def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
 
 
 @hookimpl
-def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
+def corral_register_commands(
+    register: Callable[[SlashCommand], None], session: Session | None
+) -> None:
     from corral_mcp.slash import command
 
     register(command())
+    if session is None:
+        return
+    from corral_mcp import runtime
+
+    manager = runtime.manager_of(session.app)
+    if manager is None:
+        return
+    from corral_mcp.prompts import prompt_commands
+
+    for each in prompt_commands(manager):
+        register(each)

@@ -130,3 +130,18 @@ def test_mcp_config_flags_add_servers_and_strict_leaves_out_the_rest(
     assert {"mcp__side__add", "mcp__third__add"} <= names
     assert not any(n.startswith("mcp__demo__") for n in names)
     assert _tool_result(anthropic_server, 1)["content"] == "1 + 2 = 3 (from side)"
+
+
+def test_a_resource_mention_is_attached_to_the_message(
+    anthropic_server: MessagesServer, project: Path, run_corral: RunCorral
+) -> None:
+    write_mcp_json(project, {"demo": stdio_entry()})
+    approve(project, "demo")
+    anthropic_server.enqueue(text("read it"))
+    code, out, err = run_corral("-p", "summarize @demo:note://hello and @nobody:x://y",
+                                "--output-format", "json")
+    assert code == 0, err
+    sent = json.dumps(anthropic_server.message_requests[0].body["messages"][-1]["content"])
+    assert '<mcp-resource server=\\"demo\\" uri=\\"note://hello\\">' in sent
+    assert "hello from the demo notes" in sent
+    assert sent.count("<mcp-resource") == 1  # @nobody names no server: left as written

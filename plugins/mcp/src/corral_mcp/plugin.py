@@ -92,6 +92,11 @@ async def corral_prepare_request(session: Session) -> None:
     if session.plugin_state.get(_GENERATION) != manager.generation:
         session.plugin_state[_GENERATION] = manager.generation
         session.refresh_tools()
+    if any(s.has_resources for s in manager.connected()):
+        from corral_mcp.mentions import attach_mentions
+
+        await attach_mentions(session, manager,
+                              runtime.settings_of(session.config).max_output_tokens)
 
 
 @hookimpl

@@ -7,6 +7,7 @@ every other call runs alone, in order. Results always go back in the order the m
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -25,15 +26,69 @@ if TYPE_CHECKING:
 INTERRUPTED = "Interrupted by the user before this tool call finished."
 
 
+#: A tool's own note: a whole line in square brackets (``[Showing lines …]``, ``[… elided …]``).
+_NOTE = re.compile(r"^\[.*\]$")
+
+
 def elide_middle(text: str, limit: int) -> str:
-    """Keep the head and tail of ``text`` within ``limit`` characters, saying what was cut."""
+    """Keep the head and tail of ``text`` within ``limit`` characters, saying what was cut.
+
+    Whole lines are kept, and a tool's own notes (lines in square brackets) are kept whole
+    wherever they are; text with too few lines is cut by characters.
+    """
     if len(text) <= limit:
         return text
+    by_lines = _elide_lines(text, limit)
+    if by_lines is not None:
+        return by_lines
     keep = max(limit // 2, 1)
     dropped = text[keep:-keep] if keep * 2 < len(text) else ""
     lines = dropped.count("\n")
     note = f"\n[... {len(dropped)} characters ({lines} lines) elided ...]\n"
     return text[:keep] + note + text[-keep:]
+
+
+def _elide_lines(text: str, limit: int) -> str | None:
+    lines = text.splitlines(keepends=True)
+    notes = {i for i, line in enumerate(lines) if _NOTE.match(line.strip()) and len(line) < 500}
+    budget = limit - sum(len(lines[i]) for i in notes) - 2 * _ELISION_ROOM
+    if budget < limit // 4:
+        return None
+    keep = set(notes)
+    used, head = 0, 0
+    while head < len(lines) and used + len(lines[head]) <= budget // 2:
+        used += len(lines[head])
+        keep.add(head)
+        head += 1
+    used, tail = 0, len(lines) - 1
+    while tail > head and used + len(lines[tail]) <= budget // 2:
+        used += len(lines[tail])
+        keep.add(tail)
+        tail -= 1
+    if head == 0 or tail == len(lines) - 1:
+        return None  # a first or last line too long to keep whole
+    out: list[str] = []
+    dropped: list[str] = []
+    for index, line in enumerate(lines):
+        if index in keep:
+            if dropped:
+                out.append(_elision(dropped))
+                dropped = []
+            out.append(line if line.endswith("\n") or index == len(lines) - 1 else line + "\n")
+        else:
+            dropped.append(line)
+    if dropped:
+        out.append(_elision(dropped))
+    return "".join(out)
+
+
+#: Characters an elision note may take.
+_ELISION_ROOM = 120
+
+
+def _elision(dropped: list[str]) -> str:
+    chars = sum(len(line) for line in dropped)
+    return f"[… {chars} characters ({len(dropped)} lines) elided by the size limit for one tool result …]\n"
 
 
 def _result_block(tool_use_id: str, result: ToolResult, limit: int) -> dict[str, Any]:

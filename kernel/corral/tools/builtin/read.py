@@ -59,6 +59,16 @@ def _image_type(head: bytes) -> str | None:
     return None
 
 
+def _fitting(lines: list[str], first: int, budget: int) -> list[str]:
+    """The leading ``lines`` whose numbered form fits in ``budget`` characters (at least one)."""
+    used = 0
+    for count, line in enumerate(lines):
+        used += len(line) + 8  # the number column, the tab and the newline
+        if used > budget:
+            return lines[: max(count, 1)]
+    return lines
+
+
 def _missing(session: Session, path: Path) -> str:
     msg = f"File does not exist: {display(session, path)}."
     try:
@@ -175,15 +185,20 @@ class Read(Tool):
                 ),
                 is_error=True,
             )
-        body = numbered(scan.lines, first)
-        last = first + len(scan.lines) - 1
+        # Stop at whole lines before the engine's cap on a tool result would cut the middle
+        # out, so the footer names exactly the lines shown.
+        lines = _fitting(scan.lines, first, session.config.engine.max_tool_output_chars - 200)
+        body = numbered(lines, first)
+        last = first + len(lines) - 1
         if first > 1 or last < scan.total:
+            more = (" (the size limit for one result was reached)"
+                    if len(lines) < len(scan.lines) else "")
             body += (
-                f"\n\n[Showing lines {first}-{last} of {scan.total}. "
+                f"\n\n[Showing lines {first}-{last} of {scan.total}{more}. "
                 "Use offset and limit to read other parts.]"
             )
         return ToolResult(
-            content=body, meta={"path": str(path), "lines": scan.total, "shown": len(scan.lines)}
+            content=body, meta={"path": str(path), "lines": scan.total, "shown": len(lines)}
         )
 
     def _image(

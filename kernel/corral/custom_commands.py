@@ -86,10 +86,17 @@ def expand(command: CustomCommand, arguments: str, cwd: Path) -> str:
         text = text.replace(f"${index}", args[index - 1] if index <= len(args) else "")
 
     def include(match: re.Match[str]) -> str:
-        target = Path(match.group(1)).expanduser()
-        path = target if target.is_absolute() else cwd / target
+        name = match.group(1)
+        # "see @notes.md." ends a sentence: the period is not part of the name
+        while True:
+            target = Path(name).expanduser()
+            path = target if target.is_absolute() else cwd / target
+            if path.is_file() or not name.endswith((".", "~", "-")) or len(name) == 1:
+                break
+            name = name[:-1]
+        rest = match.group(1)[len(name):]
         try:
-            return f"{match.group(0)}\n```\n{path.read_text(encoding='utf-8')}\n```"
+            return f"@{name}\n```\n{path.read_text(encoding='utf-8')}\n```{rest}"
         except (OSError, UnicodeDecodeError):
             return match.group(0)
 

@@ -59,8 +59,14 @@ def run_doctor(app: App) -> int:
         if record.error:
             problems += 1
             console.print(f"    [red]error[/]: {record.error}")
-    for name in app.config.features:
-        if name not in known:
+    for name, wanted in app.config.features.items():
+        if name in known:
+            continue
+        if wanted:  # asked for and missing: what the user wanted does not run
+            problems += 1
+            console.print(f"  [red]error[/]: feature {name!r} is enabled but no installed "
+                          "plugin has that name (`corral plugins` lists them)")
+        else:
             console.print(f"  [yellow]warning[/]: feature flag {name!r} names no installed plugin")
     problems += _hooks_section(app)
     checks = app.host.doctor(app)

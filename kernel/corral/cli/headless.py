@@ -172,7 +172,9 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
         num_turns=session.num_turns,
         duration_ms=round((time.monotonic() - start) * 1000, 1),
         result=outcome.result,
-        total_cost_usd=session.cost_usd if session.cost_known else None,
+        # rounded to a millionth of a dollar: sums of floats print as 0.009600000000000001
+        total_cost_usd=(round(session.cost_usd, 6) if session.cost_known
+                        and session.cost_usd is not None else None),
         usage=msgspec.to_builtins(session.usage),
         permission_denials=session.permission_denials,
     )

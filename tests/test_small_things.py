@@ -1,0 +1,42 @@
+"""Small things a new user met (issue 16, item 13), each pinned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from corral.custom_commands import expand, load_custom_commands
+
+from tests.test_cli import corral
+
+
+def test_an_include_at_the_end_of_a_sentence_is_expanded(project: Path) -> None:
+    (project / ".claude" / "commands").mkdir(parents=True)
+    (project / ".claude" / "commands" / "look.md").write_text("Read @notes.md. Then @a.b.txt, ok")
+    (project / "notes.md").write_text("the notes")
+    (project / "a.b.txt").write_text("dotted")
+    found = load_custom_commands(project)[0]
+    out = expand(found["look"], "", project)
+    assert "@notes.md\n```\nthe notes\n```." in out
+    assert "@a.b.txt\n```\ndotted\n```," in out
+
+
+def test_enabling_a_plugin_that_is_not_installed_fails_doctor(project: Path) -> None:
+    out = corral("--enable", "nosuch", "doctor", cwd=project)
+    assert out.returncode != 0
+    assert "nosuch" in out.stdout and "no problems found" not in out.stdout
+
+
+def test_total_cost_is_rounded(anthropic_server, project: Path) -> None:
+    from corral.testing import text, tool_use
+
+    from tests._distinfo import cli_env
+
+    anthropic_server.enqueue(  # $0.006 + $0.0036 adds up to 0.009600000000000001 in floats
+        tool_use("Glob", {"pattern": "*"}).with_usage(input_tokens=1000, output_tokens=200),
+        text("hi").with_usage(input_tokens=700, output_tokens=100))
+    env = cli_env(ANTHROPIC_BASE_URL=anthropic_server.base_url, ANTHROPIC_API_KEY="test")
+    out = corral("-p", "hi", "--output-format", "json", cwd=project, env=env)
+    cost = json.loads(out.stdout.strip().splitlines()[-1])["total_cost_usd"]
+    assert cost == round(cost, 6) and len(repr(cost)) <= 10, cost
+    assert cost == 0.0096

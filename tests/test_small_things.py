@@ -40,3 +40,20 @@ def test_total_cost_is_rounded(anthropic_server, project: Path) -> None:
     cost = json.loads(out.stdout.strip().splitlines()[-1])["total_cost_usd"]
     assert cost == round(cost, 6) and len(repr(cost)) <= 10, cost
     assert cost == 0.0096
+
+
+def test_reading_a_latin1_file_says_what_the_replacement_characters_mean(project: Path) -> None:
+    import asyncio
+
+    from corral.tools.builtin.read import Read, ReadInput
+
+    from tests.engine.test_loop import new_session
+
+    (project / "old.txt").write_bytes("caf\xe9 cr\xe8me\n".encode("latin-1"))
+    (project / "new.txt").write_text("café crème\n")
+    session = new_session(project)
+    old = asyncio.run(Read().run(session, ReadInput(file_path="old.txt")))
+    assert "\ufffd" in str(old.content)
+    assert "not valid UTF-8" in str(old.content) and "Latin-1" in str(old.content)
+    new = asyncio.run(Read().run(session, ReadInput(file_path="new.txt")))
+    assert "UTF-8" not in str(new.content)

@@ -93,6 +93,8 @@ class _Scan(msgspec.Struct):
     lines: list[str]
     total: int
     digest: str
+    #: Some shown line was not valid UTF-8 (its bad bytes show as U+FFFD).
+    not_utf8: bool = False
 
 
 def _scan(fh: BinaryIO, first: int, limit: int) -> _Scan:
@@ -105,18 +107,24 @@ def _scan(fh: BinaryIO, first: int, limit: int) -> _Scan:
     lines: list[str] = []
     total = size = 0
     full = False
+    not_utf8 = False
     for raw in fh:
         digest.update(raw)
         total += 1
         if full or total < first or total >= first + limit:
             continue
-        line = _cut(raw.decode("utf-8", errors="replace").rstrip("\n").removesuffix("\r"))
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = raw.decode("utf-8", errors="replace")
+            not_utf8 = True
+        line = _cut(decoded.rstrip("\n").removesuffix("\r"))
         size += len(line) + 8
         if size > MAX_OUTPUT_CHARS and lines:
             full = True
             continue
         lines.append(line)
-    return _Scan(lines=lines, total=total, digest=digest.hexdigest())
+    return _Scan(lines=lines, total=total, digest=digest.hexdigest(), not_utf8=not_utf8)
 
 
 class Read(Tool):
@@ -196,6 +204,13 @@ class Read(Tool):
             body += (
                 f"\n\n[Showing lines {first}-{last} of {scan.total}{more}. "
                 "Use offset and limit to read other parts.]"
+            )
+        if scan.not_utf8:
+            body += (
+                f"\n\n[{shown} is not valid UTF-8: the bytes shown as \ufffd are not text in "
+                "that encoding. It may be Latin-1 (ISO-8859-1) or Windows-1252; "
+                f"`iconv -f latin1 -t utf-8 {shown}` shows it converted. Edits keep the "
+                "file's bytes only where the old and new text are ASCII.]"
             )
         return ToolResult(
             content=body, meta={"path": str(path), "lines": scan.total, "shown": len(lines)}

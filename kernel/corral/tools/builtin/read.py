@@ -209,8 +209,7 @@ class Read(Tool):
             body += (
                 f"\n\n[{shown} is not valid UTF-8: the bytes shown as \ufffd are not text in "
                 "that encoding. It may be Latin-1 (ISO-8859-1) or Windows-1252; "
-                f"`iconv -f latin1 -t utf-8 {shown}` shows it converted. Edits keep the "
-                "file's bytes only where the old and new text are ASCII.]"
+                f"`iconv -f latin1 -t utf-8 {shown}` shows it converted.]"
             )
         return ToolResult(
             content=body, meta={"path": str(path), "lines": scan.total, "shown": len(lines)}

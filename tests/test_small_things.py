@@ -57,3 +57,12 @@ def test_reading_a_latin1_file_says_what_the_replacement_characters_mean(project
     assert "not valid UTF-8" in str(old.content) and "Latin-1" in str(old.content)
     new = asyncio.run(Read().run(session, ReadInput(file_path="new.txt")))
     assert "UTF-8" not in str(new.content)
+
+
+def test_readme_names_the_optional_tools_and_the_pythons_tox_needs() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    setup = readme.split("## What corral is")[0]
+    assert "Optional system tools" in setup
+    for tool in ("ripgrep", "tmux", "bubblewrap"):
+        assert tool in setup
+    assert "tox needs the interpreters" in setup and "3.11, 3.12 and 3.13" in setup

@@ -33,3 +33,30 @@ def test_a_symlink_is_written_through(tmp_path: Path) -> None:
     link.symlink_to(real)
     write_atomic(link, "new")
     assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_temp_files_of_interrupted_writes_are_removed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from corral.atomic import write_atomic
+
+    target = tmp_path / "notes.md"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left_by_dead = tmp_path / f".notes.md.corral-{dead.pid}-0123abcd.tmp"
+    left_long_ago = tmp_path / ".notes.md.corral-89abcdef.tmp"  # an older name, no pid
+    live = tmp_path / f".notes.md.corral-{os.getppid()}-fedcba98.tmp"  # a writer still at work
+    other = tmp_path / ".other.md.corral-{0}-00000000.tmp".format(dead.pid)
+    for temp in (left_by_dead, left_long_ago, live, other):
+        temp.write_text("partial")
+    old = time.time() - 3600
+    os.utime(left_long_ago, (old, old))
+    write_atomic(target, "whole")
+    assert target.read_text() == "whole"
+    assert not left_by_dead.exists() and not left_long_ago.exists()
+    assert live.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [target.name, live.name, other.name])

@@ -2,9 +2,58 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import secrets
+import time
 from pathlib import Path
+
+#: A temp file without a live writer is stale after this many seconds.
+STALE_AFTER_S = 60.0
+_TEMP = re.compile(r"^\.(?P<name>.+)\.corral-(?:(?P<pid>\d+)-)?[0-9a-f]{8}\.tmp$")
+
+
+def remove_stale_temps(target: Path) -> int:
+    """Remove temp files left beside ``target`` by interrupted writes (a kill -9 between
+    creating and renaming): those whose writer is gone, or older than a minute.
+
+    Returns how many were removed.
+    """
+    removed = 0
+    try:
+        candidates = list(target.parent.glob(f".{_glob_escape(target.name)}.corral-*.tmp"))
+    except OSError:
+        return 0
+    for temp in candidates:
+        match = _TEMP.match(temp.name)
+        if match is None or match.group("name") != target.name:
+            continue
+        pid = match.group("pid")
+        try:
+            age = time.time() - temp.stat().st_mtime
+        except OSError:
+            continue
+        writer_gone = pid is not None and int(pid) != os.getpid() and not _alive(int(pid))
+        if writer_gone or age > STALE_AFTER_S:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed += 1
+    return removed
+
+
+def _glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
@@ -22,7 +71,8 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> N
         keep: int | None = os.stat(target).st_mode & 0o7777
     except FileNotFoundError:
         keep = mode
-    tmp = target.parent / f".{target.name}.corral-{secrets.token_hex(4)}.tmp"
+    remove_stale_temps(target)
+    tmp = target.parent / f".{target.name}.corral-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -49,7 +49,7 @@ def test_temp_files_of_interrupted_writes_are_removed(tmp_path: Path) -> None:
     left_by_dead = tmp_path / f".notes.md.corral-{dead.pid}-0123abcd.tmp"
     left_long_ago = tmp_path / ".notes.md.corral-89abcdef.tmp"  # an older name, no pid
     live = tmp_path / f".notes.md.corral-{os.getppid()}-fedcba98.tmp"  # a writer still at work
-    other = tmp_path / ".other.md.corral-{0}-00000000.tmp".format(dead.pid)
+    other = tmp_path / f".other.md.corral-{dead.pid}-00000000.tmp"
     for temp in (left_by_dead, left_long_ago, live, other):
         temp.write_text("partial")
     old = time.time() - 3600

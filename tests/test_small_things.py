@@ -66,3 +66,39 @@ def test_readme_names_the_optional_tools_and_the_pythons_tox_needs() -> None:
     for tool in ("ripgrep", "tmux", "bubblewrap"):
         assert tool in setup
     assert "tox needs the interpreters" in setup and "3.11, 3.12 and 3.13" in setup
+
+
+def test_shortened_cells_end_on_a_whole_word_with_an_ellipsis() -> None:
+    from corral.api import shorten
+
+    text = "Review the change and report PARTIAL with evidence for every claim it makes"
+    short = shorten(text, 40)
+    assert len(short) <= 40 and short.endswith("…")
+    assert all(word in text.split() for word in short.rstrip("…").split())
+    assert shorten("fits", 40) == "fits"
+    assert shorten("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_the_agents_table_cuts_descriptions_at_words(project: Path) -> None:
+    import pytest
+
+    pytest.importorskip("corral_coordinator")
+    agents = project / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    description = ("Checks a finished change against its issue and answers DONE or PARTIAL "
+                   "with evidence for each claim, quoting the lines that prove it, always")
+    (agents / "checker.md").write_text(
+        f"---\nname: checker\ndescription: {description}\n---\nCheck things.\n")
+    out = corral("agents", "--json", cwd=project)
+    assert out.returncode == 0, out.stderr
+    import io
+
+    import msgspec
+    from corral_coordinator.listing import Listing, ListingView
+    from rich.console import Console
+
+    data = msgspec.json.decode(out.stdout, type=Listing)
+    buf = io.StringIO()
+    Console(file=buf, width=400).print(ListingView(data))
+    row = next(line for line in buf.getvalue().splitlines() if "checker" in line)
+    assert "evid " not in row and "…" in row

@@ -122,6 +122,7 @@ _HOMES: dict[str, str] = {
     "user_state_dir": "corral.paths",
     # Output
     "get_console": "corral.ui.console",
+    "shorten": "corral.ui.render",
 }
 
 __all__ = sorted(_HOMES)
@@ -225,6 +226,7 @@ if TYPE_CHECKING:
         user_state_dir as user_state_dir,
     )
     from corral.ui.console import get_console as get_console
+    from corral.ui.render import shorten as shorten
 else:
 
     def __getattr__(name: str) -> Any:

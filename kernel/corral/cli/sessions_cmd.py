@@ -11,6 +11,7 @@ import msgspec
 from corral.app import App
 from corral.engine.resume import restore
 from corral.engine.transcript import iter_transcripts
+from corral.ui.render import shorten
 
 
 class SessionInfo(msgspec.Struct):
@@ -26,7 +27,7 @@ def run_sessions(app: App, *, as_json: bool) -> int:
     for path in iter_transcripts(app.cwd):
         restored = restore(path)
         when = dt.datetime.fromtimestamp(os.path.getmtime(path)).strftime("%Y-%m-%d %H:%M")
-        infos.append(SessionInfo(path.stem, when, restored.first_prompt[:80],
+        infos.append(SessionInfo(path.stem, when, shorten(restored.first_prompt, 80),
                                  restored.num_turns, restored.cost_usd))
     if as_json:
         sys.stdout.write(msgspec.json.encode(infos).decode() + "\n")

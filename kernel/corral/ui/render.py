@@ -27,6 +27,19 @@ if TYPE_CHECKING:
     from rich.live import Live
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, at most ``width`` characters: cut after a whole word and marked
+    with an ellipsis when it is longer (a single longer word is cut inside, marked too)."""
+    line = " ".join(text.split())
+    if len(line) <= width:
+        return line
+    cut = line[: width - 1]
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 def tool_line(name: str, data: dict[str, Any]) -> str:
     """``Read(src/app.py)``: the tool and its most telling argument."""
     for key in ("command", "file_path", "pattern", "url", "path", "description"):

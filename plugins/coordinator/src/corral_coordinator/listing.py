@@ -78,6 +78,7 @@ class ListingView:
     def __rich__(self) -> Any:
         from rich.console import Group
         from rich.table import Table
+        from corral.api import shorten
         from rich.text import Text
 
         table = Table(title="corral agents", title_justify="left")
@@ -89,7 +90,7 @@ class ListingView:
                 tools += " (not " + ", ".join(agent.disallowed_tools) + ")"
             first = agent.description.strip().splitlines()[0] if agent.description else ""
             table.add_row(agent.name, agent.source, tools, agent.model or "inherit",
-                          agent.permission_mode or "inherit", first[:100])
+                          agent.permission_mode or "inherit", shorten(first, 100))
         parts: list[Any] = [table]
         parts += [Text(f"note: {line}", style="yellow") for line in self.data.overridden]
         parts += [Text(f"warning: {line}", style="yellow") for line in self.data.missing_tools]

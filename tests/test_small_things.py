@@ -102,3 +102,19 @@ def test_the_agents_table_cuts_descriptions_at_words(project: Path) -> None:
     Console(file=buf, width=400).print(ListingView(data))
     row = next(line for line in buf.getvalue().splitlines() if "checker" in line)
     assert "evid " not in row and "…" in row
+
+
+def test_subcommand_help_is_short_and_says_what_the_command_does(project: Path) -> None:
+    for command, words in (("sessions", "newest first"), ("plugins", "installed plugins"),
+                           ("doctor", "credentials")):
+        out = corral(command, "--help", cwd=project)
+        assert out.returncode == 0
+        assert words in out.stdout, out.stdout
+        assert "--permission-mode" in out.stdout  # named once in the note, not listed
+        assert "--disallowedTools" not in out.stdout and len(out.stdout.splitlines()) < 16
+    add = corral("memory", "add", "--help", cwd=project).stdout
+    assert "what kind of memory" in add
+    search = corral("memory", "search", "--help", cwd=project).stdout
+    assert "at most this many" in search
+    top = corral("--help", cwd=project).stdout
+    assert "--disallowedTools" in top  # the global options still listed where they belong

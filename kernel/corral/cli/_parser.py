@@ -27,6 +27,11 @@ environment: CORRAL_HOME, CORRAL_FEATURES="buddy,-kairos", CORRAL_LOAD_PLUGINS=a
 CORRAL_TRACE_PLUGINS=1, ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL."""
 
 
+#: What every subcommand's help says about the options it does not list.
+GLOBAL_NOTE = ("The global options (--model, --enable, --set, --permission-mode ...) work "
+               "here too; `corral --help` lists them.")
+
+
 def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
     """Options that shape the application itself (read before plugins load).
 
@@ -37,52 +42,56 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
     def default(value: Any) -> Any:
         return argparse.SUPPRESS if suppress else value
 
-    group.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks for errors")
+    def h(text: str) -> str:
+        # a subcommand's help lists its own options; the global ones are in `corral --help`
+        return argparse.SUPPRESS if suppress else text
+
+    group.add_argument("--debug", action="store_true", default=default(False), help=h("show tracebacks for errors"))
     group.add_argument(
         "--strict-plugins",
         action="store_true",
         default=default(False),
-        help="a broken plugin is an error, not a warning (for CI)",
+        help=h("a broken plugin is an error, not a warning (for CI)"),
     )
     group.add_argument(
-        "--enable", action="append", default=default([]), metavar="NAME", help="turn a feature on"
+        "--enable", action="append", default=default([]), metavar="NAME", help=h("turn a feature on")
     )
     group.add_argument(
-        "--disable", action="append", default=default([]), metavar="NAME", help="turn a feature off"
+        "--disable", action="append", default=default([]), metavar="NAME", help=h("turn a feature off")
     )
-    group.add_argument("--model", default=default(None), help="model id or alias (sonnet, opus, haiku)")
+    group.add_argument("--model", default=default(None), help=h("model id or alias (sonnet, opus, haiku)"))
     group.add_argument(
         "--permission-mode",
         choices=["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"],
         default=default(None),
-        help="how tool calls are approved",
+        help=h("how tool calls are approved"),
     )
     group.add_argument(
         "--add-dir",
         action="append",
         default=default([]),
         metavar="DIR",
-        help="another directory tools may work in",
+        help=h("another directory tools may work in"),
     )
     group.add_argument(
         "--coordinator", action="store_true", default=default(False),
-        help="coordinator mode: the agent plans and delegates to workers (needs "
-        "corral-coordinator)",
+        help=h("coordinator mode: the agent plans and delegates to workers (needs "
+        "corral-coordinator)"),
     )
     group.add_argument(
         "--set", dest="settings", action="append", default=default([]), metavar="KEY=VALUE",
-        help="set any config key for this run, e.g. --set plugins.coordinator.mode=true "
-        "(VALUE is read as TOML, else as text)",
+        help=h("set any config key for this run, e.g. --set plugins.coordinator.mode=true "
+        "(VALUE is read as TOML, else as text)"),
     )
     group.add_argument(
         "--allowedTools", "--allowed-tools", dest="allowed_tools", action="append",
         default=default([]), metavar="RULES",
-        help="permission rules to allow, e.g. \"Read,Bash(git diff *)\"",
+        help=h("permission rules to allow, e.g. \"Read,Bash(git diff *)\""),
     )
     group.add_argument(
         "--disallowedTools", "--disallowed-tools", dest="disallowed_tools", action="append",
         default=default([]), metavar="RULES",
-        help="permission rules to deny; a bare tool name removes the tool",
+        help=h("permission rules to deny; a bare tool name removes the tool"),
     )
 
 
@@ -165,10 +174,16 @@ def build_parser(
         add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sessions = sub.add_parser("sessions", help="list earlier sessions in this directory")
+    sessions = sub.add_parser("sessions", help="list earlier sessions in this directory",
+                              description="List the sessions run in this directory, newest "
+                              "first: id, when, first prompt, turns, cost. `corral -r ID` "
+                              "resumes one, `corral -c` the newest.")
     sessions.add_argument("--json", action="store_true", help="print JSON")
 
-    plugins = sub.add_parser("plugins", help="list installed plugins and their flags")
+    plugins = sub.add_parser("plugins", help="list installed plugins and their flags",
+                             description="List the installed plugins: distribution, version, "
+                             "whether each is enabled and what decided it, and the hooks it "
+                             "implements.")
     plugins.add_argument("--json", action="store_true", help="print JSON")
 
     config = sub.add_parser("config", help="inspect the effective configuration")
@@ -177,7 +192,10 @@ def build_parser(
     show.add_argument("--origin", action="store_true", help="say where each value came from")
     show.add_argument("--json", action="store_true", help="print JSON")
 
-    sub.add_parser("doctor", help="check the installation, config and plugins")
+    sub.add_parser("doctor", help="check the installation, config and plugins",
+                   description="Check the installation, the config files, the model endpoint "
+                   "and credentials (never printing a secret), the plugins and the command "
+                   "hooks; exits 1 when something is wrong.")
     permissions, permission_actions = add_permissions_parser(sub)
 
     for command in plugin_commands:
@@ -187,4 +205,6 @@ def build_parser(
     for subparser in [show, *permission_actions, *sub.choices.values()]:
         if subparser is not config and subparser is not permissions:
             add_global_options(subparser, suppress=True)
+            if subparser.epilog is None:
+                subparser.epilog = GLOBAL_NOTE
     return parser

@@ -24,12 +24,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _scope(listing, every=True)
     search = sub.add_parser("search", help="entries matching words or tags, best first")
     search.add_argument("query")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=int, default=20,
+                        help="show at most this many entries (default 20)")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
     _scope(search, every=True)
     add = sub.add_parser("add", help="remember a fact")
     add.add_argument("text")
-    add.add_argument("--type", choices=_TYPES, default="project")
+    add.add_argument("--type", choices=_TYPES, default="project",
+                     help="what kind of memory: user (about you), feedback (how to work), "
+                     "project (facts of this project, the default), reference (where to look)")
     add.add_argument("--tags", default="", help="comma-separated")
     add.add_argument("--importance", type=int, default=3, help="1 to 5 (default 3)")
     add.add_argument("--topic", default=None, help="topic file name (default: the type)")

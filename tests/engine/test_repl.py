@@ -147,7 +147,7 @@ def repl(
         pytest.skip("tmux is not installed")
     started: list[Terminal] = []
 
-    def start(plugins: str = "") -> Terminal:
+    def start(plugins: str = "", args: tuple[str, ...] = ()) -> Terminal:
         # the kernel alone by default: plugins may call the model too
         env = cli_env(CORRAL_LOAD_PLUGINS=plugins)
         env.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
@@ -158,11 +158,11 @@ def repl(
             # a server of its own (-L): a shared one would hand the session the environment
             # it was started with, not this test's
             subprocess.run(["tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-                            "-c", str(project), f"{sys.executable} -m corral"], env=env,
+                            "-c", str(project), " ".join([sys.executable, "-m", "corral", *args])], env=env,
                            check=True, timeout=10)
             terminal = Tmux(name)
         else:
-            terminal = Pty([sys.executable, "-m", "corral"], project, env)
+            terminal = Pty([sys.executable, "-m", "corral", *args], project, env)
         started.append(terminal)
         return terminal
 
@@ -338,3 +338,33 @@ def test_repl_counts_down_a_retry_wait(repl, anthropic_server: MessagesServer) -
     term.wait_for(r"waiting [34]s before retry 1")
     term.wait_for(r"waiting [12]s before retry 1")
     term.wait_for(r"Answered after the wait\.")
+
+
+def test_repl_without_credentials_says_so_at_start_and_once_per_prompt(
+    repl, anthropic_server: MessagesServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    term = repl()
+    screen = term.wait_for(r"mode: default")
+    assert "no model credentials" in screen  # before anything was typed
+    term.keys("hello", "Enter")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and term.screen().count("no model credentials") < 2:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert term.screen().count("no model credentials") == 2  # once at start, once for the prompt
+
+
+def test_repl_continue_shows_the_resumed_conversation(
+    repl, anthropic_server: MessagesServer, project: Path
+) -> None:
+    anthropic_server.enqueue(text("The capital is Paris."))
+    done = subprocess.run([sys.executable, "-m", "corral", "-p", "capital of France?"],
+                          cwd=project, env=cli_env(CORRAL_LOAD_PLUGINS=""), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    term = repl(args=("-c",))
+    screen = term.wait_for(r"mode: default")
+    assert "resumed session" in screen
+    assert "capital of France?" in screen and "The capital is Paris." in screen

@@ -205,6 +205,8 @@ class Repl:
             bottom_toolbar=self.status_text, refresh_interval=0.5,
         )
         self.console.print(f"[bold]corral[/] — {self.session.cwd}  [dim](/help for commands)[/]")
+        self.show_resumed()
+        self.check_credentials()
         await self.session.start()
         try:
             while True:
@@ -245,6 +247,37 @@ class Repl:
             self.renderer.pause()
             await self.engine.aclose()
             await self.session.end("prompt_input_exit")
+
+    def show_resumed(self) -> None:
+        """``corral -c`` / ``-r``: say which session goes on, and how it ended."""
+        resumed = self.args.continue_ or self.args.resume is not None
+        if not resumed or not self.session.messages:
+            return
+        from corral.ui.render import shorten
+
+        self.console.print(f"[dim]resumed session {self.session.id} "
+                           f"({len(self.session.messages)} messages); the last exchange:[/]")
+        shown = 0
+        for message in reversed(self.session.messages):
+            text = _plain_text(message["content"])
+            if not text:
+                continue
+            who = "you" if message["role"] == "user" else "corral"
+            self.console.print(f"  [dim]{who}:[/] {shorten(text, 200)}", highlight=False)
+            shown += 1
+            if shown == 2:
+                break
+
+    def check_credentials(self) -> None:
+        """Say at once when no model can be reached, not at the first prompt."""
+        if self.session.config.api.provider != "anthropic":
+            return
+        from corral.transport.credentials import credentials
+
+        try:
+            credentials()
+        except CorralError as exc:
+            self.console.print(f"[yellow]warning[/]: {exc}", highlight=False)
 
     async def confirm_bypass(self) -> None:
         """Shift+Tab reached bypassPermissions: ask once per session before entering it."""
@@ -325,8 +358,15 @@ class Repl:
             self.renderer.pause()
         if outcome.reason == "interrupted":
             self.console.print("[yellow]interrupted[/]")
-        elif outcome.is_error:
+        elif outcome.is_error and outcome.result != self.renderer.last_error:
             self.console.print(f"[red]{outcome.result}[/]")
+
+
+def _plain_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return " ".join(str(b.get("text", "")) for b in content
+                    if isinstance(b, dict) and b.get("type") == "text").strip()
 
 
 def run_repl(args: argparse.Namespace, app: App) -> int:

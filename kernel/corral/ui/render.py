@@ -72,6 +72,8 @@ class EventRenderer:
         #: While a retry waits: when it is sent (monotonic) and which attempt it is.
         self.retry_at = 0.0
         self.retry_attempt = 0
+        #: The text of the last error shown, so the REPL does not print it twice.
+        self.last_error = ""
 
     # -- the live area --------------------------------------------------------------------
 
@@ -173,6 +175,7 @@ class EventRenderer:
             self.console.print(f"[{colour}]{event.level}[/]: {event.text}", highlight=False)
         elif isinstance(event, ErrorOccurred):
             self._flush_text()
+            self.last_error = event.error
             self.console.print(f"[red]{event.kind}[/]: {event.error}", highlight=False)
         elif isinstance(event, TurnEnded):
             self.pause()

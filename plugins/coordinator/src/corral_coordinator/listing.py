@@ -76,9 +76,9 @@ class ListingView:
         self.data = data
 
     def __rich__(self) -> Any:
+        from corral.api import shorten
         from rich.console import Group
         from rich.table import Table
-        from corral.api import shorten
         from rich.text import Text
 
         table = Table(title="corral agents", title_justify="left")

@@ -48,7 +48,8 @@ _RG = spec(
     file_valued="-f --file --ignore-file",
     forbid="--pre --pre-glob --search-zip -z --hostname-bin --hyperlink-format",
     follow="-L --follow", always_recursive=True,
-    operands="pattern", pattern_opts=frozenset({"-e", "-f", "--regexp", "--file"}),
+    operands="pattern",
+    pattern_opts=frozenset({"-e", "-f", "--regexp", "--file", "--files", "--type-list"}),
 )
 
 _LS = spec(

@@ -207,7 +207,13 @@ def _paths(parsed: Parsed | Refused | None, sub: str) -> list[ShellWord] | None:
         if sub != "grep" else parsed.paths
 
 
+#: Listing filters whose commit is optional (HEAD when it is the last word).
+_OPTIONAL_COMMIT = frozenset({"--merged", "--no-merged", "--contains", "--no-contains"})
+
+
 def _listing(s: Spec, rest: list[ShellWord], list_opts: tuple[str, ...]) -> list[ShellWord] | None:
+    if rest and rest[-1].value in _OPTIONAL_COMMIT:
+        rest = rest[:-1]
     parsed = parse(s, rest)
     if not isinstance(parsed, Parsed):
         return None

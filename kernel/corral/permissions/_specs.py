@@ -156,6 +156,8 @@ def parse(spec: Spec, args: Sequence[ShellWord]) -> Parsed | Refused | None:
                 continue
             if eq:
                 return None  # a flag given a value
+            if opt in spec.pattern_opts:
+                pattern_given = True  # rg --files: every operand is a path
             continue
         if spec.numeric and v[1:].isdigit():
             continue

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,35 @@ def test_not_critical(argv: list[str]) -> None:
 def test_unknown_recursive_target_asks() -> None:
     found = crit(["rm", "-rf", "$X"], [False, False, True])
     assert found is not None and found[1] is False
+
+
+def test_tilde_user_resolves_the_same_for_the_check_and_the_tools(tmp_path: Path) -> None:
+    """The Read tool and the permission check see one file for ``~user/…``."""
+    import pwd
+
+    from corral.permissions.paths import expand_tilde, lexical
+
+    root = pwd.getpwuid(0)
+    home = str(tmp_path / "home")
+    assert expand_tilde(f"~{root.pw_name}/x", home) == root.pw_dir.rstrip("/") + "/x"
+    assert expand_tilde("~/x", home) == home + "/x"
+    assert expand_tilde("~no-such-user-xyz/x", home) == "~no-such-user-xyz/x"
+    assert lexical(f"~{root.pw_name}/.ssh/k", str(tmp_path), home) == \
+        os.path.normpath(root.pw_dir + "/.ssh/k")
+
+
+def test_read_of_another_users_home_asks(tmp_path: Path) -> None:
+    import pwd
+
+    from corral.permissions.chain import decide
+    from corral.permissions.context import PermissionContext
+    from corral.tools.base import ToolCall
+
+    root = pwd.getpwuid(0)
+    project = tmp_path / "p"
+    project.mkdir()
+    ctx, _ = PermissionContext.build(str(project), home=str(tmp_path / "h"))
+    call = ToolCall(id="r", name="Read", input={"file_path": f"~{root.pw_name}/.profile"})
+    decision = decide(call, ctx)
+    assert decision.decision == "ask", decision.reason
+    assert root.pw_dir.rstrip("/") in decision.reason

@@ -97,7 +97,7 @@ _CUT = spec(flags="nsz", valued="bcfd",
             long="complement only-delimited zero-terminated help version",
             long_valued="bytes characters fields delimiter output-delimiter")
 _DIFF = spec(
-    flags="iEZbwBTtlNPsqyaupcedn",
+    flags="iEZbwBTtNPsqyaupcedn",  # not -l: it pipes the output through pr
     valued="xXSFIUCDLW",
     long="normal brief report-identical-files context unified ed rcs side-by-side "
          "left-column suppress-common-lines expand-tabs initial-tab minimal speed-large-files "
@@ -169,7 +169,7 @@ _NL = spec(flags="p", valued="bdfhilnsvw",
                        "starting-line-number number-width")
 _TAC = spec(flags="br", valued="s", long="before regex help version", long_valued="separator")
 _PLAIN_FILTER = spec(long="help version")
-_STRINGS = spec(flags="afdw", valued="nteTsoU",
+_STRINGS = spec(flags="afdwo", valued="nteTsU",
                 long="all data include-all-whitespace help version",
                 long_valued="bytes radix encoding target output-separator unicode",
                 forbid="--print-file-name -@")
@@ -182,12 +182,13 @@ _PASTE = spec(flags="sz", valued="d", long="serial zero-terminated help version"
               long_valued="delimiters")
 _EXPAND = spec(flags="ia", valued="t", long="initial all first-only help version",
                long_valued="tabs", numeric=True)
-_OD = spec(flags="bcdfilosxvB", valued="AjNtwS",
+# -w and --strings take an optional value, given in the same word
+_OD = spec(flags="bcdfilosxvBw", valued="AjNtS",
            long="output-duplicates traditional help version",
-           long_valued="address-radix skip-bytes read-bytes format strings endian",
-           long_optional="width")
-_HEXDUMP = spec(flags="bcCdoxv", valued="ensLf", file_valued="-f")
-_COLUMN = spec(flags="tnxeRJL", valued="csoNWHOdr",
+           long_valued="address-radix skip-bytes read-bytes format endian",
+           long_optional="width strings", numeric=True)
+_HEXDUMP = spec(flags="bcCdoxv", valued="ensf", file_valued="-f")
+_COLUMN = spec(flags="tnxeJLd", valued="csoNWHOrR",
                long="table json keep-empty-lines fillrows help version",
                long_valued="columns separator output-separator table-columns table-wrap "
                            "table-hide table-order table-name table-right "

@@ -62,7 +62,7 @@ _LOG_LONG = (
 )
 _LOG_VALUED = (
     "max-count skip since after until before author committer grep min-parents "
-    "max-parents glob exclude date pretty format encoding expand-tabs diff-merges "
+    "max-parents glob exclude date encoding diff-merges "
     "decorate-refs decorate-refs-exclude since-as-filter notes grep-reflog"
 )
 _LOG_OPTIONAL = "decorate pretty format expand-tabs show-linear-break notes exclude-hidden"
@@ -83,7 +83,8 @@ def _mk(flags: str = "", valued: str = "", long: str = "", long_valued: str = ""
                 forbid=f"{_FORBID} {forbid}", numeric=True, **kw)
 
 
-_DIFF = _mk(_DIFF_FLAGS + "lNz", "USGLIXBO", _DIFF_LONG + " no-index",
+# -B, -M, -C and -X take an optional value in the same word only
+_DIFF = _mk(_DIFF_FLAGS + "lNz", "USGIO", _DIFF_LONG + " no-index",
             _DIFF_VALUED, _DIFF_OPTIONAL)
 _LOG = _mk(_DIFF_FLAGS + "LigEFPcmnz", "nSGL", f"{_DIFF_LONG} {_LOG_LONG}",
            f"{_DIFF_VALUED} {_LOG_VALUED}", f"{_DIFF_OPTIONAL} {_LOG_OPTIONAL}")
@@ -121,7 +122,7 @@ _PLAIN = _mk("vqzHsetp", "n", "all verbose quiet human-readable no-walk stdin co
 _CAT_FILE = _mk("tsep", "", "", "", "", forbid="--filters --textconv --batch "
                 "--batch-check --batch-command --batch-all-objects")
 _CHECK_IGNORE = _mk("qvnz", "", "quiet verbose non-matching no-index stdin")
-_SHORTLOG = _mk("nsec", "w", "numbered summary email committer",
+_SHORTLOG = _mk("nsecw", "", "numbered summary email committer",
                 "group format", "")
 _BRANCH = _mk("arvlq", "", "all remotes verbose list quiet show-current no-color "
               "no-column ignore-case omit-empty",

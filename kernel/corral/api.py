@@ -32,6 +32,7 @@ _HOMES: dict[str, str] = {
     # Errors
     "ConfigError": "corral.errors",
     "CorralError": "corral.errors",
+    "PluginError": "corral.errors",
     "UsageError": "corral.errors",
     # Events (see docs/events.md)
     "AssistantMessage": "corral.events",
@@ -61,6 +62,8 @@ _HOMES: dict[str, str] = {
     "DoctorCheck": "corral.commands",
     "SendPrompt": "corral.commands",
     "Provider": "corral.providers",
+    "Connection": "corral.providers",
+    "StreamFunction": "corral.providers",
     "PromptSection": "corral.prompt",
     "Tool": "corral.tools.base",
     "ToolCall": "corral.tools.base",
@@ -136,6 +139,7 @@ if TYPE_CHECKING:
     from corral.errors import (
         ConfigError as ConfigError,
         CorralError as CorralError,
+        PluginError as PluginError,
         UsageError as UsageError,
     )
     from corral.events import (
@@ -163,7 +167,11 @@ if TYPE_CHECKING:
     from corral.agents import AgentDefinition as AgentDefinition
     from corral.commands import CliCommand as CliCommand, SlashCommand as SlashCommand
     from corral.commands import DoctorCheck as DoctorCheck, SendPrompt as SendPrompt
-    from corral.providers import Provider as Provider
+    from corral.providers import (
+        Connection as Connection,
+        Provider as Provider,
+        StreamFunction as StreamFunction,
+    )
     from corral.prompt import PromptSection as PromptSection
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult
     from corral.permissions.decision import Vote as Vote

@@ -40,14 +40,11 @@ def run_doctor(app: App) -> int:
     if len([lyr for lyr in app.loaded.layers if lyr.name not in ("defaults", "env")]) == 0:
         console.print("  (none found; defaults apply)")
     console.print("[bold]model endpoint[/]")
-    base_url = app.config.api.base_url or "https://api.anthropic.com (default)"
-    console.print(f"  base URL: {base_url}")
-    console.print(f"  model: {app.config.model} -> {app.config.resolve_model()}")
-    creds = [k for k in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN") if os.environ.get(k)]
-    if creds:
-        console.print(f"  credentials: {', '.join(creds)} set (value not shown)")
+    provider = app.config.api.provider
+    if provider == "anthropic":
+        _anthropic_endpoint(app)
     else:
-        console.print("  credentials: [yellow]none[/] (set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)")
+        problems += _provider_endpoint(app, provider)
     console.print("[bold]plugins[/]")
     known = set(app.host.records)
     for record in sorted(app.host.records.values(), key=lambda r: r.name):
@@ -100,3 +97,37 @@ def _hooks_section(app: App) -> int:
     for broken in table.broken:
         console.print(f"  [red]error[/]: {escape(broken.describe())}")
     return len(table.broken)
+
+
+def _anthropic_endpoint(app: App) -> None:
+    from corral.ui.console import get_console
+
+    console = get_console()
+    console.print("  provider: anthropic")
+    base_url = app.config.api.base_url or "https://api.anthropic.com (default)"
+    console.print(f"  base URL: {base_url}")
+    console.print(f"  model: {app.config.model} -> {app.config.resolve_model()}")
+    creds = [k for k in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN") if os.environ.get(k)]
+    if creds:
+        console.print(f"  credentials: {', '.join(creds)} set (value not shown)")
+    else:
+        console.print("  credentials: [yellow]none[/] (set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)")
+
+
+def _provider_endpoint(app: App, name: str) -> int:
+    """Print a plugin provider's setup; 1 when no installed plugin provides ``name``."""
+    from corral.ui.console import get_console
+
+    console = get_console()
+    providers = {p.name: p for _, p in app.host.register_providers()}
+    console.print(f"  provider: {name}")
+    console.print(f"  model: {app.config.model} -> {app.config.resolve_model()}")
+    provider = providers.get(name)
+    if provider is None:
+        known = ", ".join(["anthropic", *sorted(providers)])
+        console.print(f"  [red]error[/]: [api] provider names no installed provider (known: {known})")
+        return 1
+    if provider.describe is not None:
+        for label, value in provider.describe(app.config):
+            console.print(f"  {label}: {value}")
+    return 0

@@ -70,6 +70,8 @@ class Repl:
         self.session.ask_permission = self.ask
         # a fresh or resumed session keeps the model client (and its connections)
         self.engine = Engine(self.session, client=old._client if old is not None else None)
+        if old is not None:
+            self.engine.adopt_connection(old)
 
     async def new_session(self) -> None:
         """``/clear``: end this session and start a fresh one with the same mode and model."""

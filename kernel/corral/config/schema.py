@@ -47,6 +47,9 @@ class ApiSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     extra_headers: dict[str, str] = msgspec.field(default_factory=dict)
     #: Beta features, sent as the ``anthropic-beta`` header.
     betas: list[str] = msgspec.field(default_factory=list)
+    #: The environment variable holding the key, for providers that read one (the openai
+    #: provider reads ``OPENAI_API_KEY`` when this is unset).
+    api_key_env: str | None = None
     max_retries: int = 4
     timeout_s: float = 600.0
     #: First retry waits about this long; each further retry doubles it (with jitter).
@@ -62,6 +65,9 @@ class ModelSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: Extra or corrected prices in US dollars per million tokens, by model-id prefix:
     #: ``{"deepseek-chat" = {input = 0.27, output = 1.1, cache_write = 0.27, cache_read = 0.07}}``.
     prices: dict[str, dict[str, float]] = msgspec.field(default_factory=dict)
+    #: Context window in tokens by model-id prefix, for models corral does not know:
+    #: ``{"qwen3-coder" = 262144}``. It sets when compaction starts.
+    context_windows: dict[str, int] = msgspec.field(default_factory=dict)
 
 
 class EngineSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

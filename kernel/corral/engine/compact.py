@@ -29,7 +29,7 @@ def trigger_tokens(config: Config, model: str) -> int:
     """Input size at which compaction starts."""
     if config.engine.compact_trigger_tokens:
         return config.engine.compact_trigger_tokens
-    window = context_window(model)
+    window = context_window(model, config.models.context_windows)
     return window - min(config.models.max_output_tokens, 20_000) - 13_000
 
 

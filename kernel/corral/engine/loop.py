@@ -31,9 +31,11 @@ from corral.events import (
     UsageReported,
     UserMessage,
 )
+from corral.providers import connect
 from corral.transport.errors import APIError
 
 if TYPE_CHECKING:
+    from corral.providers import Connection, Provider
     from corral.session import Session
 
 
@@ -83,6 +85,8 @@ class Engine:
         self._provider: Any = None
         self.last_context_tokens = 0
         self.unknown_price_warned = False
+        #: The provider plugin's connection, made on the first request that needs it.
+        self._connection: Connection | None = None
 
     @property
     def client(self) -> Any:
@@ -97,6 +101,13 @@ class Engine:
         if self._client is not None and self.owns_client:
             await self._client.close()
         self._client = None
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+    def adopt_connection(self, other: Engine) -> None:
+        """Take over ``other``'s provider connection (a fresh session keeps the pool)."""
+        self._connection, other._connection = other._connection, None
 
     # -- one turn -----------------------------------------------------------------------------
 
@@ -281,7 +292,7 @@ class Engine:
         await session.hooks.before_request(session, request)
         return request
 
-    def provider(self) -> Any:
+    def provider(self) -> Provider | None:
         """The provider to stream from, or ``None`` for the kernel's own transport."""
         if self._provider is not None:
             return self._provider
@@ -323,8 +334,10 @@ class Engine:
         while True:
             request = await build()
             try:
-                client = self.client if provider is None else None
-                return await stream_reply(client, request, emit or session.emit, provider)
+                if provider is None:
+                    return await stream_reply(self.client, request, emit or session.emit)
+                connection = self._connect(provider)
+                return await stream_reply(None, request, emit or session.emit, connection)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:
@@ -436,6 +449,11 @@ class Engine:
             raise CompactionFailed("compaction failed: the model returned an empty summary; "
                                    "the conversation is unchanged")
         return summary
+
+    def _connect(self, provider: Provider) -> Connection:
+        if self._connection is None:
+            self._connection = connect(provider, self.session.config)
+        return self._connection
 
     async def _compacted(self, strategy: str, before: int, after: int | None = None) -> bool:
         after = after if after is not None else compaction.estimate_tokens(self.session.messages)

@@ -51,11 +51,15 @@ def price_of(model: str, extra: dict[str, dict[str, float]] | None = None) -> Pr
     return table[best] if best else None
 
 
-def context_window(model: str) -> int:
-    for prefix, size in CONTEXT_WINDOWS.items():
-        if model.startswith(prefix):
-            return size
-    return DEFAULT_CONTEXT_WINDOW
+def context_window(model: str, extra: dict[str, int] | None = None) -> int:
+    """The context window of ``model``: the longest matching prefix, ``extra`` (from
+    ``[models] context_windows``) before the built-in table."""
+    table = {**CONTEXT_WINDOWS, **(extra or {})}
+    best = ""
+    for prefix in table:
+        if model.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    return table[best] if best else DEFAULT_CONTEXT_WINDOW
 
 
 def cost_usd(

@@ -76,8 +76,8 @@ async def stream_reply(
     """Send ``request`` with streaming on and return the assembled reply.
 
     The events come from ``client.stream(request)`` (a
-    :class:`corral.transport.client.MessagesClient`), or with ``provider`` (a
-    :class:`corral.providers.Provider`) from its ``stream`` function as plain dicts.
+    :class:`corral.transport.client.MessagesClient`), or with ``provider`` (anything
+    with a ``stream(request)`` method: a :class:`corral.providers.Connection`) as plain dicts.
     Raises :class:`StreamCut` when the stream closes before ``message_stop``; endpoint errors
     (:class:`corral.transport.errors.APIError`) propagate for the retry policy to judge.
     """

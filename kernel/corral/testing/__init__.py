@@ -11,12 +11,15 @@
 
 Under pytest the ``anthropic_server`` fixture (from :mod:`corral.testing.pytest_plugin`) gives
 a fresh server per test with ``ANTHROPIC_BASE_URL`` and a dummy ``ANTHROPIC_API_KEY`` set.
-This package imports only the standard library and msgspec; never the anthropic SDK.
+``OpenAIServer`` answers the same script in the OpenAI format (Chat Completions and
+Responses); the ``openai_server`` fixture sets ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` for it.
+This package imports only the standard library and msgspec; never the anthropic SDK, never pytest.
 """
 
 from __future__ import annotations
 
 from corral.testing._isolation import isolate
+from corral.testing._openai_server import OpenAIServer
 from corral.testing._record import RecordedRequest
 from corral.testing._render import estimate_tokens
 from corral.testing._server import MessagesServer, Responder, Scripted, ScriptError
@@ -31,10 +34,12 @@ from corral.testing.replies import (
     ThinkingBlock,
     ToolUseBlock,
     Usage,
+    context_length_exceeded,
     cut_stream,
     delayed,
     error,
     message,
+    model_not_found,
     overloaded,
     prompt_too_long,
     rate_limited,
@@ -52,6 +57,7 @@ __all__ = [
     "ErrorReply",
     "MessageReply",
     "MessagesServer",
+    "OpenAIServer",
     "RecordedRequest",
     "RedactedThinkingBlock",
     "Reply",
@@ -63,12 +69,14 @@ __all__ = [
     "ToolUseBlock",
     "Usage",
     "check_settings_table",
+    "context_length_exceeded",
     "cut_stream",
     "delayed",
     "error",
     "estimate_tokens",
     "isolate",
     "message",
+    "model_not_found",
     "overloaded",
     "prompt_too_long",
     "rate_limited",

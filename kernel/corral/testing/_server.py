@@ -35,7 +35,7 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, owner: MessagesServer, address: tuple[str, int]) -> None:
         self.owner = owner
-        super().__init__(address, Handler)
+        super().__init__(address, owner._handler)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host name up (getfqdn), which can stall for seconds
@@ -99,6 +99,9 @@ class MessagesServer:
         validate: Refuse (400) a messages request lacking ``model``, ``max_tokens`` or
             ``messages`` before any scripted reply is used, as the API does.
     """
+
+    #: The request handler class: it routes paths and writes the wire format.
+    _handler: type[Handler] = Handler
 
     def __init__(
         self,

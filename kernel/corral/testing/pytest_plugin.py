@@ -8,6 +8,8 @@ Installed with corral, so any test suite in the same environment gets:
   while answering (for example on a scripted tool input that is not JSON-encodable), the test
   fails at teardown with the server's traceback.
 - ``messages_api``: the same server under a second name, for tests that read better with it.
+- ``openai_server``: a fresh :class:`~corral.testing.OpenAIServer` (the same script in the
+  OpenAI format) with ``OPENAI_BASE_URL`` pointing at it and a dummy ``OPENAI_API_KEY`` set.
 - ``corral_isolated``: HOME, ``CORRAL_HOME``, ``CLAUDE_CONFIG_DIR`` and ``CORRAL_MANAGED_DIR``
   moved into the test's tmp dir and corral's variables cleared, so the machine's own setup
   never leaks in (use it from an autouse fixture of your conftest).
@@ -30,10 +32,14 @@ from typing import Any
 
 import pytest
 
+from corral.testing._openai_server import OpenAIServer
 from corral.testing._server import MessagesServer
 
 #: The API key the fixtures put in the environment.
 DUMMY_API_KEY = "sk-ant-corral-testing-0000"
+
+#: The OpenAI-format key the ``openai_server`` fixture puts in the environment.
+DUMMY_OPENAI_KEY = "sk-corral-testing-0000"
 
 #: Environment variables that could point the SDK elsewhere or at real credentials.
 _CLEARED = (
@@ -60,6 +66,24 @@ def anthropic_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[MessagesServer
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", DUMMY_API_KEY)
         yield server
+    _fail_on_server_errors(server)
+
+
+@pytest.fixture
+def openai_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
+    """A scripted OpenAI-format server on 127.0.0.1, fresh for this test.
+
+    Script it like ``anthropic_server``; point the openai provider at it through
+    ``OPENAI_BASE_URL`` (set here) or ``[api] base_url = openai_server.base_url``.
+    """
+    with OpenAIServer() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", DUMMY_OPENAI_KEY)
+        yield server
+    _fail_on_server_errors(server)
+
+
+def _fail_on_server_errors(server: MessagesServer) -> None:
     if server.failures:
         pytest.fail(
             "corral.testing: the test server itself failed while serving this test:\n"

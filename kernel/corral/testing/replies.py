@@ -101,11 +101,13 @@ class ErrorReply(msgspec.Struct, frozen=True, kw_only=True):
     """An HTTP error in the API's shape: ``{"type": "error", "error": {"type", "message"}}``.
 
     ``retry_after`` (seconds) is sent as the ``retry-after`` header; ``headers`` adds more.
+    ``code`` is the machine-readable ``error.code`` the OpenAI-format server sends.
     """
 
     status: int
     type: str
     message: str
+    code: str | None = None
     retry_after: float | None = None
     headers: dict[str, str] = {}
     first_byte_delay: float = 0.0
@@ -259,6 +261,7 @@ def error(
     type: str | None = None,
     retry_after: float | None = None,
     headers: dict[str, str] | None = None,
+    code: str | None = None,
 ) -> ErrorReply:
     """An error reply; ``type`` and ``message`` default to the API's for ``status``."""
     error_type = type or ERROR_TYPES.get(status, "api_error")
@@ -267,6 +270,7 @@ def error(
         status=status,
         type=error_type,
         message=text_,
+        code=code,
         retry_after=retry_after,
         headers=dict(headers or {}),
     )
@@ -275,6 +279,27 @@ def error(
 def prompt_too_long(tokens: int = 210_000, limit: int = 200_000) -> ErrorReply:
     """A 400 whose message has the API's wording for a prompt over the context window."""
     return error(400, f"prompt is too long: {tokens} tokens > {limit} maximum")
+
+
+def context_length_exceeded(tokens: int = 140_000, limit: int = 131_072) -> ErrorReply:
+    """A 400 with the OpenAI-format wording and code for a prompt over the context window."""
+    return error(
+        400,
+        f"This model's maximum context length is {limit} tokens. However, your messages "
+        f"resulted in {tokens} tokens. Please reduce the length of the messages.",
+        type="invalid_request_error",
+        code="context_length_exceeded",
+    )
+
+
+def model_not_found(model: str = "no-such-model") -> ErrorReply:
+    """A 404 saying the requested model does not exist (OpenAI-format code)."""
+    return error(
+        404,
+        f"The model `{model}` does not exist or you do not have access to it.",
+        type="invalid_request_error",
+        code="model_not_found",
+    )
 
 
 def rate_limited(retry_after: float | None = 0) -> ErrorReply:

@@ -12,6 +12,7 @@ from corral_openai.content import (
     image_url,
     parse_usage,
     system_text,
+    tool_choice,
     tool_result_parts,
 )
 from corral_openai.events import Event, MessageEvents
@@ -60,6 +61,9 @@ def chat_body(request: dict[str, Any], endpoint: Endpoint) -> dict[str, Any]:
             body[key] = request[key]
     if request.get("stop_sequences"):
         body["stop"] = request["stop_sequences"]
+    choice = tool_choice(request.get("tool_choice"))
+    if choice is not None and tools:
+        body["tool_choice"] = choice
     if settings.reasoning_effort:
         body["reasoning_effort"] = settings.reasoning_effort
     body.update(settings.extra_body)

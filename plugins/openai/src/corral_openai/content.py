@@ -77,6 +77,21 @@ def function_tools(tools: Any) -> list[dict[str, Any]]:
     return out
 
 
+def tool_choice(choice: Any) -> str | dict[str, Any] | None:
+    """A Messages ``tool_choice`` in the OpenAI-format shape (``none``/``auto``/``required``
+    or one named function); ``None`` leaves the server's default."""
+    if not isinstance(choice, dict):
+        return None
+    kind = choice.get("type")
+    if kind in ("none", "auto"):
+        return str(kind)
+    if kind == "any":
+        return "required"
+    if kind == "tool" and choice.get("name"):
+        return {"type": "function", "function": {"name": choice["name"]}}
+    return None
+
+
 def parse_usage(usage: Any) -> dict[str, int]:
     """OpenAI-format usage as Messages usage: cached prompt tokens apart from the rest.
 

@@ -12,6 +12,7 @@ from corral_openai.content import (
     image_url,
     parse_usage,
     system_text,
+    tool_choice,
     tool_result_parts,
 )
 from corral_openai.errors import stream_error
@@ -47,6 +48,11 @@ def responses_body(request: dict[str, Any], endpoint: Endpoint) -> dict[str, Any
     for key in ("temperature", "top_p"):
         if key in request:
             body[key] = request[key]
+    choice = tool_choice(request.get("tool_choice"))
+    if isinstance(choice, dict):
+        choice = {"type": "function", "name": choice["function"]["name"]}
+    if choice is not None and tools:
+        body["tool_choice"] = choice
     if settings.reasoning_effort:
         body["reasoning"] = {"effort": settings.reasoning_effort, "summary": "auto"}
     body.update(settings.extra_body)

@@ -26,3 +26,27 @@ def test_explain_mode_override_and_details(proj: Proj) -> None:
     assert out["rule"] == "Bash(git status)"
     assert any("src/x" in line for line in out["details"])
     assert explain("Bash", {"command": "echo hi > src/x"}, ctx).decision == "ask"
+
+
+def test_explain_names_what_the_analyzer_refused(proj: Proj) -> None:
+    """Each new kind of ask says what it is about, so a user can tell why it asked."""
+    ctx = proj.ctx(allow=["Bash(ls *)", "Bash(git status)"])
+    (proj.root / ".env").write_text("K=1\n")
+    (proj.root / ".git" / "config").write_text("[core]\n\tfsmonitor = ./watch\n")
+    cases = {
+        "echo ${!name}": "indirect expansion",
+        "echo $(( n + 1 ))": "arithmetic expansion",
+        "PAGER=./x ls": "sets PAGER, which changes what runs",
+        "ls\u00a0src": "NO-BREAK SPACE",
+        "ls -RL src": "follows symlinks",
+        "sort --out=x src/a.py": "not allowed by any rule and is not read-only",
+        "git status": "core.fsmonitor",
+        "cat .env": "looks like a secret file",
+        "cd \"$D\" && cat x": "known only at run time",
+        "cat src/[[:alpha:]]c": "glob syntax",
+        "printenv": "prints every environment variable",
+    }
+    for command, words in cases.items():
+        out = decision_dict(explain("Bash", {"command": command}, ctx))
+        assert out["decision"] == "ask", (command, out["reason"])
+        assert words in out["reason"], (command, out["reason"])

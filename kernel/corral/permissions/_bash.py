@@ -248,6 +248,9 @@ def command_part(ctx: PermissionContext, mode: Mode, cmd: SimpleCommand,
         paths = file_command_paths(cmd.words)
         if paths is not None:
             return _paths_part(ctx, mode, paths, bases, shown, write=True)
+    if head.value in _MOVERS and not head.dynamic and mode != "plan":
+        return Part("ask", "mode", f"{shown} goes to a directory known only at run time, or "
+                    "outside what can be checked (`cd -`, `popd`, options)", liftable=True)
     if mode == "plan":
         return Part("deny", "mode", f"plan mode runs only read-only commands; {shown} is not one")
     return Part("ask", "mode", f"{shown} is not allowed by any rule and is not read-only",

@@ -192,3 +192,26 @@ def test_every_firing_is_a_notice(anthropic_server, run_cli, hooks) -> None:
     assert notice["level"] == "info" and notice["data"]["hook_event"] == "UserPromptSubmit"
     assert notice["data"]["exit_code"] == 0
     assert notice["data"]["source"].endswith("settings.json")
+
+
+def test_subagent_start_fires_once_with_the_agent_type(anthropic_server, hooks,
+                                                      project) -> None:
+    hooks.write_settings({"SubagentStart": [group(hooks.command("start"), "Code Reviewer")]})
+    anthropic_server.enqueue(text("first"), text("second"))
+    session = _session(project)
+    session.agent = "Code Reviewer"
+    session.parent_id = "parent-session"
+
+    async def drive() -> None:
+        engine = Engine(session)
+        try:
+            await engine.run_turn("review it", origin=cmdhooks.SUBAGENT_ORIGIN)
+            await engine.run_turn("and again", origin=cmdhooks.SUBAGENT_ORIGIN)
+        finally:
+            await engine.aclose()
+
+    asyncio.run(drive())
+    [record] = hooks.records("start")
+    assert record["hook_event_name"] == "SubagentStart"
+    assert record["agent_type"] == "Code Reviewer" and record["agent_id"] == session.id
+    assert record["session_id"] == "parent-session"

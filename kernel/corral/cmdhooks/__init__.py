@@ -35,6 +35,7 @@ from corral.cmdhooks.turn_events import (
     PromptVerdict,
     StopGuard,
     stop,
+    subagent_start,
     subagent_stop,
     take_halt,
     user_prompt_submit,
@@ -46,6 +47,6 @@ __all__ = [
     "BrokenHook", "ConfiguredHook", "HookReply", "HookRun", "HookSpecificOutput",
     "HookTable", "PermissionAnswer", "PreToolVerdict", "permission_request", "PromptVerdict", "StopGuard", "fire", "hook_table",
     "matching_hooks", "notify", "post_tool_use", "pre_compact", "pre_tool_use", "read_hooks",
-    "session_end", "session_start", "stop", "subagent_stop", "take_halt",
+    "session_end", "session_start", "stop", "subagent_start", "subagent_stop", "take_halt",
     "user_prompt_submit", "with_context",
 ]

@@ -36,6 +36,7 @@ EVENTS: tuple[str, ...] = (
     "UserPromptSubmit",
     "Stop",
     "SubagentStop",
+    "SubagentStart",
     "SessionStart",
     "SessionEnd",
     "PreCompact",

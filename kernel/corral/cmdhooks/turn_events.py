@@ -32,6 +32,8 @@ SUBAGENT_ORIGIN = "agent"
 _HALT: StashKey[str] = StashKey("cmdhooks_halt")
 #: Hook output waiting for the next message that enters the conversation.
 _CONTEXT: StashKey[list[str]] = StashKey("cmdhooks_context")
+#: Set once SubagentStart fired for a sub-agent session.
+_STARTED: StashKey[bool] = StashKey("subagent_started")
 
 
 class PromptVerdict(msgspec.Struct, frozen=True, kw_only=True):
@@ -106,6 +108,20 @@ async def subagent_stop(session: Session, stop_hook_active: bool) -> str | None:
     ``None``. The turn loop already fires it for turns whose origin is
     :data:`SUBAGENT_ORIGIN`."""
     return await _stop_event(session, "SubagentStop", stop_hook_active)
+
+
+async def subagent_start(session: Session) -> None:
+    """Fire SubagentStart once for a sub-agent session, before its first turn: ``agent_id``
+    (its session id), ``agent_type`` (its definition's name, the matcher's value), and the
+    parent's ``session_id``. The turn loop calls it for turns whose origin is
+    :data:`SUBAGENT_ORIGIN`."""
+    if session.stash.get(_STARTED) is not None:
+        return
+    session.stash[_STARTED] = True
+    agent_type = session.agent or ""
+    fields = {"session_id": session.parent_id or session.id, "agent_id": session.id,
+              "agent_type": agent_type}
+    await fire(session, "SubagentStart", fields, match=agent_type)
 
 
 async def _stop_event(session: Session, event: str, active: bool) -> str | None:

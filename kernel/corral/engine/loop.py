@@ -147,6 +147,8 @@ class Engine:
                 message = f"a UserPromptSubmit hook blocked the prompt: {verdict.reason}"
                 return await self._end("error_during_execution", 0, start, message=message)
             content = cmdhooks.with_context(content, verdict.context)
+        else:
+            await cmdhooks.subagent_start(session)
         session.messages.append({"role": "user", "content": content})
         await session.emit(UserMessage(text=text, origin=origin))
         done: dict[str, dict[str, Any]] = {}

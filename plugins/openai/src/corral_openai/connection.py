@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from corral_openai import chat, responses
 from corral_openai.errors import OpenAIEndpointError, status_error, stream_error
@@ -14,6 +15,10 @@ from corral_openai.sse import is_done, sse_events
 
 if TYPE_CHECKING:
     import httpx
+
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
 
 
 class BadStream(OpenAIEndpointError):
@@ -56,7 +61,7 @@ class OpenAIConnection:
         body = make_body(request, self.endpoint)
         model = str(request.get("model", ""))
         client = self._http()
-        content = json.dumps(body, ensure_ascii=False).encode()
+        content = _encode(body)
         async with client.stream(
             "POST",
             self.endpoint.url(path),
@@ -71,7 +76,7 @@ class OpenAIConnection:
             reader = reader_type(model)
             if "json" in response.headers.get("content-type", ""):
                 # a server that answers a streamed request with one JSON object
-                whole = json.loads(await response.aread())
+                whole = _decode(await response.aread())
                 for event in reader.feed_whole(whole):
                     yield event
                 return
@@ -79,8 +84,8 @@ class OpenAIConnection:
                 if is_done(sse):
                     break
                 try:
-                    data = json.loads(sse.data)
-                except ValueError as exc:
+                    data = _decode(sse.data)
+                except msgspec.DecodeError as exc:
                     raise BadStream(
                         f"{self.endpoint.url(path)} sent an event that is not JSON: "
                         f"{sse.data[:200]!r}"

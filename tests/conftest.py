@@ -4,7 +4,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from corral.testing import isolate
 
 #: Test modules that drive the scripted server through the anthropic SDK itself; without the
 #: SDK (``corral[sdk]`` not installed) they are not collected, the rest run unchanged.
@@ -14,14 +13,11 @@ collect_ignore_glob = [] if importlib.util.find_spec("anthropic") else [
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return isolate(monkeypatch, tmp_path_factory.mktemp("corral-env"))
+def _isolated_home(corral_isolated: Path) -> Path:
+    return corral_isolated
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(corral_project: Path) -> Path:
     """An empty git-less project directory with a ``.claude/`` folder, as the cwd."""
-    root = tmp_path / "project"
-    (root / ".claude").mkdir(parents=True)
-    monkeypatch.chdir(root)
-    return root
+    return corral_project

@@ -244,3 +244,27 @@ def test_bash_output_bad_filter(session: Any) -> None:
         return str(out.content)
 
     assert asyncio.run(scenario()).startswith("filter is not a valid regex:")
+
+
+def test_timeout_ends_children_that_left_the_process_group(call: Call, workdir: Path) -> None:
+    import shutil
+
+    if shutil.which("setsid") is None:
+        pytest.skip("setsid is not installed")
+    command = ("setsid sleep 31.7 & echo $! > escaped.pid; "
+               "(setsid bash -c 'sleep 31.8 & echo $! > grandchild.pid; wait' &); sleep 30")
+    result = call(Bash(), command=command, timeout=1500)
+    assert result.is_error and "timed out after 1500 ms" in str(result.content)
+    escaped = int((workdir / "escaped.pid").read_text())
+    deadline = time.monotonic() + 5
+    while not (workdir / "grandchild.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grandchild = int((workdir / "grandchild.pid").read_text())
+    for pid in (escaped, grandchild):
+        deadline = time.monotonic() + 5
+        while not _gone(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert _gone(escaped) and _gone(grandchild), "a setsid child survived the timeout"
+    note = str(result.content)
+    assert re.search(r"\d+ process(es)? (were|was) ended", note), note
+    assert "outside its process group" in note

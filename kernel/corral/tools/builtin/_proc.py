@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import secrets
 import signal
 from collections.abc import Mapping
 from pathlib import Path
@@ -88,7 +89,8 @@ async def spawn(command: str, cwd: Path,
     stdout and stderr share one pipe so the output keeps its order; stdin is empty.
     """
     bash = shutil.which("bash") or "/bin/bash"
-    return await asyncio.create_subprocess_exec(
+    full, mark = marked_env(shell_env(env))
+    proc = await asyncio.create_subprocess_exec(
         bash,
         "-c",
         command,
@@ -97,14 +99,66 @@ async def spawn(command: str, cwd: Path,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
-        env=shell_env(env),
+        env=full,
     )
+    if len(_MARKS) > 256:  # forget commands that ended on their own
+        for pid in [pid for pid in _MARKS if not Path(f"/proc/{pid}").exists()]:
+            del _MARKS[pid]
+    _MARKS[proc.pid] = mark
+    return proc
 
 
-def kill_group(proc: asyncio.subprocess.Process) -> None:
-    """Send SIGKILL to the process group ``proc`` leads (it and every child it started)."""
+def kill_group(proc: asyncio.subprocess.Process) -> int:
+    """SIGKILL everything ``proc`` started: its process group, and every process that left
+    the group (``setsid``, a daemonizing double fork) but still carries the run's mark in its
+    environment. Returns how many processes outside the group were ended."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+    mark = _MARKS.pop(proc.pid, None)
+    return _kill_marked(mark) if mark is not None else 0
+
+
+#: The environment variable that marks every process a command started.
+RUN_MARK = "CORRAL_RUN"
+#: The mark of each running command, by the pid of its shell.
+_MARKS: dict[int, str] = {}
+
+
+def marked_env(env: dict[str, str]) -> tuple[dict[str, str], str]:
+    """``env`` with a fresh run mark (inherited by every descendant, in any session)."""
+    mark = secrets.token_hex(8)
+    return {**env, RUN_MARK: mark}, mark
+
+
+def _kill_marked(mark: str) -> int:
+    """SIGKILL every process whose environment holds ``RUN_MARK=mark`` (read from /proc;
+    nothing where /proc is missing). A few rounds, so a child forked meanwhile is caught."""
+    needle = f"{RUN_MARK}={mark}".encode()
+    ended: set[int] = set()
+    for _ in range(3):
+        found = 0
+        for entry in _proc_pids():
+            if entry == os.getpid() or entry in ended:
+                continue
+            try:
+                environ = Path(f"/proc/{entry}/environ").read_bytes()
+            except OSError:
+                continue
+            if needle in environ.split(b"\0"):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(entry, signal.SIGKILL)
+                    ended.add(entry)
+                    found += 1
+        if not found:
+            break
+    return len(ended)
+
+
+def _proc_pids() -> list[int]:
+    try:
+        return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
 
 
 async def pump(stream: asyncio.StreamReader | None, out: CappedOutput) -> None:

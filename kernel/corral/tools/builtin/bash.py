@@ -110,11 +110,8 @@ class Bash(Tool):
                     await _until_exit(proc, reader)
             except TimeoutError:
                 timed_out = True
-                kill_group(proc)
-                notes.append(
-                    f"Command timed out after {timeout_ms} ms; it and every process it "
-                    "started were killed."
-                )
+                outside = kill_group(proc)
+                notes.append(f"Command timed out after {timeout_ms} ms; {_ended(outside)}")
             done, _ = await asyncio.wait({reader}, timeout=DRAIN_SECONDS)
             if not done:
                 # Something the command started still holds the output pipe open.
@@ -151,6 +148,16 @@ class Bash(Tool):
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
             },
         )
+
+
+def _ended(outside: int) -> str:
+    """What a timeout ended: the command's process group, and processes that had left it."""
+    if not outside:
+        return "its process group (it and every process it started) was killed."
+    plural = "processes were" if outside > 1 else "process was"
+    return (f"its process group was killed, and {outside} {plural} ended that had left it "
+            "(setsid or a daemonizing fork) but were started by the command, outside its "
+            "process group.")
 
 
 async def _until_exit(proc: asyncio.subprocess.Process, reader: asyncio.Task[None]) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 import secrets
+import shutil
 import signal
 from collections.abc import Mapping
 from pathlib import Path

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from corral import cmdhooks
 from corral.app import App
 from corral.engine import Engine
@@ -119,6 +120,7 @@ def _session(project: Path) -> Session:
     return session
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_notification_fires_when_the_permission_prompt_is_shown(hooks, project) -> None:
     hooks.write_settings({"Notification": [group(hooks.command("note"), "permission_prompt")]})
     session = _session(project)

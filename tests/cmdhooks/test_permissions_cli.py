@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.cmdhooks.conftest import Hooks, group
 
 
@@ -20,6 +22,7 @@ def test_explain_the_issue_example_is_a_deny(run_cli) -> None:
     assert result["tool"] == "Bash" and result["mode"] == "default"
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_explain_names_the_rule_and_its_file(run_cli, project: Path) -> None:
     config = project / ".claude" / "corral.toml"
     config.write_text('[permissions]\nallow = ["Bash(npm run test:*)"]\n')

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from corral.testing import MessagesServer, text, tool_use
 
 from tests.cmdhooks.conftest import events_of, group
@@ -57,6 +58,7 @@ def test_json_deny_denies_even_what_is_allowed(anthropic_server, run_cli, hooks,
     assert "policy says no" in tool_result(anthropic_server)["content"]
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_json_allow_lifts_a_mode_ask(anthropic_server, run_cli, hooks, project) -> None:
     hooks.write_settings({"PreToolUse": [group(hooks.command("pre", stdout=allow_with("ok")),
                                                "Bash")]})

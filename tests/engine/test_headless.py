@@ -6,6 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from corral.testing import (
     MessagesServer,
     cut_stream,
@@ -132,6 +133,7 @@ def test_unknown_model_price_is_null_with_one_warning(anthropic_server, run_cli)
     assert events[-1]["total_cost_usd"] is None
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_headless_ask_becomes_a_listed_denial(anthropic_server, run_cli, project) -> None:
     anthropic_server.enqueue(tool_use("Bash", {"command": "rm notes.txt"}), text("could not"))
     (project / "notes.txt").write_text("keep me")

@@ -191,6 +191,7 @@ def test_repl_conversation_status_modes_and_exit(repl, anthropic_server: Message
     assert not tmux.alive(), "corral did not exit on Ctrl-D"
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_repl_permission_prompt_allows_once(repl, anthropic_server: MessagesServer, project: Path) -> None:
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch made-by-corral"}), text("Created."))
     tmux = repl()

@@ -81,6 +81,7 @@ def test_long_output_keeps_head_and_tail(call: Call) -> None:
     assert full.startswith(head) and full.endswith(kept_tail)
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_timeout_kills_the_group(call: Call, workdir: Path) -> None:
     started = time.monotonic()
     result = call(Bash(), command="sleep 30 & echo $! > child.pid; wait", timeout=500)
@@ -91,6 +92,7 @@ def test_timeout_kills_the_group(call: Call, workdir: Path) -> None:
     assert _gone(int((workdir / "child.pid").read_text()))
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_leftover_child_holding_output_is_killed(call: Call, workdir: Path) -> None:
     started = time.monotonic()
     result = call(Bash(), command="echo hi; sleep 30 & echo $! > child.pid")
@@ -100,6 +102,7 @@ def test_leftover_child_holding_output_is_killed(call: Call, workdir: Path) -> N
     assert _gone(int((workdir / "child.pid").read_text()))
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_cancellation_kills_the_process_group(session: Any, workdir: Path) -> None:
     params = BashInput(command="echo $$ > shell.pid; sleep 30 & echo $! > child.pid; wait")
 
@@ -178,6 +181,7 @@ def test_bash_output_filter_and_unknown_id(session: Any) -> None:
     assert unknown == "No background job with id 'bash_9'. Known jobs: bash_1."
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_kill_shell_stops_the_job(session: Any, workdir: Path) -> None:
     async def scenario() -> tuple[str, str, str, int]:
         await Bash().run(

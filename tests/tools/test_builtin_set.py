@@ -9,7 +9,8 @@ from corral.tools.builtin import BUILTIN_TOOLS
 
 #: Claude Code's tool and parameter names, which models and permission rules expect.
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
-    "Bash": ({"command"}, {"command", "timeout", "description", "run_in_background"}),
+    "Bash": ({"command"}, {"command", "timeout", "description", "run_in_background",
+                         "dangerouslyDisableSandbox"}),
     "BashOutput": ({"bash_id"}, {"bash_id", "filter"}),
     "KillShell": ({"shell_id"}, {"shell_id"}),
     "Glob": ({"pattern"}, {"pattern", "path"}),

@@ -79,6 +79,10 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
         "corral-coordinator)"),
     )
     group.add_argument(
+        "--no-sandbox", dest="no_sandbox", action="store_true", default=default(False),
+        help="run shell commands without the OS sandbox (docs/sandbox.md)",
+    )
+    group.add_argument(
         "--set", dest="settings", action="append", default=default([]), metavar="KEY=VALUE",
         help=h("set any config key for this run, e.g. --set plugins.coordinator.mode=true "
         "(VALUE is read as TOML, else as text)"),
@@ -109,6 +113,8 @@ def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
         data.setdefault("features", {}).update(features)
     if ns.model:
         data["model"] = ns.model
+    if ns.no_sandbox:
+        data.setdefault("sandbox", {})["enabled"] = False
     perms: dict[str, Any] = data.setdefault("permissions", {})
     if ns.permission_mode:
         perms["default_mode"] = ns.permission_mode

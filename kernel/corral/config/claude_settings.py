@@ -1,7 +1,7 @@
 """Claude Code ``settings.json`` read as Claude Code reads it, translated to corral's shape.
 
 Every documented key and value form is accepted. What corral uses is translated
-(``permissions``, ``hooks``, ``env``, ``model``, ``includeCoAuthoredBy``, ``attribution``,
+(``permissions``, ``sandbox``, ``hooks``, ``env``, ``model``, ``includeCoAuthoredBy``, ``attribution``,
 ``allowManagedPermissionRulesOnly``, ``allowManagedHooksOnly``); every other key is left to
 Claude Code and listed as not used (``corral doctor``). An unknown key inside
 ``permissions`` is a warning, never a refusal. A value corral cannot accept is an error
@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from corral.errors import ConfigError
+from corral.sandbox.settings import from_claude
 
 #: Claude Code ``permissions`` keys and their corral names.
 PERMISSION_KEYS = {
@@ -189,6 +190,10 @@ def translate(raw: bytes, source: str) -> Translated:
             raise reader.error("expected a model name or alias", "model")
         data["model"] = doc["model"]
         used.add("model")
+    if "sandbox" in doc:
+        data["sandbox"] = from_claude(doc["sandbox"], source, reader.warnings,
+                                      lambda *keys: position(raw, *keys))
+        used.add("sandbox")
     trailer = reader.attribution(doc)
     if trailer is not None:
         data["attribution"] = trailer

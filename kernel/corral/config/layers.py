@@ -78,6 +78,10 @@ def parse_feature_list(text: str) -> dict[str, bool]:
     return flags
 
 
+_SWITCH = {"1": True, "on": True, "true": True, "yes": True,
+           "0": False, "off": False, "false": False, "no": False}
+
+
 def env_layer(environ: Mapping[str, str]) -> Layer:
     """Settings from environment variables."""
     data: dict[str, Any] = {}
@@ -88,6 +92,12 @@ def env_layer(environ: Mapping[str, str]) -> Layer:
         data["features"] = parse_feature_list(environ["CORRAL_FEATURES"])
     if environ.get("CORRAL_PERMISSION_MODE"):
         data["permissions"] = {"default_mode": environ["CORRAL_PERMISSION_MODE"]}
+    sandbox = environ.get("CORRAL_SANDBOX", "").strip().lower()
+    if sandbox:
+        if sandbox not in _SWITCH:
+            raise ConfigError("CORRAL_SANDBOX", "", f"expected 1/on/true or 0/off/false, got "
+                              f"{environ['CORRAL_SANDBOX']!r}")
+        data["sandbox"] = {"enabled": _SWITCH[sandbox]}
     if environ.get("ANTHROPIC_BASE_URL"):
         data["api"] = {"base_url": environ["ANTHROPIC_BASE_URL"]}
     return Layer(name="env", source="env", data=data, root=os.getcwd())

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from corral.sandbox.settings import SandboxSettings
+
 PermissionMode = Literal["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
 
 DEFAULT_ALIASES: dict[str, str] = {
@@ -129,6 +131,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     models: ModelSettings = msgspec.field(default_factory=ModelSettings)
     engine: EngineSettings = msgspec.field(default_factory=EngineSettings)
     memory: MemorySettings = msgspec.field(default_factory=MemorySettings)
+    sandbox: SandboxSettings = msgspec.field(default_factory=SandboxSettings)
     #: Command hooks in Claude Code's shape: ``{Event: [{matcher, hooks: [...]}]}``.
     #: Kept raw: :mod:`corral.cmdhooks` reads it, and an entry it cannot run makes the tool
     #: calls it could match ask rather than stopping corral.

@@ -13,6 +13,7 @@ from corral import cmdhooks
 from corral.engine.transcript import Transcript, project_dir
 from corral.events import SessionEnded, SessionStarted
 from corral.permissions.session import removed_tools
+from corral.sandbox.runtime import close_sandbox
 from corral.tools.registry import collect_tools
 
 if TYPE_CHECKING:
@@ -48,12 +49,15 @@ class Lifecycle:
         """Close the session: SessionEnd command hooks with ``reason`` (clear, logout,
         prompt_input_exit, other; a sub-agent's session fires none), then
         ``corral_session_end`` (the kernel's background jobs end there, first), the event,
-        then the transcript."""
+        the sandbox's proxy and temp dir, then the transcript."""
         try:
             if session.parent_id is None:
                 await cmdhooks.session_end(session, reason)
             await session.hooks.session_end(session)
             await session.emit(SessionEnded(session_id=session.id))
         finally:
+            # after the background jobs (ended by corral_session_end): the proxy and the
+            # session's sandbox temp dir go
+            await close_sandbox(session)
             if session.transcript is not None:
                 session.transcript.close()

@@ -75,7 +75,8 @@ def check_read(ctx: PermissionContext, mode: Mode, tool: str, loose: Sequence[st
                     "names it")
     if all(within_any(p, ctx.working_dirs) for p in resolved):
         return Part("allow", "mode", f"{what} stays inside the working directories")
-    return Part("ask", "mode", f"{what} reaches outside the working directories", liftable=True)
+    return Part("ask", "mode", f"{what} reaches outside the working directories", liftable=True,
+                keep_in_sandbox=True)
 
 
 def secret_of(ctx: PermissionContext, paths: Sequence[str]) -> tuple[str, str] | None:

@@ -22,6 +22,9 @@ class Part:
     liftable: bool = False
     #: Who decided when no rule did (``plugin:<name>`` for a hook vote).
     source: str | None = None
+    #: An ask the OS sandbox does not make moot (a read outside the working directories, a
+    #: secret file): it stays an ask for sandboxed shell commands.
+    keep_in_sandbox: bool = False
 
     def decision(self, details: tuple[str, ...] = ()) -> Decision:
         rule = self.rule.rule if self.rule is not None else None
@@ -36,10 +39,13 @@ class Part:
 
 
 def strictest(parts: Iterable[Part]) -> Part | None:
-    """The first deny, else the first ask, else the first allow (None when empty)."""
+    """The first deny, else the first ask the sandbox keeps, else the first ask, else the
+    first allow (None when empty)."""
     best: Part | None = None
     for p in parts:
-        if best is None or _RANK[p.verdict] > _RANK[best.verdict]:
+        if best is None or _RANK[p.verdict] > _RANK[best.verdict] or (
+                p.verdict == best.verdict == "ask" and p.keep_in_sandbox
+                and not best.keep_in_sandbox):
             best = p
     return best
 

@@ -10,7 +10,9 @@ Tiers, highest first:
    only lift a plain mode ask, never a deny or ask rule, a protected path or a parse failure;
 4. settings rules, deny → ask, then protected paths, then allow rules (managed allow rules
    first); the first match of a kind wins;
-5. the mode; what is left is ``ask`` (the engine prompts, or denies when headless).
+5. the sandbox: a shell command that runs in the OS sandbox is allowed where only the
+   analyzer's caution would ask (:mod:`corral.permissions.sandboxed`);
+6. the mode; what is left is ``ask`` (the engine prompts, or denies when headless).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from corral.permissions.context import Mode, PermissionContext
 from corral.permissions.decision import Decision, Verdict, Vote
 from corral.permissions.paths import lexical, resolve
 from corral.permissions.rules import CompiledRule, ToolKind
+from corral.permissions.sandboxed import runs_sandboxed, sandbox_part
 from corral.permissions.secrets import glob_reaches_secret, names_files
 from corral.tools.base import ToolCall
 
@@ -176,7 +179,11 @@ def _evaluate(call: ToolCall, ctx: PermissionContext, kind: ToolKind,
         command = call.input.get("command")
         if not isinstance(command, str):
             return Part("ask", "mode", "Bash call without a command string"), ()
-        return bash_part(command, ctx, mode)
+        part, details = bash_part(command, ctx, mode)
+        if ctx.sandbox is not None and ctx.sandbox.auto_allow \
+                and runs_sandboxed(command, call.input, ctx):
+            part = sandbox_part(part, command, ctx, mode)
+        return part, details
     if kind in ("read", "edit"):
         paths = _input_paths(call, ctx)
         if paths is None:

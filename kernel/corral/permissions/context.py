@@ -38,6 +38,18 @@ DEFAULT_TOOL_KINDS: Mapping[str, ToolKind] = {
 
 
 @dataclass(frozen=True)
+class SandboxGate:
+    """What the chain needs to know about the OS sandbox of a session that has one on."""
+
+    #: Sandboxed commands skip the prompt (``autoAllowBashIfSandboxed``).
+    auto_allow: bool = True
+    #: ``dangerouslyDisableSandbox`` is honoured (``allowUnsandboxedCommands``).
+    allow_unsandboxed: bool = True
+    #: Bash rule patterns of commands that always run outside the sandbox.
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PermissionContext:
     """The working directories, mode, home, managed policy and merged rules of a session.
 
@@ -60,6 +72,8 @@ class PermissionContext:
     tool_kinds: Mapping[str, ToolKind] = field(default_factory=lambda: dict(DEFAULT_TOOL_KINDS))
     #: Name patterns of files whose reading asks even inside the working directories.
     secret_files: tuple[str, ...] = DEFAULT_SECRET_FILES
+    #: The session's OS sandbox, or ``None`` when shell commands run unsandboxed.
+    sandbox: SandboxGate | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cwd", os.path.realpath(self.cwd))
@@ -82,6 +96,9 @@ class PermissionContext:
 
     def with_mode(self, mode: Mode) -> PermissionContext:
         return _replace(self, mode=mode)
+
+    def with_sandbox(self, gate: SandboxGate | None) -> PermissionContext:
+        return _replace(self, sandbox=gate)
 
     def with_tools(self, kinds: Mapping[str, ToolKind]) -> PermissionContext:
         """A copy that also knows ``kinds`` (e.g. plugin tools with ``read_only = True``)."""

@@ -9,8 +9,9 @@ import msgspec
 Verdict = Literal["allow", "ask", "deny"]
 
 #: Which tier of the chain decided. ``critical`` and ``protected`` are the built-in checks
-#: that no rule or mode can loosen.
-Tier = Literal["managed", "critical", "protected", "hook", "rule", "mode", "prompt"]
+#: that no rule or mode can loosen; ``sandbox`` lifted a prompt because the command runs in
+#: the OS sandbox.
+Tier = Literal["managed", "critical", "protected", "hook", "rule", "sandbox", "mode", "prompt"]
 
 
 class Vote(msgspec.Struct, frozen=True, kw_only=True):

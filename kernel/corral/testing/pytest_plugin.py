@@ -143,3 +143,12 @@ def corral_session(corral_app: Any) -> Any:
     from corral.session import Session
 
     return Session(corral_app, headless=True)
+
+
+@pytest.fixture
+def corral_no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run shell commands without the OS sandbox (``CORRAL_SANDBOX=0``), for tests of the
+    permission prompt the sandbox would lift, or of host process ids a command prints (they
+    mean nothing outside the sandbox's process namespace). Request it before the fixtures
+    that build the app: ``@pytest.mark.usefixtures("corral_no_sandbox")``."""
+    monkeypatch.setenv("CORRAL_SANDBOX", "0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from corral.testing import MessagesServer, error, message, text, tool_block, tool_use
 
 from ._script import MAIN, Router, system_text, tool_names
@@ -70,6 +71,7 @@ def test_subagent_gets_its_own_prompt_tools_and_mode(
     assert result["permission_denials"][0]["agent"] == "reader"
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_child_never_exceeds_the_parent(
     anthropic_server: MessagesServer, run_cli: RunCli, project: Path
 ) -> None:

@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from corral.testing import MessagesServer, RecordedRequest, message, text, tool_block, tool_use
 
 from ._coord import MODE, all_notes, notes_in, spawn, texts_of, wait_for
@@ -123,6 +124,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_stop_then_resume_a_worker_with_a_message(
     anthropic_server: MessagesServer, run_cli: RunCli, project: Path
 ) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from corral.api import App, Engine, Event, Notice, Session
 from corral.testing import MessagesServer, tool_use
 
@@ -22,6 +23,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_interrupt_cancels_children_and_their_processes(
     anthropic_server: MessagesServer, project: Path
 ) -> None:

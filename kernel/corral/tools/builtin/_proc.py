@@ -7,9 +7,8 @@ import asyncio
 import contextlib
 import os
 import secrets
-import shutil
 import signal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 #: Bytes of output kept from the start and from the end; the middle is elided.
@@ -72,28 +71,16 @@ class CappedOutput:
         return head.decode("utf-8", errors="replace") + note + tail.decode("utf-8", "replace")
 
 
-def shell_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment commands run with: ours, the configuration's ``env`` table on top,
-    and pagers that never wait for a key."""
-    env = dict(os.environ)
-    env.update(extra or {})
-    env.update({"PAGER": "cat", "GIT_PAGER": "cat"})
-    return env
-
-
-async def spawn(command: str, cwd: Path,
-                env: Mapping[str, str] | None = None) -> asyncio.subprocess.Process:
-    """Start ``bash -c command`` in ``cwd`` as the leader of a new process group, with
-    ``env`` (the configuration's ``env`` table) added to the environment.
+async def spawn(argv: Sequence[str], cwd: Path,
+                env: Mapping[str, str]) -> asyncio.subprocess.Process:
+    """Start ``argv`` (``bash -c …``, maybe inside the sandbox) in ``cwd`` as the leader of
+    a new process group.
 
     stdout and stderr share one pipe so the output keeps its order; stdin is empty.
     """
-    bash = shutil.which("bash") or "/bin/bash"
-    full, mark = marked_env(shell_env(env))
+    full, mark = marked_env(dict(env))
     proc = await asyncio.create_subprocess_exec(
-        bash,
-        "-c",
-        command,
+        *argv,
         cwd=cwd,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 
+from corral.permissions.sandboxed import DISABLE_KEY
+from corral.sandbox.runtime import shell_argv
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, adopt_job, start_job
@@ -46,6 +48,13 @@ class BashInput(msgspec.Struct, kw_only=True):
             description="Start the command as a background job and return its id at once."
         ),
     ] = False
+    dangerouslyDisableSandbox: Annotated[  # noqa: N815 - the name models know
+        bool,
+        msgspec.Meta(
+            description="Run this one command outside the OS sandbox. Only when a command "
+            "fails because of the sandbox (no network, read-only files); the user is asked."
+        ),
+    ] = False
 
 
 class Bash(Tool):
@@ -66,7 +75,8 @@ class Bash(Tool):
         if not params.command.strip():
             return ToolResult(content="command is empty; give a command to run.", is_error=True)
         if params.run_in_background:
-            job = await start_job(session, params.command, params.description)
+            job = await start_job(session, params.command, params.description,
+                                  disable_sandbox=params.dangerouslyDisableSandbox)
             return ToolResult(
                 content=(
                     f"Started background job {job.id} (pid {job.proc.pid}). Read its output "
@@ -81,7 +91,8 @@ class Bash(Tool):
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
         started = time.monotonic()
         try:
-            proc = await spawn(params.command, session.cwd, session.config.env)
+            argv, env, sandboxed = await shell_argv(session, params.command, _flags(params))
+            proc = await spawn(argv, session.cwd, env)
         except OSError as exc:
             return ToolResult(content=f"Could not start bash: {exc}.", is_error=True)
         out = CappedOutput()
@@ -146,6 +157,7 @@ class Bash(Tool):
                 "timed_out": timed_out,
                 "elided_bytes": out.dropped_bytes,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                "sandboxed": sandboxed,
             },
         )
 
@@ -158,6 +170,10 @@ def _ended(outside: int) -> str:
     return (f"its process group was killed, and {outside} {plural} ended that had left it "
             "(setsid or a daemonizing fork) but were started by the command, outside its "
             "process group.")
+
+
+def _flags(params: BashInput) -> dict[str, bool]:
+    return {DISABLE_KEY: params.dangerouslyDisableSandbox}
 
 
 async def _until_exit(proc: asyncio.subprocess.Process, reader: asyncio.Task[None]) -> None:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
+from corral.permissions.sandboxed import DISABLE_KEY
+from corral.sandbox.runtime import shell_argv
 from corral.stash import StashKey
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
@@ -94,11 +96,14 @@ async def _watch(job: BashJob) -> None:
         job.exit_code = code
 
 
-async def start_job(session: Session, command: str, description: str | None) -> BashJob:
-    """Start ``command`` in the background and register it with the session."""
+async def start_job(session: Session, command: str, description: str | None, *,
+                    disable_sandbox: bool = False) -> BashJob:
+    """Start ``command`` in the background (sandboxed like a foreground command) and
+    register it with the session."""
     jobs = jobs_of(session)
     job = BashJob(jobs.new_id(), command, description)
-    job.proc = await spawn(command, session.cwd, session.config.env)
+    argv, env, _ = await shell_argv(session, command, {DISABLE_KEY: disable_sandbox})
+    job.proc = await spawn(argv, session.cwd, env)
     job.monitor = asyncio.create_task(_watch(job), name=f"corral-{job.id}")
     jobs.jobs[job.id] = job
     return job

@@ -73,6 +73,7 @@ def run_doctor(app: App) -> int:
             mark = "[green]ok[/]" if check.ok else "[red]problem[/]"
             console.print(f"  {mark}: {check.text}", highlight=False)
             problems += 0 if check.ok else 1
+    _sandbox_section(app)
     if problems:
         console.print(f"[red]{problems} problem(s) found[/]")
         return 1
@@ -131,3 +132,25 @@ def _provider_endpoint(app: App, name: str) -> int:
         for label, value in provider.describe(app.config):
             console.print(f"  {label}: {value}")
     return 0
+
+
+def _sandbox_section(app: App) -> None:
+    """The sandbox: on or off and why, and the policy in force (never a problem: it is
+    optional, but its absence is said plainly)."""
+    from rich.markup import escape
+
+    from corral.sandbox.detect import INSTALL_HINT
+    from corral.sandbox.runtime import describe, status
+    from corral.session import Session
+    from corral.ui.console import get_console
+
+    console = get_console()
+    lines = describe(Session(app, headless=True))
+    st = status(app.config)
+    colour = "green" if st.on else "yellow"
+    state = "on" if st.on else "off"
+    console.print(f"[bold]sandbox[/]: [{colour}]{state}[/] ({escape(st.reason)})")
+    for line in lines[1:]:
+        console.print(escape(line), highlight=False)
+    if not st.on and not st.by_config and "not installed" in (st.availability.problem or ""):
+        console.print(f"  to get one: {escape(INSTALL_HINT)}")

@@ -134,6 +134,11 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     session, warnings = make_session(args, app, headless=True)
     for warning in warnings:
         sys.stderr.write(f"corral: warning: {warning}\n")
+    from corral.sandbox.runtime import unavailable_notice
+
+    notice = unavailable_notice(session)
+    if notice is not None:
+        sys.stderr.write(notice + "\n")
     fmt = args.output_format
     if fmt == "stream-json":
         def listener(event: Event) -> None:

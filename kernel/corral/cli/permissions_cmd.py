@@ -88,6 +88,11 @@ def explain_call(app: App, tool: str, tool_input: dict[str, Any],
     effective = ctx.effective_mode
     out = decision_dict(decision, tool=tool, mode=effective)
     out["input"] = tool_input
+    out["sandbox"] = None
+    if ctx.kind_of(tool) == "bash":
+        from corral.sandbox.runtime import explain_sandbox
+
+        out["sandbox"] = explain_sandbox(session, str(tool_input.get("command", "")), tool_input)
     return out
 
 
@@ -101,6 +106,8 @@ def run_explain(app: App, tool: str, text: str, *, mode: str | None, as_json: bo
     rows = [("decision", out["decision"]), ("tier", out["tier"]),
             ("rule", out["rule"] or "-"), ("source", out["source"] or "-"),
             ("reason", out["reason"]), ("mode", out["mode"])]
+    if out["sandbox"] is not None:
+        rows.append(("sandbox", out["sandbox"]))
     lines = [f"{key:<9}{value}" for key, value in rows]
     if out["details"]:
         lines.append("details")

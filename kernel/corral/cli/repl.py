@@ -209,6 +209,11 @@ class Repl:
         self.console.print(f"[bold]corral[/] — {self.session.cwd}  [dim](/help for commands)[/]")
         self.show_resumed()
         self.check_credentials()
+        from corral.sandbox.runtime import unavailable_notice
+
+        notice = unavailable_notice(self.session)
+        if notice is not None:
+            self.console.print(notice, style="yellow", highlight=False, markup=False)
         await self.session.start()
         try:
             while True:

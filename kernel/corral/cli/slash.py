@@ -28,6 +28,7 @@ class SlashTable:
             "resume": ("resume an earlier session [id]", self.resume),
             "permissions": ("list the permission rules and where they come from", self.perms),
             "plugins": ("list plugins", self.plugins),
+            "sandbox": ("show whether shell commands run sandboxed, and the policy", self.sandbox),
             "exit": ("leave corral", self.exit),
         }
         self.plugin: dict[str, SlashCommand] = {}
@@ -78,6 +79,13 @@ class SlashTable:
         out.print("  Enter sends; Esc then Enter adds a line; Shift+Tab cycles the permission "
                   "mode (bypassPermissions asks first); Ctrl-C cancels a turn or clears the line "
                   "(twice on an empty prompt exits); Ctrl-D exits.")
+        return ("none", "")
+
+    async def sandbox(self, _: str) -> Action:
+        from corral.sandbox.runtime import describe
+
+        for line in describe(self.repl.session):
+            self.repl.console.print(line, highlight=False, markup=False)
         return ("none", "")
 
     async def clear(self, _: str) -> Action:

@@ -34,9 +34,12 @@ def base_args(*, weaker_nested: bool = False) -> list[str]:
 
 
 def build_argv(policy: SandboxPolicy, cwd: str, command: Sequence[str],
-               bwrap: str = "bwrap") -> list[str]:
-    """``bwrap … -- command`` confining ``command`` to ``policy``, starting in ``cwd``."""
+               bwrap: str = "bwrap", *, seccomp_fd: int | None = None) -> list[str]:
+    """``bwrap … -- command`` confining ``command`` to ``policy``, starting in ``cwd``;
+    ``seccomp_fd`` is an inherited descriptor to read a compiled seccomp filter from."""
     argv = [bwrap, *base_args(weaker_nested=policy.weaker_nested)]
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
     for path in policy.writable:
         if os.path.isdir(path):
             argv += ["--bind", path, path]

@@ -41,6 +41,12 @@ class SandboxPolicy(msgspec.Struct, frozen=True, kw_only=True):
     weaker_nested: bool = False
 
     @property
+    def block_unix_sockets(self) -> bool:
+        """On Linux unix sockets are refused unless any is allowed (the list cannot be
+        enforced per path there)."""
+        return not (self.allow_all_unix_sockets or self.allow_unix_sockets)
+
+    @property
     def network(self) -> bool:
         """Whether any traffic may leave the sandbox (through a proxy)."""
         return bool(self.allowed_domains) or self.http_proxy_port is not None \
@@ -63,7 +69,10 @@ class SandboxPolicy(msgspec.Struct, frozen=True, kw_only=True):
         if self.allow_all_unix_sockets:
             lines.append("unix sockets: all allowed")
         elif self.allow_unix_sockets:
-            lines.append("unix sockets: " + ", ".join(self.allow_unix_sockets))
+            lines.append("unix sockets: " + ", ".join(self.allow_unix_sockets)
+                         + " (on Linux: every unix socket)")
+        else:
+            lines.append("unix sockets: none")
         if self.weaker_nested:
             lines.append("weaker nested mode: host /proc and process namespace are shared")
         return lines

@@ -7,6 +7,7 @@ the session's temp dir.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -21,6 +22,8 @@ from corral.sandbox import bwrap, seatbelt
 from corral.sandbox.credentials import scrub
 from corral.sandbox.detect import Availability, detect
 from corral.sandbox.policy import SandboxPolicy, build_policy
+from corral.sandbox.proxy import ProxyServer
+from corral.sandbox.seccomp import unix_socket_filter
 from corral.stash import StashKey
 
 if TYPE_CHECKING:
@@ -82,20 +85,46 @@ class SandboxRuntime:
     def __init__(self, policy: SandboxPolicy, availability: Availability) -> None:
         self.policy = policy
         self.availability = availability
+        self.proxy: ProxyServer | None = None
         self._finalizer = weakref.finalize(self, shutil.rmtree, policy.temp_dir, True)
 
-    async def wrap(self, argv: Sequence[str], cwd: str,
-                   env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
-        """``argv`` confined to the policy, and the environment to start it with."""
+    async def wrap(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> Launch:
+        """``argv`` confined to the policy, with the environment to start it with."""
         env = dict(env)
         env["TMPDIR"] = self.policy.temp_dir
         inner = list(argv)
+        blocker = self._socket_filter()
+        fds: tuple[int, ...] = ()
+        if self.policy.network:
+            if self.proxy is None:
+                self.proxy = ProxyServer(self.policy)
+                await self.proxy.start()
+            # the relay itself must reach the proxy's socket: it filters only the command
+            inner = self.proxy.relay(inner, blocker)
+            for name in ("NO_PROXY", "no_proxy"):
+                env.pop(name, None)
+            env.update(self.proxy.env())
         if self.availability.backend == "seatbelt":
-            return seatbelt.build_argv(self.policy, inner, self.availability.path or
-                                       "sandbox-exec"), env
-        return bwrap.build_argv(self.policy, cwd, inner, self.availability.path or "bwrap"), env
+            sockets = list(self.proxy.sockets.values()) if self.proxy else []
+            ports = list(self.proxy.sockets) if self.proxy else []
+            return Launch(seatbelt.build_argv(self.policy, inner, self.availability.path
+                                              or "sandbox-exec", proxy_sockets=sockets,
+                                              relay_ports=ports), env, True)
+        if blocker is not None and not self.policy.network:
+            fds = (_filter_fd(blocker),)
+        argv = bwrap.build_argv(self.policy, cwd, inner, self.availability.path or "bwrap",
+                                seccomp_fd=fds[0] if fds else None)
+        return Launch(argv, env, True, fds)
+
+    def _socket_filter(self) -> bytes | None:
+        if self.availability.backend != "bwrap" or not self.policy.block_unix_sockets:
+            return None
+        return unix_socket_filter()
 
     async def close(self) -> None:
+        if self.proxy is not None:
+            await self.proxy.close()
+            self.proxy = None
         self._finalizer()
 
 
@@ -130,22 +159,101 @@ def shell_env(session: Session) -> dict[str, str]:
     return env
 
 
-async def shell_argv(session: Session, command: str,
-                     tool_input: Mapping[str, Any]) -> tuple[list[str], dict[str, str], bool]:
-    """How to run ``command`` for this Bash call: argv, environment, and whether it is
-    sandboxed (decided as the permission chain decided it)."""
+class Launch:
+    """How to start one shell command: argv, environment, whether it is sandboxed, and file
+    descriptors the sandbox reads at start (closed by :meth:`close` once it has started)."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], sandboxed: bool,
+                 pass_fds: tuple[int, ...] = ()) -> None:
+        self.argv = argv
+        self.env = env
+        self.sandboxed = sandboxed
+        self.pass_fds = pass_fds
+
+    def close(self) -> None:
+        for fd in self.pass_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.pass_fds = ()
+
+
+async def shell_launch(session: Session, command: str,
+                       tool_input: Mapping[str, Any]) -> Launch:
+    """How to run ``command`` for this Bash call (sandboxed exactly when the permission
+    chain judged it sandboxed)."""
+    from corral.permissions.session import permission_context
     from corral.permissions.sandboxed import runs_sandboxed
     from corral.permissions.session import permission_context
 
     argv = [shutil.which("bash") or "/bin/bash", "-c", command]
     env = shell_env(session)
     if not runs_sandboxed(command, tool_input, permission_context(session)):
-        return argv, env, False
-    wrapped, env = await runtime_for(session).wrap(argv, str(session.cwd), env)
-    return wrapped, env, True
+        return Launch(argv, env, False)
+    return await runtime_for(session).wrap(argv, str(session.cwd), env)
+
+
+def _filter_fd(program: bytes) -> int:
+    """A pipe's read end holding ``program`` (bubblewrap reads it to the end at start)."""
+    read, write = os.pipe()
+    try:
+        os.write(write, program)
+    finally:
+        os.close(write)
+    return read
 
 
 async def close_sandbox(session: Session) -> None:
     runtime = session.stash.pop(RUNTIME)
     if runtime is not None:
         await runtime.close()
+
+
+def describe(session: Session) -> list[str]:
+    """Whether the sandbox is on and the policy in force, as lines (``corral doctor``,
+    ``/sandbox``). Builds no temp dir: before the first command it shows where one goes."""
+    from corral import paths
+    from corral.permissions.session import permission_context
+
+    st = status(session.config)
+    lines = [f"sandbox: {'on' if st.on else 'off'} ({st.reason})"]
+    if not st.on:
+        if not st.by_config:
+            lines.append("  shell commands run without one, with the permission prompts alone")
+        return lines
+    existing = session.stash.get(RUNTIME)
+    if existing is not None:
+        policy = existing.policy
+    else:
+        policy = build_policy(session.config.sandbox, permission_context(session),
+                              os.path.join(tempfile.gettempdir(), "corral-sandbox-<session>"),
+                              claude_dir=str(paths.claude_user_dir()),
+                              corral_dirs=(str(paths.user_config_dir()),
+                                           str(paths.user_data_dir())))
+    s = session.config.sandbox
+    lines += [f"  {line}" for line in policy.describe()]
+    lines.append("  sandboxed commands: "
+                 + ("run without a prompt unless a rule, a protected path or a read outside "
+                    "the working directories asks" if s.auto_allow_bash_if_sandboxed
+                    else "asked about as without a sandbox"))
+    lines.append("  dangerouslyDisableSandbox: " + (
+        "honoured (the command is judged as unsandboxed)" if s.allow_unsandboxed_commands
+        else "ignored (commands always run sandboxed)"))
+    if s.excluded_commands:
+        lines.append("  always unsandboxed: " + ", ".join(s.excluded_commands))
+    return lines
+
+
+def explain_sandbox(session: Session, command: str, tool_input: Mapping[str, Any]) -> str:
+    """One line for ``corral permissions explain``: would this Bash call run sandboxed?"""
+    from corral.permissions.session import permission_context
+    from corral.permissions.sandboxed import DISABLE_KEY, excluded
+
+    ctx = permission_context(session)
+    st = status(session.config)
+    if ctx.sandbox is None:
+        return f"no: {st.reason}"
+    if tool_input.get(DISABLE_KEY) is True and ctx.sandbox.allow_unsandboxed:
+        return "no: dangerouslyDisableSandbox (judged as an unsandboxed command)"
+    if excluded(command, ctx.sandbox, ctx):
+        return "no: one of sandbox.excluded_commands (judged as an unsandboxed command)"
+    return f"yes ({st.availability.backend})"

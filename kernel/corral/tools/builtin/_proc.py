@@ -71,8 +71,8 @@ class CappedOutput:
         return head.decode("utf-8", errors="replace") + note + tail.decode("utf-8", "replace")
 
 
-async def spawn(argv: Sequence[str], cwd: Path,
-                env: Mapping[str, str]) -> asyncio.subprocess.Process:
+async def spawn(argv: Sequence[str], cwd: Path, env: Mapping[str, str],
+                pass_fds: Sequence[int] = ()) -> asyncio.subprocess.Process:
     """Start ``argv`` (``bash -c …``, maybe inside the sandbox) in ``cwd`` as the leader of
     a new process group.
 
@@ -87,6 +87,7 @@ async def spawn(argv: Sequence[str], cwd: Path,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
         env=full,
+        pass_fds=tuple(pass_fds),
     )
     if len(_MARKS) > 256:  # forget commands that ended on their own
         for pid in [pid for pid in _MARKS if not Path(f"/proc/{pid}").exists()]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from corral.permissions.sandboxed import DISABLE_KEY
-from corral.sandbox.runtime import shell_argv
+from corral.sandbox.runtime import shell_launch
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, adopt_job, start_job
@@ -91,8 +91,11 @@ class Bash(Tool):
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
         started = time.monotonic()
         try:
-            argv, env, sandboxed = await shell_argv(session, params.command, _flags(params))
-            proc = await spawn(argv, session.cwd, env)
+            launch = await shell_launch(session, params.command, _flags(params))
+            try:
+                proc = await spawn(launch.argv, session.cwd, launch.env, launch.pass_fds)
+            finally:
+                launch.close()
         except OSError as exc:
             return ToolResult(content=f"Could not start bash: {exc}.", is_error=True)
         out = CappedOutput()
@@ -157,7 +160,7 @@ class Bash(Tool):
                 "timed_out": timed_out,
                 "elided_bytes": out.dropped_bytes,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                "sandboxed": sandboxed,
+                "sandboxed": launch.sandboxed,
             },
         )
 

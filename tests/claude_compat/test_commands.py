@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from corral.custom_commands import parse_command_file
 from corral.testing import MessagesServer, text, tool_use
 
@@ -49,6 +50,8 @@ def test_p_runs_a_custom_command_with_its_model_and_bang_lines(
     assert anthropic_server.message_requests[0].body["model"] == "claude-haiku-4-5"
 
 
+# the sandbox would allow the command without a rule; this is about the prompt
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_allowed_tools_are_pre_approved_for_the_command_turn_only(
         anthropic_server: MessagesServer, run_cli, project: Path) -> None:
     command(project, "note", "---\nallowed-tools: [\"Bash(touch:*)\"]\n---\nMake a note.\n")
@@ -65,6 +68,8 @@ def test_allowed_tools_are_pre_approved_for_the_command_turn_only(
     assert decisions(out)[0]["decision"] == "deny"
 
 
+# the sandbox would allow the command without a rule; this is about the prompt
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_a_bang_line_goes_through_the_permission_chain(
         anthropic_server: MessagesServer, run_cli, project: Path) -> None:
     command(project, "sneaky", "Status: !`touch sneaky.txt`\n")

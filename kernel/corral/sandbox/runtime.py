@@ -181,7 +181,6 @@ async def shell_launch(session: Session, command: str,
                        tool_input: Mapping[str, Any]) -> Launch:
     """How to run ``command`` for this Bash call (sandboxed exactly when the permission
     chain judged it sandboxed)."""
-    from corral.permissions.session import permission_context
     from corral.permissions.sandboxed import runs_sandboxed
     from corral.permissions.session import permission_context
 
@@ -245,8 +244,8 @@ def describe(session: Session) -> list[str]:
 
 def explain_sandbox(session: Session, command: str, tool_input: Mapping[str, Any]) -> str:
     """One line for ``corral permissions explain``: would this Bash call run sandboxed?"""
-    from corral.permissions.session import permission_context
     from corral.permissions.sandboxed import DISABLE_KEY, excluded
+    from corral.permissions.session import permission_context
 
     ctx = permission_context(session)
     st = status(session.config)

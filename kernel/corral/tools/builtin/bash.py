@@ -93,7 +93,7 @@ class Bash(Tool):
         try:
             launch = await shell_launch(session, params.command, _flags(params))
             try:
-                proc = await spawn(launch.argv, session.cwd, launch.env, launch.pass_fds)
+                proc = await _spawn_or_kill(launch.argv, session, launch.env, launch.pass_fds)
             finally:
                 launch.close()
         except OSError as exc:
@@ -173,6 +173,21 @@ def _ended(outside: int) -> str:
     return (f"its process group was killed, and {outside} {plural} ended that had left it "
             "(setsid or a daemonizing fork) but were started by the command, outside its "
             "process group.")
+
+
+async def _spawn_or_kill(argv: list[str], session: Session, env: dict[str, str],
+                         pass_fds: tuple[int, ...]) -> asyncio.subprocess.Process:
+    """Start the command; a cancellation that arrives while it is starting (its pipes are
+    still being connected, the command already runs) kills it instead of leaving it."""
+    starting = asyncio.ensure_future(spawn(argv, session.cwd, env, pass_fds))
+    try:
+        return await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        with contextlib.suppress(OSError):
+            proc = await starting
+            kill_group(proc)
+            await _reap(proc)
+        raise
 
 
 def _flags(params: BashInput) -> dict[str, bool]:

@@ -3,6 +3,7 @@ PostToolUseFailure, PermissionRequest."""
 
 from __future__ import annotations
 
+import pytest
 from corral.testing import text, tool_use
 
 from tests.cmdhooks.conftest import events_of, notices
@@ -73,6 +74,8 @@ def test_post_tool_use_failure_fires_for_a_failed_call(anthropic_server, run_cli
     assert "try ls first" in str(block["content"])
 
 
+# the sandbox would allow these commands; this is about the prompt a hook answers
+@pytest.mark.usefixtures("corral_no_sandbox")
 def test_permission_request_hooks_answer_what_would_ask(anthropic_server, run_cli, hooks,
                                                         project) -> None:
     allow = {"hookSpecificOutput": {"hookEventName": "PermissionRequest",

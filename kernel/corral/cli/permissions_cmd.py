@@ -71,11 +71,11 @@ def explain_call(app: App, tool: str, tool_input: dict[str, Any],
 
     from corral.permissions import decision_dict, explain
     from corral.permissions.context import DEFAULT_TOOL_KINDS, Mode
-    from corral.permissions.session import permission_context
+    from corral.sandbox.runtime import sandboxed_context
     from corral.tools.base import ToolCall
 
     session = _session(app)
-    ctx = permission_context(session)
+    ctx = sandboxed_context(session)
     if tool not in DEFAULT_TOOL_KINDS:
         found = session.tools.get(tool)
         if found is not None and found.read_only:

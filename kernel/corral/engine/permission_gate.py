@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from corral.permissions.decision import Decision
 from corral.permissions.session import permission_context, reset_permission_context
+from corral.sandbox.runtime import sandboxed_context
 
 if TYPE_CHECKING:
     from corral.cmdhooks import PermissionAnswer
@@ -26,7 +27,7 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
     from corral import cmdhooks
     from corral.permissions.chain import decide
 
-    ctx = permission_context(session)
+    ctx = sandboxed_context(session)
     if tool is not None and ctx.kind_of(call.name) == "other":
         # a plugin tool the chain has no kind for: read-only (for this input) or not
         kind = "readonly" if tool.is_read_only(call.input) else "other"

@@ -60,9 +60,6 @@ def permission_context(session: Session) -> PermissionContext:
         secret_files=config.secret_files,
         **locks,
     )
-    from corral.sandbox.runtime import gate
-
-    ctx = ctx.with_sandbox(gate(session.config))
     for error in errors:
         session.hooks.warn(f"corral: warning: {error}")
     session.stash[PERMISSION_CONTEXT] = ctx

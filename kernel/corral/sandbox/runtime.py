@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from corral.permissions.context import SandboxGate
+from corral.permissions.context import PermissionContext, SandboxGate
 from corral.sandbox import bwrap, seatbelt
 from corral.sandbox.credentials import scrub
 from corral.sandbox.detect import Availability, detect
@@ -65,6 +65,24 @@ def gate(config: Config) -> SandboxGate | None:
 
 
 _NOTIFIED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+#: The session's permission context with its sandbox gate, and the context it was made from.
+_SANDBOXED: StashKey[tuple[PermissionContext, PermissionContext]] = StashKey("sandboxed_ctx")
+
+
+def sandboxed_context(session: Session) -> PermissionContext:
+    """The session's permission context, knowing whether its shell commands are sandboxed:
+    the one the chain decides Bash calls with."""
+    from corral.permissions.session import permission_context
+
+    base = permission_context(session)
+    cached = session.stash.get(_SANDBOXED)
+    if cached is not None and cached[0] is base:
+        return cached[1]
+    ctx = base.with_sandbox(gate(session.config))
+    session.stash[_SANDBOXED] = (base, ctx)
+    return ctx
 
 
 def unavailable_notice(session: Session) -> str | None:
@@ -182,11 +200,10 @@ async def shell_launch(session: Session, command: str,
     """How to run ``command`` for this Bash call (sandboxed exactly when the permission
     chain judged it sandboxed)."""
     from corral.permissions.sandboxed import runs_sandboxed
-    from corral.permissions.session import permission_context
 
     argv = [shutil.which("bash") or "/bin/bash", "-c", command]
     env = shell_env(session)
-    if not runs_sandboxed(command, tool_input, permission_context(session)):
+    if not runs_sandboxed(command, tool_input, sandboxed_context(session)):
         return Launch(argv, env, False)
     return await runtime_for(session).wrap(argv, str(session.cwd), env)
 
@@ -245,9 +262,8 @@ def describe(session: Session) -> list[str]:
 def explain_sandbox(session: Session, command: str, tool_input: Mapping[str, Any]) -> str:
     """One line for ``corral permissions explain``: would this Bash call run sandboxed?"""
     from corral.permissions.sandboxed import DISABLE_KEY, excluded
-    from corral.permissions.session import permission_context
 
-    ctx = permission_context(session)
+    ctx = sandboxed_context(session)
     st = status(session.config)
     if ctx.sandbox is None:
         return f"no: {st.reason}"

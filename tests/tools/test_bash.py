@@ -250,6 +250,7 @@ def test_bash_output_bad_filter(session: Any) -> None:
     assert asyncio.run(scenario()).startswith("filter is not a valid regex:")
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")  # host pids; the sandbox's own test: tests/sandbox
 def test_timeout_ends_children_that_left_the_process_group(call: Call, workdir: Path) -> None:
     import shutil
 

@@ -101,7 +101,15 @@ class CompiledRule:
     def matches_path(self, path: str, cwd: str, home: str) -> bool:
         """``path`` is resolved and absolute."""
         assert self.regex is not None
-        base = {"/": "/", "~": home, "cwd": cwd}.get(self.anchor, self.root or cwd)
+        anchor = self.anchor
+        if anchor == "cwd":
+            base = cwd
+        elif anchor == "/":
+            base = "/"
+        elif anchor == "~":
+            base = home
+        else:
+            base = self.root or cwd
         if base == "/":
             rel = path[1:]
         elif path == base:
@@ -116,7 +124,11 @@ class CompiledRule:
         if self.matcher == "any":
             return True
         assert self.regex is not None
-        return any(self.regex.fullmatch(t) is not None for t in texts)
+        fullmatch = self.regex.fullmatch
+        for t in texts:
+            if fullmatch(t) is not None:
+                return True
+        return False
 
     def matches_host(self, host: str) -> bool:
         assert self.domain is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from corral.transport.credentials import credentials
+from corral.transport.credentials import NoCredentials, credentials
 
 if TYPE_CHECKING:
     from corral.config.schema import Config
@@ -35,7 +35,14 @@ def make_messages_client(config: Config) -> Any:
     ``timeout_s``)."""
     from corral.transport.client import MessagesClient
 
-    api_key, auth_token = credentials()
+    try:
+        api_key, auth_token = credentials()
+    except NoCredentials:
+        if config.api.provider == "anthropic":
+            raise
+        # a provider plugin streams through its own connection: this client is only a
+        # placeholder (sub-agents share it), so the Anthropic variables are not needed
+        api_key = auth_token = None
     headers = dict(config.api.extra_headers)
     if config.api.betas:
         headers["anthropic-beta"] = ",".join(config.api.betas)

@@ -240,8 +240,10 @@ async def drive(
 
 
 async def _close(engine: Engine, child: Session) -> None:
-    # the engine's client is shared by the whole tree: the main session closes it at its end
+    # the engine's client is shared by the whole tree (the main session closes it at its
+    # end); aclose leaves it open and closes only this child's provider connection
     await child.end()
+    await engine.aclose()
 
 
 def _root(session: Session) -> Session:

@@ -175,6 +175,7 @@ class WorkerPool:
             await asyncio.wait(busy)
         for worker in self.workers.values():
             await worker.session.end()
+            await worker.engine.aclose()  # its provider connection; the shared client stays
             if worker.worktree is not None:
                 from corral_coordinator import worktree
 

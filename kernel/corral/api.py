@@ -113,6 +113,7 @@ _HOMES: dict[str, str] = {
     "daily_logs_dir": "corral.memory.dailylog",
     # Files and folders
     "write_atomic": "corral.atomic",
+    "pid_alive": "corral.atomic",
     "claude_user_dir": "corral.paths",
     "project_root": "corral.paths",
     "project_key": "corral.paths",
@@ -220,7 +221,7 @@ if TYPE_CHECKING:
         daily_log_files as daily_log_files,
         daily_logs_dir as daily_logs_dir,
     )
-    from corral.atomic import write_atomic as write_atomic
+    from corral.atomic import pid_alive as pid_alive, write_atomic as write_atomic
     from corral.paths import (
         claude_user_dir as claude_user_dir,
         project_root as project_root,

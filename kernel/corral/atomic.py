@@ -34,7 +34,7 @@ def remove_stale_temps(target: Path) -> int:
             age = time.time() - temp.stat().st_mtime
         except OSError:
             continue
-        writer_gone = pid is not None and int(pid) != os.getpid() and not _alive(int(pid))
+        writer_gone = pid is not None and int(pid) != os.getpid() and not pid_alive(int(pid))
         if writer_gone or age > STALE_AFTER_S:
             with contextlib.suppress(OSError):
                 temp.unlink()
@@ -46,7 +46,8 @@ def _glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with ``pid`` exists (one we may not signal counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

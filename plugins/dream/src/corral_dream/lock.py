@@ -13,19 +13,11 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from corral.api import pid_alive
+
 from corral_dream.errors import DreamBusy
 
 LOCK_NAME = "dream.lock"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class DreamLock:
@@ -49,7 +41,7 @@ class DreamLock:
                             "finish and try again") from None
         previous = _read_pid(fd)
         if previous and previous != os.getpid():
-            state = "no longer running" if not _alive(previous) else "lock released"
+            state = "no longer running" if not pid_alive(previous) else "lock released"
             self.took_over = (f"took over a stale dream lock left by pid {previous} "
                               f"({state}); a dream interrupted there left memory as it was")
         os.ftruncate(fd, 0)

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import msgspec
+from corral.api import pid_alive
 
 from corral_kairos.dailylog import project_state_dir
 from corral_kairos.errors import DaemonError
@@ -142,13 +143,7 @@ def _wait_gone(pid: int, wait_s: float) -> bool:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
+    return pid_alive(pid) and not _is_zombie(pid)
 
 
 def _is_zombie(pid: int) -> bool:

@@ -56,14 +56,14 @@ def test_allowed_tools_are_pre_approved_for_the_command_turn_only(
         anthropic_server: MessagesServer, run_cli, project: Path) -> None:
     command(project, "note", "---\nallowed-tools: [\"Bash(touch:*)\"]\n---\nMake a note.\n")
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch note.txt"}), text("made"))
-    code, out, err = run_cli("-p", "/note", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "/note", "--output-format", "corral-events")
     assert code == 0, out + err
     assert (project / "note.txt").exists()
     [decided] = decisions(out)
     assert decided["decision"] == "allow" and "allowed-tools" in decided["source"]
     # the same call in an ordinary prompt is not pre-approved
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch other.txt"}), text("no"))
-    code, out, _ = run_cli("-p", "make another", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "make another", "--output-format", "corral-events")
     assert not (project / "other.txt").exists()
     assert decisions(out)[0]["decision"] == "deny"
 

@@ -15,7 +15,7 @@ def test_a_large_claude_md_is_sent_whole_with_one_warning(
     assert len(body) > 340_000
     (project / "CLAUDE.md").write_text(body)
     anthropic_server.enqueue(text("ok"), text("again"))
-    code, out, err = run_cli("-p", "hi", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "hi", "--output-format", "corral-events")
     assert code == 0, out + err
     system = "\n".join(b["text"] for b in anthropic_server.message_requests[0].body["system"])
     assert body in system and "were cut" not in system

@@ -41,7 +41,7 @@ def test_a_strict_settings_file_starts_and_locks_bypass_mode(
     settings(project, STRICT)
     anthropic_server.enqueue(tool_use("Write", {"file_path": "x.txt", "content": "hi"}),
                              text("done"))
-    code, out, err = run_cli("-p", "write it", "--output-format", "stream-json",
+    code, out, err = run_cli("-p", "write it", "--output-format", "corral-events",
                              "--permission-mode", "bypassPermissions")
     assert code == 0, out + err
     assert not (project / "x.txt").exists()

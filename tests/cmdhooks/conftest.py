@@ -89,7 +89,7 @@ def group(command: str, matcher: str | None = None, timeout: float | None = None
 
 
 def events_of(out: str) -> list[dict[str, Any]]:
-    """The stream-json lines of a headless run."""
+    """The corral-events lines of a headless run."""
     return [json.loads(line) for line in out.strip().splitlines()]
 
 

@@ -26,7 +26,7 @@ def test_if_runs_the_hook_only_for_calls_the_rule_covers(anthropic_server, run_c
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch a.txt"}),
                              tool_use("Bash", {"command": "git push origin main"}),
                              text("done"))
-    code, out, err = run_cli("-p", "go", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "go", "--output-format", "corral-events")
     assert code == 0, out + err
     assert (project / "a.txt").exists()
     [record] = hooks.records("guard")  # ran for the push only
@@ -44,7 +44,7 @@ def test_an_if_that_is_not_a_rule_makes_the_entry_ask(anthropic_server, run_cli,
         entry("true", **{"if": "Bash(git push"})]}]},
         permissions={"allow": ["Bash(touch *)"]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch a.txt"}), text("done"))
-    code, out, _ = run_cli("-p", "go", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "go", "--output-format", "corral-events")
     assert code == 0
     assert not (project / "a.txt").exists()
     [event] = decided(out)
@@ -62,7 +62,7 @@ def test_post_tool_use_failure_fires_for_a_failed_call(anthropic_server, run_cli
     (project / "there.txt").write_text("hi")
     anthropic_server.enqueue(tool_use("Read", {"file_path": "missing.txt"}),
                              tool_use("Read", {"file_path": "there.txt"}), text("done"))
-    code, out, err = run_cli("-p", "read", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "read", "--output-format", "corral-events")
     assert code == 0, out + err
     [failure] = hooks.records("failure")
     assert failure["hook_event_name"] == "PostToolUseFailure"
@@ -90,7 +90,7 @@ def test_permission_request_hooks_answer_what_would_ask(anthropic_server, run_cl
     (project / "keep.txt").write_text("x")
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch made.txt"}),
                              tool_use("Bash", {"command": "rm keep.txt"}), text("done"))
-    code, out, err = run_cli("-p", "go", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "go", "--output-format", "corral-events")
     assert code == 0, out + err
     assert (project / "made.txt").exists() and (project / "keep.txt").exists()
     made, kept = decided(out)

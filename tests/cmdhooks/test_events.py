@@ -105,7 +105,7 @@ def test_pre_compact_fires_with_trigger(anthropic_server, run_cli, hooks, projec
         text("a summary of the work"),
         text("done"),
     )
-    code, out, err = run_cli("-p", "look around", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "look around", "--output-format", "corral-events")
     assert code == 0, out + err
     [record] = hooks.records("compact")
     session_id = json.loads(out.strip().splitlines()[-1])["session_id"]
@@ -188,7 +188,7 @@ def test_subagent_stop_function_for_the_coordinator(hooks, project) -> None:
 def test_every_firing_is_a_notice(anthropic_server, run_cli, hooks) -> None:
     hooks.write_settings({"UserPromptSubmit": [group(hooks.command("prompt"))]})
     anthropic_server.enqueue(text("hi"))
-    code, out, _ = run_cli("-p", "hello", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "hello", "--output-format", "corral-events")
     assert code == 0
     [notice] = notices(out)
     assert notice["level"] == "info" and notice["data"]["hook_event"] == "UserPromptSubmit"

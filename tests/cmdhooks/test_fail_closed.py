@@ -33,7 +33,7 @@ def test_a_guard_with_extra_fields_still_blocks(anthropic_server, run_cli, hooks
                                           "description": "team guard"}]},
                          permissions={"allow": ["Bash(touch *)"]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch made.txt"}), text("ok"))
-    code, out, err = run_cli("-p", "make it", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "make it", "--output-format", "corral-events")
     assert code == 0, out + err
     assert not (project / "made.txt").exists()
     [record] = hooks.records("guard")
@@ -51,7 +51,7 @@ def test_an_entry_that_cannot_run_makes_matching_calls_ask(anthropic_server, run
         permissions={"allow": ["Bash(touch *)", "Read"]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch made.txt"}),
                              tool_use("Read", {"file_path": "notes.txt"}), text("ok"))
-    code, out, err = run_cli("-p", "go", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "go", "--output-format", "corral-events")
     assert code == 0, out + err
     assert not (project / "made.txt").exists()
     bash, read = [e for e in events_of(out) if e.get("type") == "permission_decided"]
@@ -69,7 +69,7 @@ def test_a_matcher_that_does_not_compile_guards_every_tool(anthropic_server, run
                                           "hooks": [{"type": "command", "command": "true"}]}]},
                          permissions={"allow": ["Read"]})
     anthropic_server.enqueue(tool_use("Read", {"file_path": "notes.txt"}), text("ok"))
-    code, out, _ = run_cli("-p", "go", "--output-format", "stream-json",
+    code, out, _ = run_cli("-p", "go", "--output-format", "corral-events",
                            "--permission-mode", "bypassPermissions")
     assert code == 0
     event = decided(out)

@@ -40,7 +40,7 @@ def test_timeout_kills_the_process_group_and_warns(anthropic_server, run_cli, ho
     hooks.write_settings({"PreToolUse": [group(
         hooks.command("slow", child=str(pid_file), sleep=60), "Read", 1)]})
     anthropic_server.enqueue(tool_use("Read", {"file_path": "a.txt"}), text("ok"))
-    code, out, err = run_cli("-p", "read", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "read", "--output-format", "corral-events")
     assert code == 0, out + err
     [notice] = notices(out)
     assert notice["level"] == "warning" and "timed out after 1 s" in notice["text"]
@@ -58,7 +58,7 @@ def test_other_exit_status_is_a_reported_non_blocking_error(anthropic_server, ru
     hooks.write_settings({"PreToolUse": [group(
         hooks.command("broken", exit=1, stderr="Traceback: oops"))]})
     anthropic_server.enqueue(tool_use("Read", {"file_path": "a.txt"}), text("ok"))
-    code, out, _ = run_cli("-p", "read", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "read", "--output-format", "corral-events")
     assert code == 0
     [notice] = notices(out)
     assert notice["level"] == "warning"
@@ -71,7 +71,7 @@ def test_bad_json_is_a_reported_error(anthropic_server, run_cli, hooks, project)
     (project / "a.txt").write_text("alpha")
     hooks.write_settings({"PreToolUse": [group(hooks.command("bad", stdout="{not json"))]})
     anthropic_server.enqueue(tool_use("Read", {"file_path": "a.txt"}), text("ok"))
-    code, out, _ = run_cli("-p", "read", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "read", "--output-format", "corral-events")
     assert code == 0
     [notice] = notices(out)
     assert notice["level"] == "warning" and "JSON" in notice["text"]
@@ -228,7 +228,7 @@ def test_a_stop_hook_that_always_blocks_is_cut_off(anthropic_server, run_cli, ho
         "stop", stdout={"decision": "block", "reason": "keep going"}))]})
     limit = cmdhooks.MAX_STOP_CONTINUATIONS
     anthropic_server.enqueue(*[text(f"reply {i}") for i in range(limit + 1)])
-    code, out, _ = run_cli("-p", "go", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "go", "--output-format", "corral-events")
     assert code == 0
     assert len(anthropic_server.message_requests) == limit + 1
     active = [r["stop_hook_active"] for r in hooks.records("stop")]

@@ -34,7 +34,7 @@ def test_exit_2_blocks_with_stderr_as_the_reason(anthropic_server, run_cli, hook
     settings = hooks.write_settings({"PreToolUse": [group(
         hooks.command("pre", exit=2, stderr="reading notes is not allowed today"), "Read")]})
     anthropic_server.enqueue(tool_use("Read", {"file_path": "notes.txt"}), text("ok"))
-    code, out, err = run_cli("-p", "read", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "read", "--output-format", "corral-events")
     assert code == 0, out + err
     block = tool_result(anthropic_server)
     assert block["is_error"] and "reading notes is not allowed today" in block["content"]
@@ -52,7 +52,7 @@ def test_json_deny_denies_even_what_is_allowed(anthropic_server, run_cli, hooks,
     hooks.write_settings({"PreToolUse": [group(hooks.command("pre", stdout=deny))]},
                          permissions={"allow": ["Read"]})
     anthropic_server.enqueue(tool_use("Read", {"file_path": "notes.txt"}), text("ok"))
-    code, out, _ = run_cli("-p", "read", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "read", "--output-format", "corral-events")
     assert code == 0
     assert decided(out)["decision"] == "deny" and "policy says no" in decided(out)["reason"]
     assert "policy says no" in tool_result(anthropic_server)["content"]
@@ -63,7 +63,7 @@ def test_json_allow_lifts_a_mode_ask(anthropic_server, run_cli, hooks, project) 
     hooks.write_settings({"PreToolUse": [group(hooks.command("pre", stdout=allow_with("ok")),
                                                "Bash")]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch made.txt"}), text("done"))
-    code, out, err = run_cli("-p", "make it", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "make it", "--output-format", "corral-events")
     assert code == 0, out + err
     assert (project / "made.txt").exists()
     assert decided(out)["decision"] == "allow" and decided(out)["tier"] == "hook"
@@ -74,7 +74,7 @@ def test_json_allow_never_loosens_an_ask_rule(anthropic_server, run_cli, hooks, 
                                                "Bash")]},
                          permissions={"ask": ["Bash(touch *)"]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch made.txt"}), text("done"))
-    code, out, _ = run_cli("-p", "make it", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "make it", "--output-format", "corral-events")
     assert code == 0
     assert not (project / "made.txt").exists()
     event = decided(out)
@@ -88,7 +88,7 @@ def test_updated_input_replaces_the_input(anthropic_server, run_cli, hooks, proj
     hooks.write_settings({"PreToolUse": [group(hooks.command("pre", stdout=rewrite), "Bash")]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "echo original > out.txt"}),
                              text("done"))
-    code, out, err = run_cli("-p", "write", "--output-format", "stream-json",
+    code, out, err = run_cli("-p", "write", "--output-format", "corral-events",
                              "--permission-mode", "acceptEdits")
     assert code == 0, out + err
     assert (project / "out.txt").read_text() == "rewritten\n"
@@ -101,7 +101,7 @@ def test_updated_input_is_decided_again(anthropic_server, run_cli, hooks, projec
     hooks.write_settings({"PreToolUse": [group(hooks.command("pre", stdout=rewrite), "Bash")]},
                          permissions={"deny": ["Bash(curl:*)"], "allow": ["Bash(echo:*)"]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "echo hi"}), text("done"))
-    code, out, _ = run_cli("-p", "x", "--output-format", "stream-json")
+    code, out, _ = run_cli("-p", "x", "--output-format", "corral-events")
     assert code == 0
     event = decided(out)
     assert event["decision"] == "deny" and event["rule"] == "Bash(curl:*)"
@@ -111,7 +111,7 @@ def test_invalid_updated_input_denies(anthropic_server, run_cli, hooks, project)
     rewrite = allow_with("bad", updatedInput={"command": 42})
     hooks.write_settings({"PreToolUse": [group(hooks.command("pre", stdout=rewrite), "Bash")]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "echo hi > hi.txt"}), text("done"))
-    code, out, _ = run_cli("-p", "x", "--output-format", "stream-json",
+    code, out, _ = run_cli("-p", "x", "--output-format", "corral-events",
                            "--permission-mode", "acceptEdits")
     assert code == 0
     assert not (project / "hi.txt").exists()

@@ -82,7 +82,7 @@ def test_retry_after_529_and_cut_stream_runs_the_tool_once(anthropic_server, run
         rate_limited(retry_after=0),
         text("done"),
     )
-    code, out, err = run_cli("-p", "count", "--output-format", "stream-json",
+    code, out, err = run_cli("-p", "count", "--output-format", "corral-events",
                              "--permission-mode", "bypassPermissions")
     assert code == 0, out + err
     assert (project / "count.txt").read_text() == "ran\n"
@@ -125,7 +125,7 @@ def test_max_budget(anthropic_server, run_cli) -> None:
 
 def test_unknown_model_price_is_null_with_one_warning(anthropic_server, run_cli) -> None:
     anthropic_server.enqueue(tool_use("Glob", {"pattern": "*"}), text("ok"))
-    code, out, _ = run_cli("-p", "x", "--output-format", "stream-json", "--model", "local-llama")
+    code, out, _ = run_cli("-p", "x", "--output-format", "corral-events", "--model", "local-llama")
     assert code == 0
     events = [json.loads(line) for line in out.strip().splitlines()]
     warnings = [e for e in events if e.get("type") == "error" and e["kind"] == "warning"]

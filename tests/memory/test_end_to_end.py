@@ -54,7 +54,7 @@ def test_subdirectory_instructions_load_when_a_tool_touches_them(
     write(project / "web" / "src" / "app.ts", "export const x = 1\n")
     write(project / "api" / "CLAUDE.md", "API-RULE")
     anthropic_server.enqueue(tool_use("Read", {"file_path": "web/src/app.ts"}), text("done"))
-    code, out, err = run_cli("-p", "look at the app", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "look at the app", "--output-format", "corral-events")
     assert code == 0, out + err
     first, second = system_text(anthropic_server, 0), system_text(anthropic_server, 1)
     assert "ROOT-RULE" in first and "WEB-RULE" not in first

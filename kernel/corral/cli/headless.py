@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from corral.app import App
+from corral.cli.stream_json import ClaudeStream
 from corral.engine import Engine, TurnOutcome
 from corral.errors import CorralError, UsageError
 from corral.events import Event
@@ -18,7 +19,8 @@ from corral.session import Session
 
 
 class Result(msgspec.Struct, kw_only=True):
-    """The ``--output-format json`` object (and the last line of ``stream-json``)."""
+    """The ``--output-format json`` object (and the last line of ``stream-json`` and
+    ``corral-events``)."""
 
     type: str = "result"
     subtype: str
@@ -61,7 +63,7 @@ async def stream_json_inputs() -> AsyncIterator[str | list[dict[str, Any]]]:
 
 
 def encode_line(obj: Any) -> str:
-    """One line of ``--output-format stream-json``/``json``: ``obj`` as compact JSON."""
+    """One line of ``--output-format corral-events``/``json``: ``obj`` as compact JSON."""
     return msgspec.json.encode(obj).decode()
 
 
@@ -140,7 +142,11 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     if notice is not None:
         sys.stderr.write(notice + "\n")
     fmt = args.output_format
+    claude: ClaudeStream | None = None
     if fmt == "stream-json":
+        claude = ClaudeStream(session, sys.stdout)
+        session.listeners.append(claude)
+    elif fmt == "corral-events":
         def listener(event: Event) -> None:
             sys.stdout.write(encode_line(event) + "\n")
             sys.stdout.flush()
@@ -152,6 +158,8 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     outcome: TurnOutcome | None = None
     engine = Engine(session)
     await session.start()
+    if claude is not None:
+        claude.init()
     try:
         if args.input_format == "stream-json":
             async for content in stream_json_inputs():
@@ -186,6 +194,8 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     if fmt == "text":
         stream = sys.stderr if outcome.is_error else sys.stdout
         stream.write(outcome.result.rstrip("\n") + "\n")
+    elif claude is not None:
+        claude.result(result)
     else:
         sys.stdout.write(encode_line(result) + "\n")
     return 1 if outcome.is_error else 0

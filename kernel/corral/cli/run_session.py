@@ -31,8 +31,10 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="continue the newest session in this directory")
     group.add_argument("-r", "--resume", nargs="?", const="", default=None, metavar="ID",
                        help="resume session ID (newest when no ID is given)")
-    group.add_argument("--output-format", choices=["text", "json", "stream-json"],
-                       default="text", help="headless output (default: text)")
+    group.add_argument("--output-format", choices=["text", "json", "stream-json", "corral-events"],
+                       default="text",
+                       help="headless output (default: text): stream-json is Claude Code's "
+                       "message lines, corral-events corral's own event stream")
     group.add_argument("--input-format", choices=["text", "stream-json"], default="text",
                        help="headless input: the prompt, or user messages as JSON lines on stdin")
     group.add_argument("--append-system-prompt", default="", metavar="TEXT",

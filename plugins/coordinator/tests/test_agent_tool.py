@@ -230,7 +230,7 @@ def test_child_transcript_is_linked_from_the_parent(
         "SCRIBE-MARK": [text("scribed")],
     })
     anthropic_server.respond_with(router)
-    code, out, err = run_cli("-p", "go", "--output-format", "stream-json")
+    code, out, err = run_cli("-p", "go", "--output-format", "corral-events")
     assert code == 0, out + err
     events = [json.loads(line) for line in out.strip().splitlines()]
     notices = [e for e in events if e.get("type") == "notice"]

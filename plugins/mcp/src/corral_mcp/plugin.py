@@ -30,7 +30,7 @@ def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -
 
 
 def _tell(session: Session, text: str, level: str = "warning") -> Any:
-    """A notice for the user: an event (REPL, stream-json) and, headless, a stderr line."""
+    """A notice for the user: an event (REPL, corral-events) and, headless, a stderr line."""
     from corral.api import Notice
 
     if session.headless:

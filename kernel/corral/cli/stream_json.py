@@ -1,0 +1,109 @@
+"""``--output-format stream-json``: Claude Code's stream message shapes, one JSON object a
+line, so tools written against Claude Code's stream (SDK wrappers, CI actions) read corral's.
+
+The lines are ``system``/``init`` first, then an ``assistant`` line per model reply and a
+``user`` line per batch of tool results, and the ``result`` object last. corral's own
+events stay available as ``--output-format corral-events``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any, TextIO
+
+import msgspec
+
+from corral.events import AssistantMessage, Event, ToolResultMessage, UsageReported, UserMessage
+from corral.session import Session
+
+
+def _encode(obj: Any) -> str:
+    return msgspec.json.encode(obj).decode()
+
+
+def _slash_commands(session: Session) -> list[str]:
+    from corral.custom_commands import load_custom_commands
+
+    names: set[str] = set()
+    try:
+        names.update(load_custom_commands(session.cwd)[0])
+    except Exception:  # a broken command file must not stop the run; the REPL reports it
+        pass
+    for _, command in session.app.host.register_commands(session):
+        names.add(command.name)
+    return sorted(names)
+
+
+class ClaudeStream:
+    """A session listener that writes Claude Code stream-json lines to ``out``."""
+
+    def __init__(self, session: Session, out: TextIO) -> None:
+        self.session = session
+        self.out = out
+        self.usage: dict[str, int] = {}
+        self.request_start: float | None = None
+        self.api_ms = 0.0
+
+    def write(self, obj: dict[str, Any]) -> None:
+        self.out.write(_encode(obj) + "\n")
+        self.out.flush()
+
+    def init(self) -> None:
+        """The ``system``/``init`` line; written once the session has started."""
+        session = self.session
+        self.write({
+            "type": "system", "subtype": "init", "session_id": session.id,
+            "cwd": str(session.cwd), "tools": sorted(session.tools),
+            "model": session.model, "permissionMode": session.permission_mode,
+            "mcp_servers": [],
+            "apiKeySource": "ANTHROPIC_API_KEY" if os.environ.get("ANTHROPIC_API_KEY")
+            else "ANTHROPIC_AUTH_TOKEN" if os.environ.get("ANTHROPIC_AUTH_TOKEN") else "none",
+            "slash_commands": _slash_commands(session),
+        })
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, UserMessage):
+            self.request_start = event.ts
+        elif isinstance(event, UsageReported):
+            if self.request_start is not None and event.ts >= self.request_start:
+                self.api_ms += (event.ts - self.request_start) * 1000
+            self.request_start = None
+            self.usage = {
+                "input_tokens": event.input_tokens, "output_tokens": event.output_tokens,
+                "cache_creation_input_tokens": event.cache_creation_input_tokens,
+                "cache_read_input_tokens": event.cache_read_input_tokens,
+            }
+        elif isinstance(event, AssistantMessage):
+            self.write({
+                "type": "assistant",
+                "message": {
+                    "id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message",
+                    "role": "assistant", "model": event.model or self.session.model,
+                    "content": event.content, "stop_reason": event.stop_reason,
+                    "stop_sequence": None, "usage": self.usage,
+                },
+                "parent_tool_use_id": None, "session_id": self.session.id,
+            })
+            self.usage = {}
+        elif isinstance(event, ToolResultMessage):
+            self.request_start = event.ts
+            self.write({
+                "type": "user",
+                "message": {"role": "user", "content": [_tool_result(b) for b in event.content]},
+                "parent_tool_use_id": None, "session_id": self.session.id,
+            })
+
+    def result(self, result: Any) -> None:
+        """The last line: corral's ``--output-format json`` result object, plus
+        ``duration_api_ms`` (time spent waiting on model replies)."""
+        obj = msgspec.to_builtins(result)
+        obj["duration_api_ms"] = round(self.api_ms, 1)
+        self.write(obj)
+
+
+def _tool_result(block: dict[str, Any]) -> dict[str, Any]:
+    out = dict(block)
+    out.setdefault("type", "tool_result")
+    out.setdefault("is_error", False)
+    return out

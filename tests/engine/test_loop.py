@@ -92,7 +92,7 @@ def test_summary_compaction_then_prompt_too_long_retry(anthropic_server: Message
 
 
 def test_retry_policy() -> None:
-    import anthropic
+    anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is not installed")
     import httpx
 
     request = httpx.Request("POST", "http://127.0.0.1/v1/messages")

@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import anthropic
 import pytest
 from corral.testing import MessagesServer, text
 from corral.testing.pytest_plugin import DUMMY_API_KEY
@@ -35,6 +34,7 @@ def test_importing_the_plugin_does_not_import_the_sdk() -> None:
 
 
 def test_fixture_points_the_environment_at_the_server(anthropic_server: MessagesServer) -> None:
+    anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is not installed")
     assert os.environ["ANTHROPIC_BASE_URL"] == anthropic_server.base_url
     assert os.environ["ANTHROPIC_API_KEY"] == DUMMY_API_KEY
     assert "ANTHROPIC_AUTH_TOKEN" not in os.environ

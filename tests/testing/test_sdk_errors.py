@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import anthropic
 import pytest
 from corral.testing import (
     MessagesServer,
@@ -15,6 +14,8 @@ from corral.testing import (
     rate_limited,
     text,
 )
+
+anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is not installed (pip install corral[sdk])")
 
 ERRORS: list[tuple[int, type[anthropic.APIStatusError], str]] = [
     (400, anthropic.BadRequestError, "invalid_request_error"),

@@ -8,9 +8,10 @@ import threading
 import time
 from typing import Any
 
-import anthropic
 import pytest
 from corral.testing import MessagesServer, cut_stream, overloaded, text, tool_use
+
+anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is not installed (pip install corral[sdk])")
 
 
 def _transport_error() -> type[Exception]:

@@ -9,7 +9,6 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-import anthropic
 import pytest
 from corral.testing import (
     MessagesServer,
@@ -21,6 +20,8 @@ from corral.testing import (
     text,
     tool_use,
 )
+
+anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is not installed (pip install corral[sdk])")
 
 
 def _post(

@@ -104,13 +104,11 @@ def _user(message: dict[str, Any], images: bool) -> list[dict[str, Any]]:
     for block in blocks_of(message.get("content")):
         kind = block.get("type")
         if kind == "tool_result":
-            text, urls = tool_result_parts(block)
-            if urls and not images:
-                text = "\n".join([text, *[IMAGE_OMITTED] * len(urls)]).strip()
+            text, urls = tool_result_parts(block, images)
             tool_messages.append(
                 {"role": "tool", "tool_call_id": block.get("tool_use_id", ""), "content": text}
             )
-            if urls and images:
+            if urls:
                 parts.append(
                     {"type": "text", "text": f"Images returned by tool call {block.get('tool_use_id')}:"}
                 )

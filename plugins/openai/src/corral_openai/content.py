@@ -36,8 +36,11 @@ def image_url(block: dict[str, Any]) -> str | None:
     return None
 
 
-def tool_result_parts(block: dict[str, Any]) -> tuple[str, list[str]]:
-    """The text of a tool_result (``Error: `` first when it failed) and its image URLs."""
+def tool_result_parts(block: dict[str, Any], images_allowed: bool) -> tuple[str, list[str]]:
+    """The text of a tool_result (``Error: `` first when it failed) and its image URLs.
+
+    Where the model takes no images, each image becomes an :data:`IMAGE_OMITTED` line of the
+    text and no URL is returned."""
     texts: list[str] = []
     images: list[str] = []
     for part in blocks_of(block.get("content")):
@@ -53,6 +56,8 @@ def tool_result_parts(block: dict[str, Any]) -> tuple[str, list[str]]:
     text = "\n".join(texts)
     if block.get("is_error"):
         text = f"Error: {text}" if text else "Error"
+    if images and not images_allowed:
+        return "\n".join([text, *[IMAGE_OMITTED] * len(images)]).strip(), []
     return text, images
 
 

@@ -89,13 +89,11 @@ def _user(message: dict[str, Any], images: bool) -> list[dict[str, Any]]:
     for block in blocks_of(message.get("content")):
         kind = block.get("type")
         if kind == "tool_result":
-            text, urls = tool_result_parts(block)
-            if urls and not images:
-                text = "\n".join([text, *[IMAGE_OMITTED] * len(urls)]).strip()
+            text, urls = tool_result_parts(block, images)
             outputs.append(
                 {"type": "function_call_output", "call_id": block.get("tool_use_id", ""), "output": text}
             )
-            if urls and images:
+            if urls:
                 parts.append(
                     {"type": "input_text", "text": f"Images returned by tool call {block.get('tool_use_id')}:"}
                 )

@@ -159,6 +159,13 @@ class Recorder:
     def corral_status(self, session: Session) -> str:
         return "rec ok"
 
+    @hookimpl
+    def corral_skill_dirs(self, session: Session) -> Any:
+        from corral.api import SkillDir
+
+        folder = session.cwd / "recorded-skills"
+        return SkillDir(folder, "plugin:recorder") if session.plugin_state.get("skills") else None
+
 
 @pytest.fixture
 def rec() -> Recorder:
@@ -384,3 +391,19 @@ def test_outbound_filter_sees_file_writes(project: Path) -> None:
     with pytest.raises(Blocked, match="blocked on file"):
         asyncio.run(Write().run(session, WriteInput(file_path="b.txt", content="forbidden")))
     assert not (project / "b.txt").exists()
+
+
+def test_hook_corral_skill_dirs(app: App, project: Path) -> None:
+    from corral.internal_plugins.skills import catalogue
+
+    skill = project / "recorded-skills" / "greet" / "SKILL.md"
+    skill.parent.mkdir(parents=True)
+    skill.write_text("---\ndescription: Greets people\n---\nSay hello.\n")
+    quiet = Session(app)
+    assert catalogue(quiet) is None  # no plugin answered and no kernel folder exists
+    session = Session(app)
+    session.plugin_state["skills"] = True
+    found = catalogue(session)
+    assert found is not None and list(found.skills) == ["recorder:greet"]
+    greet = found.find("greet")
+    assert greet is not None and (greet.source, greet.body) == ("plugin:recorder", "Say hello.\n")

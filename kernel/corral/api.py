@@ -65,6 +65,7 @@ _HOMES: dict[str, str] = {
     "Connection": "corral.providers",
     "StreamFunction": "corral.providers",
     "PromptSection": "corral.prompt",
+    "SkillDir": "corral.skills.model",
     "Tool": "corral.tools.base",
     "ToolCall": "corral.tools.base",
     "ToolResult": "corral.tools.base",
@@ -174,6 +175,7 @@ if TYPE_CHECKING:
         StreamFunction as StreamFunction,
     )
     from corral.prompt import PromptSection as PromptSection
+    from corral.skills.model import SkillDir as SkillDir
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult
     from corral.permissions.decision import Vote as Vote
     from corral.engine import Engine as Engine, TurnOutcome as TurnOutcome

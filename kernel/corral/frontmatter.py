@@ -20,7 +20,14 @@ VERBATIM = frozenset({"argument-hint", "description"})
 
 
 class FrontmatterError(ValueError):
-    """Frontmatter that is neither YAML nor ``key: value`` lines."""
+    """Frontmatter that is neither YAML nor ``key: value`` lines.
+
+    ``line`` is the 1-based line of the file where the problem is (the opening ``---``
+    when YAML gave no position)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def split(text: str) -> tuple[dict[str, Any], str]:
@@ -37,8 +44,9 @@ def split(text: str) -> tuple[dict[str, Any], str]:
     loose = _loose(front)
     try:
         data = _strict(front)
-    except FrontmatterError:
+    except FrontmatterError as exc:
         if not loose and front.strip():
+            exc.line += _lines_before(text, opened.end())
             raise
         data = loose
     for key in VERBATIM:
@@ -47,13 +55,39 @@ def split(text: str) -> tuple[dict[str, Any], str]:
     return data, body
 
 
+def check(text: str) -> FrontmatterError | None:
+    """What strict YAML finds wrong with the frontmatter of ``text`` (which :func:`split` may
+    still have read line by line), with the file line; ``None`` when it is valid YAML or
+    absent. An opening ``---`` that is never closed is reported too."""
+    opened = _OPEN.match(text)
+    if opened is None:
+        return None
+    closed = _CLOSE.search(text, opened.end())
+    if closed is None:
+        return FrontmatterError("the frontmatter opened by '---' is never closed by a '---' "
+                                "line, so the whole file is read as text", 1)
+    try:
+        _strict(text[opened.end():closed.start()])
+    except FrontmatterError as exc:
+        exc.line += _lines_before(text, opened.end())
+        return exc
+    return None
+
+
+def _lines_before(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
 def _strict(front: str) -> dict[str, Any]:
     import yaml
 
     try:
         data = yaml.safe_load(front)
     except yaml.YAMLError as exc:
-        raise FrontmatterError(f"invalid YAML frontmatter: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FrontmatterError(f"invalid YAML frontmatter: {problem}", line) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from corral.prompt import PromptSection
     from corral.providers import Provider
     from corral.session import Session
+    from corral.skills.model import SkillDir
     from corral.tools.base import Tool, ToolCall, ToolResult
 
 hookspec = pluggy.HookspecMarker("corral")
@@ -142,6 +143,22 @@ def corral_register_providers(register: Callable[[Provider], None]) -> None:
     Called when the session picks its provider.
 
     :param register: Call with a :class:`corral.providers.Provider`.
+    """
+
+
+@hookspec
+def corral_skill_dirs(session: Session) -> list[SkillDir] | SkillDir | None:
+    """Add folders of skills (each ``<path>/<name>/SKILL.md`` is one skill).
+
+    Called once per session, the first time its skills are needed (the system prompt's
+    skill listing, the ``Skill`` tool, ``/name``, ``corral skills``). The kernel's own
+    folders (the project's ``.claude/skills``, then the user's) come first and win a name
+    clash; a plugin's skills are named ``NAME:skill`` when the source is ``plugin:NAME``
+    and answer to their short name while it is unambiguous. A folder that does not exist
+    is skipped, so returning one costs nothing until it is created.
+
+    :param session: The session the skills are for.
+    :return: A :class:`corral.api.SkillDir` ``(path, source)``, a list of them, or ``None``.
     """
 
 

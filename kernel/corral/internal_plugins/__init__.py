@@ -8,4 +8,5 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("memory", "corral.internal_plugins.memory"),
     ("tools", "corral.internal_plugins.tools"),
     ("background-jobs", "corral.internal_plugins.jobs"),
+    ("skills", "corral.internal_plugins.skills"),
 )

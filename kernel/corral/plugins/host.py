@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from corral.prompt import PromptSection
     from corral.providers import Provider
     from corral.session import Session
+    from corral.skills.model import SkillDir
     from corral.tools.base import Tool, ToolCall, ToolResult
 
 Warn = Callable[[str], None]
@@ -261,6 +262,21 @@ class PluginHost:
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         self._call_sync("corral_add_options", {"parser": parser})
+
+    def skill_dirs(self, session: Session) -> list[tuple[str, SkillDir]]:
+        """Every plugin's skill folders, each with the plugin's name, in precedence order."""
+        found: list[tuple[str, SkillDir]] = []
+        for name, value in self._call_sync("corral_skill_dirs", {"session": session}):
+            from corral.skills.model import SkillDir
+
+            values = value if isinstance(value, list) else [value]
+            if not all(isinstance(item, SkillDir) for item in values):
+                bad = next(type(v).__name__ for v in values if not isinstance(v, SkillDir))
+                self.fail(name, TypeError(f"returned {bad}, expected SkillDir"),
+                          "in corral_skill_dirs")
+                continue
+            found += [(name, item) for item in values]
+        return found
 
     def register_agents(self) -> list[tuple[str, AgentDefinition]]:
         return self._collect("corral_register_agents")

@@ -12,7 +12,7 @@ from corral.api import App, Session
 from corral.testing import MessagesServer, text
 from corral_mcp.slash import run as slash_mcp
 
-from .conftest import stdio_entry, write_mcp_json
+from .conftest import approve, stdio_entry, write_mcp_json
 
 # corral.cli.main, not `python -m corral`: the process entry point exits at once after the
 # result, so nothing could be printed after it.
@@ -89,3 +89,44 @@ def test_server_prompts_become_slash_commands_that_send_a_prompt(project: Path) 
     sent, missing = asyncio.run(main())
     assert sent == SendPrompt("Please review the parser carefully.")
     assert isinstance(missing, str) and "missing argument(s) topic" in missing
+
+
+def test_with_no_wait_the_first_request_goes_out_at_once_and_servers_join_later(
+    project: Path,
+) -> None:
+    """The default: the first request does not wait; the server's tools join on the next
+    request, and the user is told both times."""
+    from corral.api import Notice
+
+    config = Path(os.environ["CORRAL_HOME"]) / "config" / "config.toml"
+    config.write_text("[plugins.mcp]\nfirst_request_wait_s = 0\n", encoding="utf-8")
+    write_mcp_json(project, {"demo": stdio_entry()})
+    approve(project, "demo")
+
+    async def main() -> tuple[list[str], list[str], list[str]]:
+        app = App.create(cwd=project)
+        session = Session(app)
+        notices: list[str] = []
+        session.listeners.append(
+            lambda e: notices.append(e.text) if isinstance(e, Notice) else None)
+        await session.start()
+        try:
+            from corral_mcp import runtime
+
+            await session.hooks.prepare_request(session)
+            first = [n for n in session.tools if n.startswith("mcp__")]
+            manager = runtime.manager_of(app)
+            assert manager is not None
+            await manager.wait_started(60)
+            await session.hooks.prepare_request(session)
+            second = [n for n in session.tools if n.startswith("mcp__")]
+            return first, second, notices
+        finally:
+            await session.end()
+
+    first, second, notices = asyncio.run(main())
+    assert first == []
+    assert "mcp__demo__add" in second
+    assert any("'demo' still starting; their tools join from the next request" in n
+               for n in notices), notices
+    assert any(n.startswith("mcp: server 'demo' connected: ") for n in notices), notices

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import sys
 import time
@@ -80,17 +81,17 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
 
-def _import_sdk() -> None:
-    import mcp.client.sse
-    import mcp.client.stdio
-    import mcp.client.streamable_http  # noqa: F401
+#: The SDK module each transport needs.
+_TRANSPORT_MODULES = {"stdio": "mcp.client.stdio", "http": "mcp.client.streamable_http",
+                      "sse": "mcp.client.sse"}
 
 
-async def load_sdk() -> None:
-    """Import the SDK in a worker thread, so the event loop (the first model request) does
-    not stall behind it."""
-    if "mcp.client.streamable_http" not in sys.modules:
-        await asyncio.to_thread(_import_sdk)
+async def load_sdk(transport: str = "stdio") -> None:
+    """Import the SDK's client for ``transport`` in a worker thread, so the event loop (the
+    first model request) does not stall behind it."""
+    module = _TRANSPORT_MODULES.get(transport, "mcp.client.stdio")
+    if module not in sys.modules:
+        await asyncio.to_thread(importlib.import_module, module)
 
 
 def _log_path(name: str) -> Path:
@@ -113,6 +114,8 @@ class Manager:
         self.generation = 0
         self.on_change: list[Callable[[], None]] = []
         self._logs: list[IO[str]] = []
+        #: When :meth:`start` last started a server (monotonic), for waits counted from it.
+        self.started_at = time.monotonic()
 
     def _changed(self) -> None:
         self.generation += 1
@@ -130,7 +133,7 @@ class Manager:
                 continue
             state.ready.clear()
             state.stop.clear()
-            state.started_at = time.monotonic()
+            state.started_at = self.started_at = time.monotonic()
             state.task = asyncio.get_running_loop().create_task(
                 self._serve(state), name=f"mcp-server-{state.name}")
 
@@ -146,12 +149,20 @@ class Manager:
             async with asyncio.timeout(timeout):
                 await asyncio.gather(*waiting)
 
+    async def wait_since_start(self, budget: float) -> list[ServerState]:
+        """Wait for servers still starting until ``budget`` seconds after they were started
+        (no wait when that moment has passed); returns those still starting then."""
+        remaining = self.started_at + budget - time.monotonic()
+        if remaining > 0:
+            await self.wait_started(remaining)
+        return self.starting()
+
     async def _serve(self, state: ServerState) -> None:
         config = state.config
         try:
             async with contextlib.AsyncExitStack() as stack:
                 async with asyncio.timeout(self.startup_timeout_s):
-                    await load_sdk()
+                    await load_sdk(config.transport)
                     client = await self._connect(state, stack)
                     await self._list(state, client)
                 state.client = client

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 NAME = "mcp"
 _GENERATION = "mcp.generation"
 _WAITED = "mcp.waited"
+_LATE = "mcp.late"
 
 
 @hookimpl
@@ -84,19 +85,40 @@ async def corral_prepare_request(session: Session) -> None:
         return
     if not session.plugin_state.get(_WAITED):
         session.plugin_state[_WAITED] = True
-        wait = runtime.settings_of(session.config).first_request_wait_s
-        await manager.wait_started(wait)
+        budget = runtime.settings_of(session.config).first_request_wait_s
+        late = await manager.wait_since_start(budget)
         for state in manager.servers.values():
             if state.status == "failed":
                 await _tell(session, f"server {state.name!r} failed: {state.error}")
+        if late:
+            names = ", ".join(repr(s.name) for s in late)
+            session.plugin_state[_LATE] = [s.name for s in late]
+            await _tell(session, f"server(s) {names} still starting; their tools join from the "
+                        "next request (to wait for them, raise [plugins.mcp] "
+                        f"first_request_wait_s, now {budget:g} s)", level="info")
     if session.plugin_state.get(_GENERATION) != manager.generation:
         session.plugin_state[_GENERATION] = manager.generation
         session.refresh_tools()
+        await _announce_joined(session, manager)
     if any(s.has_resources for s in manager.connected()):
         from corral_mcp.mentions import attach_mentions
 
         await attach_mentions(session, manager,
                               runtime.settings_of(session.config).max_output_tokens)
+
+
+async def _announce_joined(session: Session, manager: Any) -> None:
+    """Say which servers that were still starting at the first request have joined since."""
+    late: list[str] = session.plugin_state.get(_LATE) or []
+    joined = [name for name in late if manager.servers[name].status != "pending"]
+    if not joined:
+        return
+    session.plugin_state[_LATE] = [name for name in late if name not in joined]
+    for name in joined:
+        state = manager.servers[name]
+        if state.status == "connected":
+            await _tell(session, f"server {name!r} connected: {len(state.tools)} tools "
+                        f"(after {state.connect_ms / 1000:.1f} s)", level="info")
 
 
 @hookimpl

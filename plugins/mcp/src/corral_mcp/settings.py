@@ -22,8 +22,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     disabled_project_servers: list[str] = msgspec.field(default_factory=list)
     #: How long one server may take to start (spawn, connect, list tools).
     startup_timeout_s: float = 30.0
-    #: How long the first request waits for servers still starting; later ones join when up.
-    first_request_wait_s: float = 5.0
+    #: How long after the servers were started the first request may wait for those still
+    #: starting; later ones join from the next request. 0: never wait (loading the SDK alone
+    #: takes about a second, so a short wait would cost time and rarely bring the tools).
+    first_request_wait_s: float = 0.0
     #: How long one tool call may take.
     call_timeout_s: float = 600.0
     #: Tool output above this many tokens (about 4 characters each) is cut, with a note.

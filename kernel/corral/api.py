@@ -73,6 +73,7 @@ _HOMES: dict[str, str] = {
     # Running turns
     "Engine": "corral.engine",
     "TurnOutcome": "corral.engine",
+    "ToolRunner": "corral.engine.runner",
     "NoCredentials": "corral.transport.credentials",
     "make_client": "corral.engine.client",
     "PROMPT_TOO_LONG": "corral.transport.errors",
@@ -179,6 +180,7 @@ if TYPE_CHECKING:
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult
     from corral.permissions.decision import Vote as Vote
     from corral.engine import Engine as Engine, TurnOutcome as TurnOutcome
+    from corral.engine.runner import ToolRunner as ToolRunner
     from corral.engine.client import make_client as make_client
     from corral.transport.credentials import NoCredentials as NoCredentials
     from corral.transport.errors import PROMPT_TOO_LONG as PROMPT_TOO_LONG, APIError as APIError

@@ -1,4 +1,4 @@
-"""``corral mcp``: list, get, add, add-json, remove."""
+"""``corral mcp``: list, get, add, add-json, remove, serve."""
 
 from __future__ import annotations
 
@@ -38,10 +38,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     remove = sub.add_parser("remove", help="remove a server")
     remove.add_argument("--scope", "-s", choices=["local", "project", "user"], default=None)
     remove.add_argument("name")
+    sub.add_parser("serve", help="offer corral's own tools to an MCP client over stdio "
+                   "(permission rules apply; what would ask is denied)")
 
 
 def command() -> CliCommand:
-    return CliCommand(name="mcp", help="MCP servers: list, get, add, add-json, remove",
+    return CliCommand(name="mcp", help="MCP servers: list, get, add, add-json, remove, serve",
                       run=run, configure=_configure)
 
 
@@ -49,6 +51,10 @@ def run(args: argparse.Namespace, app: App) -> int:
     action = args.mcp_command
     if action in ("list", "get"):
         return asyncio.run(_inspect(args, app))
+    if action == "serve":
+        from corral_mcp.serve import serve
+
+        return asyncio.run(serve(app))
     from corral_mcp import edit
 
     if action == "add":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from corral.api import hookimpl
 
+from corral_mcp.serve import SERVING
 from corral_mcp.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def _tell(session: Session, text: str, level: str = "warning") -> Any:
 
 @hookimpl
 async def corral_session_start(session: Session) -> None:
-    if session.parent_id is not None:
+    if session.parent_id is not None or session.plugin_state.get(SERVING):
         return
     from corral_mcp import runtime
 

@@ -18,6 +18,7 @@ pytest.importorskip("corral_dream")
 
 from corral_dream.background import dreaming  # noqa: E402
 from corral_dream.gates import GateResult, read_state, state_dir  # noqa: E402
+from corral_dream.keys import RESULT  # noqa: E402
 from corral_dream.lock import DreamLock  # noqa: E402
 from corral_kairos.daemon import Daemon  # noqa: E402
 
@@ -57,20 +58,21 @@ def test_the_daemon_dreams_when_the_gates_pass_and_not_while_the_lock_is_held(
         task = asyncio.create_task(daemon.run())
         try:
             await asyncio.wait_for(daemon.started.wait(), 30)
-            state = daemon.session.plugin_state
+            stash = daemon.session.stash
 
             async def until(check) -> None:  # type: ignore[no-untyped-def]
                 for _ in range(600):
                     if check():
                         return
                     await asyncio.sleep(0.05)
-                raise AssertionError(f"never happened; dream state: {state.get('dream')!r}")
+                raise AssertionError(f"never happened; dream state: {stash.get(RESULT)!r}")
 
-            await until(lambda: isinstance(state.get("dream"), GateResult))
-            assert state["dream"].gate == "lock"
+            await until(lambda: isinstance(stash.get(RESULT), GateResult))
+            result = stash[RESULT]
+            assert isinstance(result, GateResult) and result.gate == "lock"
             lock.release()
-            await until(lambda: str(state.get("dream", "")).startswith("dreaming in pid"))
-            return str(state["dream"])
+            await until(lambda: str(stash.get(RESULT, "")).startswith("dreaming in pid"))
+            return str(stash[RESULT])
         finally:
             daemon.request_stop()
             await asyncio.wait_for(task, 30)

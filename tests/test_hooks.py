@@ -18,7 +18,15 @@ from corral.permissions import Vote
 from corral.prompt import PromptSection
 from corral.providers import Provider
 from corral.session import Session
+from corral.stash import StashKey
 from corral.tools import Tool, ToolCall, ToolResult
+
+#: Switches the tests flip on a session to make the recorder answer differently.
+LATE: StashKey[bool] = StashKey("late")
+GROW: StashKey[bool] = StashKey("grow")
+LATE_COMMAND: StashKey[bool] = StashKey("late_command")
+REMIND: StashKey[bool] = StashKey("remind")
+SKILLS: StashKey[bool] = StashKey("skills")
 
 
 class Recorder:
@@ -50,7 +58,7 @@ class Recorder:
             input_type = msgspec.defstruct("EchoInput", [("text", str)])
 
         register(Echo())
-        if session is not None and session.plugin_state.get("late"):
+        if session is not None and session.stash.get(LATE):
             class Late(Tool):
                 name = "Late"
                 description = "joins once the session asks for it"
@@ -61,14 +69,14 @@ class Recorder:
     @hookimpl
     async def corral_prepare_request(self, session: Session) -> None:
         self.calls.append("prepare_request")
-        if session.plugin_state.pop("grow", False):
-            session.plugin_state["late"] = True
+        if session.stash.pop(GROW, False):
+            session.stash[LATE] = True
             session.refresh_tools()
 
     @hookimpl
     def corral_register_commands(self, register: Any, session: Session | None) -> None:
         register(SlashCommand(name="hi", description="say hi", run=lambda s, a: "hi " + a))
-        if session is not None and session.plugin_state.get("late_command"):
+        if session is not None and session.stash.get(LATE_COMMAND):
             register(SlashCommand(name="ask", description="ask the model",
                                   run=lambda s, a: SendPrompt(f"Tell me {a}")))
 
@@ -128,7 +136,7 @@ class Recorder:
 
     @hookimpl
     def corral_pending_context(self, session: Session) -> str | None:
-        return "<reminder>tests first</reminder>" if session.plugin_state.get("remind") else None
+        return "<reminder>tests first</reminder>" if session.stash.get(REMIND) else None
 
     @hookimpl
     def corral_idle(self, session: Session) -> str:
@@ -164,7 +172,7 @@ class Recorder:
         from corral.api import SkillDir
 
         folder = session.cwd / "recorded-skills"
-        return SkillDir(folder, "plugin:recorder") if session.plugin_state.get("skills") else None
+        return SkillDir(folder, "plugin:recorder") if session.stash.get(SKILLS) else None
 
 
 @pytest.fixture
@@ -209,7 +217,7 @@ def test_a_plugin_command_that_appears_later_sends_a_prompt(app: App) -> None:
     repl = SimpleNamespace(app=app, session=session, console=Console(file=io.StringIO()))
     table = SlashTable(repl)  # type: ignore[arg-type]
     assert "hi" in table.plugin and "ask" not in table.plugin
-    session.plugin_state["late_command"] = True
+    session.stash[LATE_COMMAND] = True
     assert asyncio.run(table.run("/ask why")) == ("prompt", "Tell me why")
 
 
@@ -279,7 +287,7 @@ def test_hook_corral_prepare_request(app: App, rec: Recorder) -> None:
     engine = Engine(session)
     first = asyncio.run(engine.build())
     assert "Late" not in [t["name"] for t in first["tools"]]
-    session.plugin_state["grow"] = True
+    session.stash[GROW] = True
     second = asyncio.run(engine.build())
     assert rec.calls.count("prepare_request") == 2
     assert "Late" in [t["name"] for t in second["tools"]]
@@ -289,7 +297,7 @@ def test_hook_corral_prepare_request(app: App, rec: Recorder) -> None:
 def test_refresh_tools_keeps_a_set_its_owner_chose(app: App) -> None:
     session = Session(app)
     session.set_tools({"Echo": session.tools["Echo"]})
-    session.plugin_state["late"] = True
+    session.stash[LATE] = True
     session.refresh_tools()
     assert list(session.tools) == ["Echo"]
 
@@ -297,7 +305,7 @@ def test_refresh_tools_keeps_a_set_its_owner_chose(app: App) -> None:
 def test_hook_corral_pending_context(app: App) -> None:
     session = Session(app)
     assert asyncio.run(app.host.pending_context(session)) == []
-    session.plugin_state["remind"] = True
+    session.stash[REMIND] = True
     found = asyncio.run(app.host.pending_context(session))
     assert [text for _, text in found] == ["<reminder>tests first</reminder>"]
     session.messages.append({"role": "user", "content": "go"})
@@ -402,7 +410,7 @@ def test_hook_corral_skill_dirs(app: App, project: Path) -> None:
     quiet = Session(app)
     assert catalogue(quiet) is None  # no plugin answered and no kernel folder exists
     session = Session(app)
-    session.plugin_state["skills"] = True
+    session.stash[SKILLS] = True
     found = catalogue(session)
     assert found is not None and list(found.skills) == ["recorder:greet"]
     greet = found.find("greet")

@@ -37,7 +37,7 @@ class Session:
     """State of one conversation.
 
     Kernel modules and plugins keep per-session state in :attr:`stash` under typed keys
-    (:class:`corral.stash.StashKey`); :attr:`plugin_state` is the older string-keyed bag.
+    (:class:`corral.stash.StashKey`).
     """
 
     def __init__(
@@ -65,7 +65,6 @@ class Session:
         self.started_at = time.time()
         #: Typed per-session state of kernel modules and plugins (see :mod:`corral.stash`).
         self.stash = Stash()
-        self.plugin_state: dict[str, Any] = {}
         #: The conversation in Messages API shape.
         self.messages: list[dict[str, Any]] = []
         self.num_turns = 0

@@ -135,8 +135,6 @@ class Repl:
     def status_renderables(self) -> list[Any]:
         """What plugins show in the status area (the REPL's toolbar, and the live area
         under a running turn)."""
-        if self.session.plugin_state.get("status_hidden") is True:
-            return []
         return [renderable for _plugin, renderable in self.app.host.status(self.session)]
 
     def status_text(self) -> Any:

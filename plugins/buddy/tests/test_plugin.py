@@ -12,6 +12,7 @@ import pytest
 from corral import events
 from corral.api import ConfigError, Session, UsageError
 from corral_buddy.bones import roll
+from corral_buddy.keys import STATE
 from corral_buddy.mood import BuddyState
 from corral_buddy.settings import Settings
 from rich.console import Console
@@ -45,7 +46,7 @@ def test_status_shows_the_configured_pet(make_session: MakeSession) -> None:
     assert lines is not None and len(lines) == 5
     assert "Bixbo ★☆☆☆☆" in lines[0]
     assert "×" in "".join(lines)  # alice's pet has × eyes
-    assert isinstance(session.plugin_state["buddy"], BuddyState)
+    assert isinstance(session.stash[STATE], BuddyState)
 
 
 def test_events_through_the_kernel_move_the_mood(make_session: MakeSession) -> None:
@@ -58,7 +59,7 @@ def test_events_through_the_kernel_move_the_mood(make_session: MakeSession) -> N
     lines = _status_lines(session)
     assert lines is not None
     assert ";_;  worried" in lines[1]
-    quip = session.plugin_state["buddy"].quip
+    quip = session.stash[STATE].quip
     assert quip and f"< {quip}" in lines[3]  # a quip in its bubble
 
 
@@ -75,7 +76,7 @@ def test_headless_sessions_never_quip(make_session: MakeSession) -> None:
     lines = _status_lines(session)
     assert lines is not None and "one eyebrow up" in lines[1]
     assert all(line[13:].strip() == "" for line in lines[2:])  # no bubble beside the pet
-    assert session.plugin_state["buddy"].quip is None
+    assert session.stash[STATE].quip is None
 
 
 def _slash(session: Session) -> Callable[[str], str | None]:
@@ -128,7 +129,7 @@ def test_status_turns_sleepy_after_a_long_wait(make_session: MakeSession) -> Non
 def test_the_bones_are_rolled_not_read(make_session: MakeSession) -> None:
     session = make_session('[plugins.buddy]\nuser_id = "golden-348"\n')
     _status_lines(session)
-    assert session.plugin_state["buddy"].profile.bones == roll("golden-348")
+    assert session.stash[STATE].profile.bones == roll("golden-348")
 
 
 def test_unreadable_pet_shows_an_error_instead_of_crashing(

@@ -10,6 +10,7 @@ import pytest
 from corral.api import App, Session
 from corral.cli import main
 from corral.testing import MessagesServer, error, text
+from corral_buddy.keys import NAMING, STATE
 from corral_buddy.soul_model import parse_soul, prompt_for
 
 
@@ -54,12 +55,12 @@ def test_interactive_session_start_names_the_pet(anthropic_server: MessagesServe
 
     async def start() -> None:
         await app.host.session_start(session)
-        await session.plugin_state["buddy-naming"]
+        await session.stash[NAMING]
 
     asyncio.run(start())
     [(_plugin, view)] = app.host.status(session)
-    assert session.plugin_state["buddy"].profile.soul.name == "Ada"
-    assert session.plugin_state["buddy"].profile.soul.origin == "model"
+    assert session.stash[STATE].profile.soul.name == "Ada"
+    assert session.stash[STATE].profile.soul.origin == "model"
 
 
 def test_parse_soul_rejects_bad_answers() -> None:

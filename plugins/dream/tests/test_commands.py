@@ -11,6 +11,7 @@ import pytest
 from corral.api import App, MemoryStore, Session
 from corral.cli import main
 from corral_dream.gates import GateResult
+from corral_dream.keys import RESULT
 from corral_dream.report import Report
 
 from .conftest import entry
@@ -72,7 +73,7 @@ def test_session_end_starts_a_background_dream(project: Path, fill) -> None:
     started = time.perf_counter()
     asyncio.run(session.end())
     assert time.perf_counter() - started < 5  # returns without waiting for the dream
-    assert str(session.plugin_state["dream"]).startswith("dreaming in pid")
+    assert str(session.stash[RESULT]).startswith("dreaming in pid")
     log = store.root / "dream-log.md"
     deadline = time.time() + 30
     while time.time() < deadline and not log.exists():
@@ -87,7 +88,7 @@ def test_session_end_respects_the_gates(project: Path, fill) -> None:
     app = App.create(cwd=project, environ={})
     session = Session(app, cwd=project)
     asyncio.run(session.end())
-    result = session.plugin_state["dream"]
+    result = session.stash[RESULT]
     assert isinstance(result, GateResult) and result.gate == "sessions"
 
 

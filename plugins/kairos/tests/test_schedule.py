@@ -12,6 +12,7 @@ from corral.api import App, Engine, Session
 from corral.testing import MessagesServer, text
 from corral_kairos.budget import Budget
 from corral_kairos.daemon import Daemon
+from corral_kairos.keys import RUNTIME
 from corral_kairos.runtime import Kairos
 from corral_kairos.settings import ScheduleEntry, Settings
 from corral_kairos.ticker import Ticker
@@ -128,7 +129,7 @@ def test_in_a_session_the_idle_hook_offers_a_due_schedule_and_logs_it_as_one(
     clock = FakeClock()
     runtime = Kairos(session, Settings(interval_s=600, watch=False, schedule=[CI]), clock=clock)
     runtime.ticker.git = None
-    session.plugin_state["kairos"] = runtime
+    session.stash[RUNTIME] = runtime
 
     async def scenario() -> tuple[str | None, str | None, str | None]:
         engine = Engine(session)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from corral.api import App, Engine, Event, PermissionDecided, Session
 from corral.testing import MessagesServer, text, tool_use
+from corral_kairos.keys import RUNTIME
 from corral_kairos.runtime import Kairos, runtime_of
 from corral_kairos.settings import Settings
 
@@ -28,7 +29,7 @@ def test_idle_hook_offers_a_tick_only_when_something_changed(project: Path) -> N
     assert isinstance(settings, Settings) and settings.interval_s == 5
     runtime = Kairos(session, settings, clock=clock)
     runtime.ticker.git = None
-    session.plugin_state["kairos"] = runtime
+    session.stash[RUNTIME] = runtime
 
     async def scenario() -> list[str | None]:
         first = await session.app.host.idle(session)

@@ -28,7 +28,7 @@ _MAX_PENDING = 64
 
 @dataclass
 class BuddyState:
-    """What buddy keeps in ``session.plugin_state["buddy"]``."""
+    """What buddy keeps in ``session.stash`` (under ``corral_buddy.keys.STATE``)."""
 
     last_activity: float
     rng: random.Random = field(default_factory=random.Random)

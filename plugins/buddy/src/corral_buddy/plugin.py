@@ -60,11 +60,12 @@ def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
 async def corral_session_start(session: Session) -> None:
     import asyncio
 
+    from corral_buddy.keys import NAMING
     from corral_buddy.soul_model import name_by_model
 
     # in the background: the prompt must not wait for the pet's name
     task = asyncio.ensure_future(name_by_model(session))
-    session.plugin_state["buddy-naming"] = task
+    session.stash[NAMING] = task
 
 
 @hookimpl

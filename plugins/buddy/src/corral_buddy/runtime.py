@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from corral.api import UsageError
 
 from corral_buddy.errors import BuddyError
+from corral_buddy.keys import STATE
 from corral_buddy.mood import BuddyState, mood_at, observe, pet
 from corral_buddy.quips import current_quip, offer_quip
 from corral_buddy.settings import settings_from
@@ -19,15 +20,12 @@ if TYPE_CHECKING:
     from corral_buddy.profile import Profile
     from corral_buddy.view import StatusView
 
-STATE_KEY = "buddy"
-
-
 def state_for(session: Session, now: float | None = None) -> BuddyState:
-    """The pet's state in ``session.plugin_state["buddy"]``, created on first use."""
-    state = session.plugin_state.get(STATE_KEY)
-    if not isinstance(state, BuddyState):
+    """The pet's state in ``session.stash[STATE]``, created on first use."""
+    state = session.stash.get(STATE)
+    if state is None:
         state = BuddyState(last_activity=time.time() if now is None else now)
-        session.plugin_state[STATE_KEY] = state
+        session.stash[STATE] = state
     return state
 
 

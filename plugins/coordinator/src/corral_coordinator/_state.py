@@ -1,10 +1,12 @@
-"""Per-session state of the plugin, kept in ``session.plugin_state["coordinator"]``."""
+"""Per-session state of the plugin, kept in ``session.stash[STATE]``."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from corral.api import StashKey
 
 from corral_coordinator.settings import Settings
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from corral_coordinator.catalogue import Catalogue
     from corral_coordinator.workers import WorkerPool
 
+#: The plugin's settings table (``[plugins.coordinator]``).
 KEY = "coordinator"
 
 
@@ -37,12 +40,12 @@ class State:
     pool: WorkerPool | None = None
 
 
+#: The session's :class:`State`.
+STATE: StashKey[State] = StashKey("coordinator")
+
+
 def state_of(session: Session) -> State:
-    state = session.plugin_state.get(KEY)
-    if not isinstance(state, State):
-        state = State()
-        session.plugin_state[KEY] = state
-    return state
+    return session.stash.get_or_create(STATE, State)
 
 
 def settings_of(session: Session) -> Settings:

@@ -75,9 +75,9 @@ async def corral_session_start(session: Session) -> None:
 
 @hookimpl
 async def corral_session_end(session: Session) -> None:
-    from corral_coordinator._state import KEY, close_client, state_of
+    from corral_coordinator._state import STATE, close_client, state_of
 
-    if KEY not in session.plugin_state:
+    if STATE not in session.stash:
         return
     pool = state_of(session).pool
     if pool is not None:
@@ -102,9 +102,9 @@ def corral_system_prompt(session: Session) -> PromptSection | None:
 
 @hookimpl
 async def corral_before_request(session: Session, request: dict[str, Any]) -> None:
-    from corral_coordinator._state import KEY
+    from corral_coordinator._state import STATE
 
-    if KEY not in session.plugin_state:
+    if STATE not in session.stash:
         return
     from corral_coordinator import mode
 
@@ -115,9 +115,9 @@ async def corral_before_request(session: Session, request: dict[str, Any]) -> No
 async def corral_idle(session: Session) -> str | None:
     """Waiting worker notifications become the next user turn. A headless session (nobody
     types) waits for its busy workers first; the REPL's poll never blocks."""
-    from corral_coordinator._state import KEY, state_of
+    from corral_coordinator._state import STATE, state_of
 
-    if KEY not in session.plugin_state:
+    if STATE not in session.stash:
         return None
     pool = state_of(session).pool
     if pool is None:

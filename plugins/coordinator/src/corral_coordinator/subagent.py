@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import msgspec
 from corral.api import Notice, ToolResult
 
-from corral_coordinator._state import State, settings_of, shared_client, state_of
+from corral_coordinator._state import STATE, State, settings_of, shared_client, state_of
 from corral_coordinator.settings import Settings
 
 if TYPE_CHECKING:
@@ -176,8 +176,8 @@ def build_child(
         append_system_prompt=f"{definition.prompt}\n\n{note}",
         tools=tools,
     )
-    child.plugin_state["coordinator"] = State(depth=depth, agent=definition.name,
-                                              parent_id=parent.id, root=_root(parent))
+    child.stash[STATE] = State(depth=depth, agent=definition.name,
+                               parent_id=parent.id, root=_root(parent))
     return child, _open_transcript(parent, child)
 
 

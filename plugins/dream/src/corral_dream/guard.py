@@ -23,8 +23,6 @@ from corral_dream import claude_md
 if TYPE_CHECKING:
     from corral.api import PermissionContext, Session, ToolCall, Vote
 
-#: ``session.plugin_state`` key of the marker.
-KEY = "dream"
 _PATH_KEYS = ("file_path", "notebook_path", "path")
 
 
@@ -47,8 +45,9 @@ class Guard:
 
 
 def guard_of(session: Session) -> Guard | None:
-    found = session.plugin_state.get(KEY)
-    return found if isinstance(found, Guard) else None
+    from corral_dream.keys import GUARD
+
+    return session.stash.get(GUARD)
 
 
 def vote(session: Session, call: ToolCall) -> Vote | None:

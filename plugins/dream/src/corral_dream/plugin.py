@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 import msgspec
 from corral.api import hookimpl
 
+from corral_dream.keys import GUARD, IDLE_CHECK, RESULT
 from corral_dream.settings import Settings
 
 if TYPE_CHECKING:
     from corral.api import CliCommand, Session, SlashCommand, ToolCall, Vote
 
 NAME = "dream"
-#: ``session.plugin_state`` key: when the gates were last checked from ``corral_idle``.
-IDLE_CHECK = "dream-idle-check"
 
 
 @hookimpl
@@ -59,9 +58,9 @@ def corral_session_end(session: Session) -> None:
     try:
         result, pid = maybe_start(session.cwd, settings)
     except OSError as exc:
-        session.plugin_state[NAME] = f"automatic dream not started: {exc}"
+        session.stash[RESULT] = f"automatic dream not started: {exc}"
         return
-    session.plugin_state[NAME] = result if pid is None else f"dreaming in pid {pid}"
+    session.stash[RESULT] = result if pid is None else f"dreaming in pid {pid}"
 
 
 @hookimpl(tryfirst=True)
@@ -79,25 +78,25 @@ def corral_idle(session: Session) -> None:
     from corral_dream.background import dreaming, maybe_start
 
     now = time.monotonic()
-    last = session.plugin_state.get(IDLE_CHECK)
-    if isinstance(last, float) and now - last < settings.check_interval_minutes * 60:
+    last = session.stash.get(IDLE_CHECK)
+    if last is not None and now - last < settings.check_interval_minutes * 60:
         return None
-    session.plugin_state[IDLE_CHECK] = now
+    session.stash[IDLE_CHECK] = now
     if dreaming():
         return None  # the dream this process started still runs (and holds the lock)
     try:
         result, pid = maybe_start(session.cwd, settings)
     except OSError as exc:
-        session.plugin_state[NAME] = f"automatic dream not started: {exc}"
+        session.stash[RESULT] = f"automatic dream not started: {exc}"
         return None
-    session.plugin_state[NAME] = result if pid is None else f"dreaming in pid {pid}"
+    session.stash[RESULT] = result if pid is None else f"dreaming in pid {pid}"
     return None
 
 
 @hookimpl
 def corral_check_permission(session: Session, call: ToolCall) -> Vote | None:
     """Only for the dream's own code re-check sub-session (see :mod:`corral_dream.guard`)."""
-    if "dream" not in session.plugin_state:
+    if GUARD not in session.stash:
         return None
     from corral_dream.guard import vote
 

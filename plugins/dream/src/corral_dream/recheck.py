@@ -20,7 +20,8 @@ from corral.api import MemoryEntry
 
 from corral_dream import _prompts
 from corral_dream.errors import DreamModelError
-from corral_dream.guard import KEY, Guard, Refusal
+from corral_dream.guard import Guard, Refusal
+from corral_dream.keys import GUARD
 from corral_dream.plan import Workset
 from corral_dream.prune import _inside
 from corral_dream.settings import Settings
@@ -110,7 +111,7 @@ def child_session(app: App, cwd: Path, root: Path, memory_root: Path, model: str
                     max_turns=settings.recheck_max_turns,
                     append_system_prompt=_prompts.RECHECK_SYSTEM, parent_id="dream",
                     agent="dream")
-    child.plugin_state[KEY] = Guard(root, memory_root, cwd)
+    child.stash[GUARD] = Guard(root, memory_root, cwd)
     child.set_tools({n: t for n, t in child.tools.items() if n in TOOLS})
     return child
 

@@ -127,6 +127,7 @@ class Daemon:
     async def _open(self) -> None:
         from corral.api import App, Engine, Session
 
+        from corral_kairos.keys import DAEMON, RUNTIME
         from corral_kairos.runtime import KEY, Kairos
 
         app = self._app or App.create(cwd=self.cwd, cli={"features": {KEY: True}})
@@ -150,8 +151,8 @@ class Daemon:
                 cost_per_day_usd=self.settings.max_cost_per_day_usd,
                 state=previous.budget_state,
             )
-        session.plugin_state[KEY] = runtime
-        session.plugin_state["kairos-daemon"] = True
+        session.stash[RUNTIME] = runtime
+        session.stash[DAEMON] = True
         self.session, self.runtime = session, runtime
         self.engine = Engine(session)
         await session.start()

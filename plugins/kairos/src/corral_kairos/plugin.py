@@ -44,9 +44,10 @@ def corral_system_prompt(session: Session) -> PromptSection:
 
 @hookimpl
 async def corral_idle(session: Session) -> str | None:
+    from corral_kairos.keys import DAEMON
     from corral_kairos.runtime import runtime_of
 
-    if session.headless and not session.plugin_state.get("kairos-daemon"):
+    if session.headless and not session.stash.get(DAEMON):
         return None  # a `corral -p` run answers and ends; only the REPL and the daemon tick
     runtime = runtime_of(session)
     assert runtime is not None

@@ -1,6 +1,6 @@
 """Kairos inside one session: its ticker, file watcher, daily log and turn bookkeeping.
 
-One :class:`Kairos` lives in ``session.plugin_state["kairos"]``. The hooks in
+One :class:`Kairos` lives in ``session.stash[RUNTIME]`` (see :mod:`corral_kairos.keys`). The hooks in
 :mod:`corral_kairos.plugin` and the daemon both go through it.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from corral.api import (
     AssistantMessage,
@@ -184,8 +184,10 @@ class Kairos:
 
 
 def runtime_of(session: Session, *, create: bool = True) -> Kairos | None:
-    found: Any = session.plugin_state.get(KEY)
-    if isinstance(found, Kairos):
+    from corral_kairos.keys import RUNTIME
+
+    found = session.stash.get(RUNTIME)
+    if found is not None:
         return found
     if not create:
         return None
@@ -193,7 +195,7 @@ def runtime_of(session: Session, *, create: bool = True) -> Kairos | None:
     if not isinstance(settings, Settings):
         settings = Settings()
     runtime = Kairos(session, settings)
-    session.plugin_state[KEY] = runtime
+    session.stash[RUNTIME] = runtime
     if settings.background_after_s > 0:
         from corral.api import AUTO_BACKGROUND_S
 

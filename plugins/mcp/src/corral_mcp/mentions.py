@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from corral.api import StashKey
+
 from corral_mcp.manager import Manager, describe
 from corral_mcp.results import cap
 from corral_mcp.tools import read_resource
@@ -17,7 +19,8 @@ if TYPE_CHECKING:
     from corral.api import Session
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_-]+):(\S+[^\s.,;:!?)\]'\"])")
-_DONE = "mcp.mentions_done"
+#: Index of the last user message whose mentions were read.
+_DONE: StashKey[int] = StashKey("mcp.mentions_done")
 
 
 def _text(content: Any) -> str:
@@ -32,9 +35,9 @@ async def attach_mentions(session: Session, manager: Manager, max_tokens: int) -
     if not messages or messages[-1]["role"] != "user":
         return 0
     index = len(messages) - 1
-    if session.plugin_state.get(_DONE) == index:
+    if session.stash.get(_DONE) == index:
         return 0
-    session.plugin_state[_DONE] = index
+    session.stash[_DONE] = index
     found = [(m.group(1), m.group(2)) for m in MENTION.finditer(_text(messages[-1]["content"]))
              if m.group(1) in manager.servers]
     parts: list[str] = []

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral.api import hookimpl
+from corral.api import StashKey, hookimpl
 
 from corral_mcp.serve import SERVING
 from corral_mcp.settings import Settings
@@ -21,9 +21,12 @@ if TYPE_CHECKING:
     from corral.api import CliCommand, Session, SlashCommand, Tool
 
 NAME = "mcp"
-_GENERATION = "mcp.generation"
-_WAITED = "mcp.waited"
-_LATE = "mcp.late"
+#: The manager's tool generation this session's tools were built from.
+_GENERATION: StashKey[int] = StashKey("mcp.generation")
+#: Set once the session's first request waited for the servers to start.
+_WAITED: StashKey[bool] = StashKey("mcp.waited")
+#: Servers still starting at the first request, until their tools join.
+_LATE: StashKey[list[str]] = StashKey("mcp.late")
 
 
 @hookimpl
@@ -42,7 +45,7 @@ def _tell(session: Session, text: str, level: str = "warning") -> Any:
 
 @hookimpl
 async def corral_session_start(session: Session) -> None:
-    if session.parent_id is not None or session.plugin_state.get(SERVING):
+    if session.parent_id is not None or session.stash.get(SERVING):
         return
     from corral_mcp import runtime
 
@@ -84,8 +87,8 @@ async def corral_prepare_request(session: Session) -> None:
     manager = runtime.manager_of(session.app)
     if manager is None:
         return
-    if not session.plugin_state.get(_WAITED):
-        session.plugin_state[_WAITED] = True
+    if not session.stash.get(_WAITED):
+        session.stash[_WAITED] = True
         budget = runtime.settings_of(session.config).first_request_wait_s
         late = await manager.wait_since_start(budget)
         for state in manager.servers.values():
@@ -93,12 +96,12 @@ async def corral_prepare_request(session: Session) -> None:
                 await _tell(session, f"server {state.name!r} failed: {state.error}")
         if late:
             names = ", ".join(repr(s.name) for s in late)
-            session.plugin_state[_LATE] = [s.name for s in late]
+            session.stash[_LATE] = [s.name for s in late]
             await _tell(session, f"server(s) {names} still starting; their tools join from the "
                         "next request (to wait for them, raise [plugins.mcp] "
                         f"first_request_wait_s, now {budget:g} s)", level="info")
-    if session.plugin_state.get(_GENERATION) != manager.generation:
-        session.plugin_state[_GENERATION] = manager.generation
+    if session.stash.get(_GENERATION) != manager.generation:
+        session.stash[_GENERATION] = manager.generation
         session.refresh_tools()
         await _announce_joined(session, manager)
     if any(s.has_resources for s in manager.connected()):
@@ -110,11 +113,11 @@ async def corral_prepare_request(session: Session) -> None:
 
 async def _announce_joined(session: Session, manager: Any) -> None:
     """Say which servers that were still starting at the first request have joined since."""
-    late: list[str] = session.plugin_state.get(_LATE) or []
+    late: list[str] = session.stash.get(_LATE) or []
     joined = [name for name in late if manager.servers[name].status != "pending"]
     if not joined:
         return
-    session.plugin_state[_LATE] = [name for name in late if name not in joined]
+    session.stash[_LATE] = [name for name in late if name not in joined]
     for name in joined:
         state = manager.servers[name]
         if state.status == "connected":
@@ -134,7 +137,7 @@ def corral_register_tools(register: Callable[[Tool], None], session: Session | N
     from corral_mcp.tools import ListMcpResourcesTool, McpTool, ReadMcpResourceTool
 
     limit = runtime.settings_of(session.config).max_output_tokens
-    session.plugin_state[_GENERATION] = manager.generation
+    session.stash[_GENERATION] = manager.generation
     seen: set[str] = set()
     for state in manager.connected():
         for tool in state.tools:

@@ -14,11 +14,13 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from corral.api import StashKey
+
 if TYPE_CHECKING:
     from corral.api import App, Tool, ToolResult
 
-#: ``session.plugin_state`` key: this session serves MCP clients and starts no servers.
-SERVING = "mcp.serving"
+#: Set on a session that serves MCP clients: it starts no servers.
+SERVING: StashKey[bool] = StashKey("mcp.serving")
 
 
 def _content(result: ToolResult) -> list[Any]:
@@ -62,7 +64,7 @@ async def serve(app: App) -> int:
     from mcp.types import CallToolResult, ListToolsResult
 
     session = Session(app, headless=True)
-    session.plugin_state[SERVING] = True
+    session.stash[SERVING] = True
     await session.start()
     try:
         tools = served_tools(session.tools)

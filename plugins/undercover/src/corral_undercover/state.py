@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from corral.api import StashKey
 
 from corral_undercover import _git
 from corral_undercover.activation import Activity, decide, has_rules
@@ -65,10 +66,11 @@ class Undercover:
         return self._scanners.get(settings, self.root)
 
 
+#: The session's :class:`Undercover`.
+STATE: StashKey[Undercover] = StashKey(NAME)
+
+
 def for_session(session: Any) -> Undercover:
-    """The :class:`Undercover` kept in ``session.plugin_state``."""
-    state = session.plugin_state.get(NAME)
-    if not isinstance(state, Undercover):
-        state = Undercover(Path(session.cwd))
-        session.plugin_state[NAME] = state
+    """The :class:`Undercover` kept in ``session.stash``, made on first use."""
+    state: Undercover = session.stash.get_or_create(STATE, lambda: Undercover(Path(session.cwd)))
     return state

@@ -1,4 +1,5 @@
-"""`corral -p` reaches the first-party API without importing the anthropic SDK."""
+"""`corral -p` reaches the first-party API without importing the anthropic SDK, nor the
+implementation of any subcommand (their parsers are filled in only when one runs)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ import sys
 from pathlib import Path
 
 from corral.testing import MessagesServer, text, tool_use
+
+#: Subcommand implementations (kernel and bundled plugins) that `corral -p` must not import.
+SUBCOMMAND_MODULES = (
+    "corral.cli.sessions_cmd", "corral.cli.plugins_cmd", "corral.cli.config_cmd",
+    "corral.cli.doctor", "corral.cli.permissions_cmd", "corral.memory.cli",
+    "corral_undercover.cli", "corral_mcp.cli", "corral_coordinator.listing", "corral_dream.cli",
+    "corral_kairos.cli",
+)
 
 
 def test_headless_run_imports_no_anthropic_module(anthropic_server: MessagesServer,
@@ -29,3 +38,5 @@ def test_headless_run_imports_no_anthropic_module(anthropic_server: MessagesServ
     assert "corral.transport.client" in imported  # the importtime log is what we think it is
     sdk = [name for name in imported if re.match(r"anthropic(\.|$)", name)]
     assert sdk == [], f"the anthropic SDK was imported: {sdk[:5]}"
+    subcommands = sorted(set(SUBCOMMAND_MODULES) & set(imported))
+    assert subcommands == [], f"`corral -p` imported subcommand implementations: {subcommands}"

@@ -46,10 +46,52 @@ class CliCommand(msgspec.Struct, frozen=True, kw_only=True):
     """A ``corral NAME`` subcommand.
 
     ``configure`` adds arguments to the subcommand's parser; ``run`` gets the parsed
-    arguments and the application and returns the exit status.
+    arguments and the application and returns the exit status. ``help`` is the one line
+    ``corral --help`` lists; ``description`` (default: ``help``) heads ``corral NAME --help``.
+
+    ``configure`` is called only when the subcommand is the one being run (or its help is
+    shown), never for ``corral -p`` or another subcommand, so what it imports costs nothing
+    elsewhere. Registering should stay as cheap: import the implementation inside ``run`` and
+    ``configure``, or let :meth:`lazy` do it.
     """
 
     name: str
     help: str
     run: Callable[[argparse.Namespace, App], int]
     configure: Callable[[argparse.ArgumentParser], None] | None = None
+    description: str = ""
+
+    @classmethod
+    def lazy(cls, *, name: str, help: str, module: str, description: str = "",
+             run: str = "run", configure: str = "configure") -> CliCommand:
+        """A subcommand implemented by ``module``, imported only when the subcommand runs.
+
+        ``module`` (a dotted name) defines the function named by ``run`` (``(args, app) ->
+        int``) and may define the one named by ``configure`` (``(parser) -> None``).
+        """
+        return cls(name=name, help=help, description=description,
+                   run=_Deferred(module, run), configure=_Deferred(module, configure, True))
+
+
+class _Deferred:
+    """Calls ``module.attr``, importing ``module`` on the first call.
+
+    An ``optional`` attribute the module does not define is a call that does nothing."""
+
+    def __init__(self, module: str, attr: str, optional: bool = False) -> None:
+        self.module = module
+        self.attr = attr
+        self.optional = optional
+
+    def __call__(self, *args: Any) -> Any:
+        import importlib
+
+        target = getattr(importlib.import_module(self.module), self.attr, None)
+        if target is None:
+            if self.optional:
+                return None
+            raise AttributeError(f"{self.module} defines no {self.attr}() for its subcommand")
+        return target(*args)
+
+    def __repr__(self) -> str:
+        return f"<{self.module}.{self.attr}, imported when called>"

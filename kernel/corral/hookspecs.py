@@ -106,7 +106,10 @@ def corral_register_commands(
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     """Add ``corral NAME`` subcommands.
 
-    Called when the command line is parsed, only for enabled plugins.
+    Called when the command line is parsed, only for enabled plugins, on every start
+    (``corral -p`` too), so keep it cheap: a command's ``configure`` runs only when that
+    subcommand is chosen, and ``CliCommand.lazy(name=, help=, module=)`` imports the module
+    that implements it only then.
 
     :param register: Call with a :class:`corral.commands.CliCommand`.
     """

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import traceback
 
 from corral.app import App
-from corral.cli._parser import build_parser, cli_overrides, pre_parser
+from corral.cli._parser import KERNEL_COMMANDS, build_parser, cli_overrides, pre_parser
 from corral.commands import CliCommand
 from corral.errors import CorralError
-
-#: Subcommands of the kernel itself; a plugin cannot take these names.
-_KERNEL_COMMANDS = ("plugins", "config", "doctor", "sessions", "permissions")
 
 
 def _error(message: str) -> None:
@@ -35,8 +33,10 @@ def run(argv: list[str]) -> int:
     plugin_commands: dict[str, CliCommand] = {}
     if app is not None:
         for plugin, command in app.host.register_cli():
-            if command.name in plugin_commands or command.name in _KERNEL_COMMANDS:
-                _error(f"plugin {plugin!r} registers subcommand {command.name!r} twice; skipped")
+            if command.name in plugin_commands or command.name in _KERNEL_NAMES:
+                taken = "the kernel's" if command.name in _KERNEL_NAMES else "another"
+                _error(f"plugin {plugin!r} registers subcommand {command.name!r}, which is "
+                       f"{taken} subcommand; skipped")
                 continue
             plugin_commands[command.name] = command
     parser = build_parser(list(plugin_commands.values()),
@@ -55,33 +55,14 @@ def run(argv: list[str]) -> int:
         return 130
 
 
-def _dispatch(args: object, app: App, plugin_commands: dict[str, CliCommand]) -> int:
-    import argparse
-
-    assert isinstance(args, argparse.Namespace)
-    command = args.command
-    if command == "plugins":
-        from corral.cli.plugins_cmd import run_plugins
-
-        return run_plugins(app, as_json=args.json)
-    if command == "config":
-        from corral.cli.config_cmd import run_config_show
-
-        return run_config_show(app, origin=args.origin, as_json=args.json)
-    if command == "doctor":
-        from corral.cli.doctor import run_doctor
-
-        return run_doctor(app)
-    if command == "permissions":
-        from corral.cli.permissions_cmd import run_permissions
-
-        return run_permissions(args, app)
-    if command == "sessions":
-        from corral.cli.sessions_cmd import run_sessions
-
-        return run_sessions(app, as_json=args.json)
-    if command in plugin_commands:
-        return plugin_commands[command].run(args, app)
+def _dispatch(args: argparse.Namespace, app: App, plugin_commands: dict[str, CliCommand]) -> int:
+    command = _KERNEL_BY_NAME.get(args.command) or plugin_commands.get(args.command)
+    if command is not None:
+        return command.run(args, app)
     from corral.cli.run_session import run_session
 
     return run_session(args, app)
+
+
+_KERNEL_BY_NAME = {command.name: command for command in KERNEL_COMMANDS}
+_KERNEL_NAMES = frozenset(_KERNEL_BY_NAME)

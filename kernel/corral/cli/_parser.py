@@ -1,18 +1,20 @@
-"""The argument parser: global options, kernel subcommands, and plugins' subcommands."""
+"""The argument parser: global options, kernel subcommands, and plugins' subcommands.
+
+:data:`KERNEL_COMMANDS` is the one list of the kernel's own subcommands. Every subcommand,
+the kernel's and the plugins', is a :class:`~corral.commands.CliCommand` whose parser is
+filled in (its ``configure`` called) only when that subcommand is the one being run, so
+``corral -p`` and ``corral --help`` import none of their implementations."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from corral._version import __version__
-from corral.cli.permissions_cmd import add_permissions_parser
+from corral.cli._options import add_global_options, add_subcommand_globals
 from corral.cli.run_session import add_session_options
-from corral.permissions.rules import split_rules
-
-if TYPE_CHECKING:
-    from corral.commands import CliCommand
+from corral.commands import CliCommand
 
 DESCRIPTION = """\
 corral: an open coding-agent harness.
@@ -27,76 +29,29 @@ environment: CORRAL_HOME, CORRAL_FEATURES="buddy,-kairos", CORRAL_LOAD_PLUGINS=a
 CORRAL_TRACE_PLUGINS=1, ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL."""
 
 
-#: What every subcommand's help says about the options it does not list.
-GLOBAL_NOTE = ("The global options (--model, --enable, --set, --permission-mode ...) work "
-               "here too; `corral --help` lists them.")
-
-
-def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
-    """Options that shape the application itself (read before plugins load).
-
-    Subcommands accept them too (``suppress``: no defaults there, so the main parser's
-    values stand unless the option is given after the subcommand)."""
-    group = parser.add_argument_group("global options")
-
-    def default(value: Any) -> Any:
-        return argparse.SUPPRESS if suppress else value
-
-    def h(text: str) -> str:
-        # a subcommand's help lists its own options; the global ones are in `corral --help`
-        return argparse.SUPPRESS if suppress else text
-
-    group.add_argument("--debug", action="store_true", default=default(False), help=h("show tracebacks for errors"))
-    group.add_argument(
-        "--strict-plugins",
-        action="store_true",
-        default=default(False),
-        help=h("a broken plugin is an error, not a warning (for CI)"),
-    )
-    group.add_argument(
-        "--enable", action="append", default=default([]), metavar="NAME", help=h("turn a feature on")
-    )
-    group.add_argument(
-        "--disable", action="append", default=default([]), metavar="NAME", help=h("turn a feature off")
-    )
-    group.add_argument("--model", default=default(None), help=h("model id or alias (sonnet, opus, haiku)"))
-    group.add_argument(
-        "--permission-mode",
-        choices=["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"],
-        default=default(None),
-        help=h("how tool calls are approved"),
-    )
-    group.add_argument(
-        "--add-dir",
-        action="append",
-        default=default([]),
-        metavar="DIR",
-        help=h("another directory tools may work in"),
-    )
-    group.add_argument(
-        "--coordinator", action="store_true", default=default(False),
-        help=h("coordinator mode: the agent plans and delegates to workers (needs "
-        "corral-coordinator)"),
-    )
-    group.add_argument(
-        "--no-sandbox", dest="no_sandbox", action="store_true", default=default(False),
-        help="run shell commands without the OS sandbox (docs/sandbox.md)",
-    )
-    group.add_argument(
-        "--set", dest="settings", action="append", default=default([]), metavar="KEY=VALUE",
-        help=h("set any config key for this run, e.g. --set plugins.coordinator.mode=true "
-        "(VALUE is read as TOML, else as text)"),
-    )
-    group.add_argument(
-        "--allowedTools", "--allowed-tools", dest="allowed_tools", action="append",
-        default=default([]), metavar="RULES",
-        help=h("permission rules to allow, e.g. \"Read,Bash(git diff *)\""),
-    )
-    group.add_argument(
-        "--disallowedTools", "--disallowed-tools", dest="disallowed_tools", action="append",
-        default=default([]), metavar="RULES",
-        help=h("permission rules to deny; a bare tool name removes the tool"),
-    )
+#: The kernel's own subcommands; a plugin cannot take these names.
+KERNEL_COMMANDS: tuple[CliCommand, ...] = (
+    CliCommand.lazy(
+        name="sessions", module="corral.cli.sessions_cmd",
+        help="list earlier sessions in this directory",
+        description="List the sessions run in this directory, newest first: id, when, first "
+        "prompt, turns, cost. `corral -r ID` resumes one, `corral -c` the newest."),
+    CliCommand.lazy(
+        name="plugins", module="corral.cli.plugins_cmd",
+        help="list installed plugins and their flags",
+        description="List the installed plugins: distribution, version, whether each is "
+        "enabled and what decided it, and the hooks it implements."),
+    CliCommand.lazy(name="config", module="corral.cli.config_cmd",
+                    help="inspect the effective configuration"),
+    CliCommand.lazy(
+        name="doctor", module="corral.cli.doctor",
+        help="check the installation, config and plugins",
+        description="Check the installation, the config files, the model endpoint and "
+        "credentials (never printing a secret), the plugins and the command hooks; exits 1 "
+        "when something is wrong."),
+    CliCommand.lazy(name="permissions", module="corral.cli.permissions_cmd",
+                    help="explain a permission decision or list rules"),
+)
 
 
 def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
@@ -120,6 +75,8 @@ def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
         perms["default_mode"] = ns.permission_mode
     if ns.add_dir:
         perms["additional_directories"] = list(ns.add_dir)
+    if ns.allowed_tools or ns.disallowed_tools:
+        from corral.permissions.rules import split_rules
     if ns.allowed_tools:
         perms["allow"] = split_rules(ns.allowed_tools)
     if ns.disallowed_tools:
@@ -158,10 +115,41 @@ def pre_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Subcommands(argparse._SubParsersAction):
+    """Subparsers whose arguments are added only when one of them is chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending: dict[str, CliCommand] = {}
+
+    def add_command(self, command: CliCommand) -> None:
+        """List ``command`` (its name and help) without configuring its parser yet."""
+        self.add_parser(command.name, help=command.help,
+                        description=command.description or command.help)
+        self._pending[command.name] = command
+
+    def configure(self, name: str) -> argparse.ArgumentParser:
+        """Fill in the parser of subcommand ``name`` (once) and return it."""
+        parser: argparse.ArgumentParser = self.choices[name]
+        command = self._pending.pop(name, None)
+        if command is not None:
+            if command.configure is not None:
+                command.configure(parser)
+            add_subcommand_globals(parser)
+        return parser
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if values and values[0] in self.choices:
+            self.configure(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser(
     plugin_commands: Sequence[CliCommand],
     add_options: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> argparse.ArgumentParser:
+    """The full parser: kernel subcommands (:data:`KERNEL_COMMANDS`), then ``plugin_commands``."""
     parser = argparse.ArgumentParser(
         prog="corral",
         description=DESCRIPTION,
@@ -178,39 +166,16 @@ def build_parser(
     add_session_options(parser)
     if add_options is not None:
         add_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    sessions = sub.add_parser("sessions", help="list earlier sessions in this directory",
-                              description="List the sessions run in this directory, newest "
-                              "first: id, when, first prompt, turns, cost. `corral -r ID` "
-                              "resumes one, `corral -c` the newest.")
-    sessions.add_argument("--json", action="store_true", help="print JSON")
-
-    plugins = sub.add_parser("plugins", help="list installed plugins and their flags",
-                             description="List the installed plugins: distribution, version, "
-                             "whether each is enabled and what decided it, and the hooks it "
-                             "implements.")
-    plugins.add_argument("--json", action="store_true", help="print JSON")
-
-    config = sub.add_parser("config", help="inspect the effective configuration")
-    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    show = config_sub.add_parser("show", help="print the effective configuration")
-    show.add_argument("--origin", action="store_true", help="say where each value came from")
-    show.add_argument("--json", action="store_true", help="print JSON")
-
-    sub.add_parser("doctor", help="check the installation, config and plugins",
-                   description="Check the installation, the config files, the model endpoint "
-                   "and credentials (never printing a secret), the plugins and the command "
-                   "hooks; exits 1 when something is wrong.")
-    permissions, permission_actions = add_permissions_parser(sub)
-
-    for command in plugin_commands:
-        p = sub.add_parser(command.name, help=command.help, description=command.help)
-        if command.configure is not None:
-            command.configure(p)
-    for subparser in [show, *permission_actions, *sub.choices.values()]:
-        if subparser is not config and subparser is not permissions:
-            add_global_options(subparser, suppress=True)
-            if subparser.epilog is None:
-                subparser.epilog = GLOBAL_NOTE
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_Subcommands)
+    assert isinstance(sub, _Subcommands)
+    for command in (*KERNEL_COMMANDS, *plugin_commands):
+        sub.add_command(command)
     return parser
+
+
+def subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The configured parser of subcommand ``name`` in a parser from :func:`build_parser`."""
+    for action in parser._actions:
+        if isinstance(action, _Subcommands):
+            return action.configure(name)
+    raise KeyError(name)

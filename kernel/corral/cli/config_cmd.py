@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from typing import Any
 
@@ -48,3 +49,17 @@ def _origin_of(loaded: Any, key: str, value: Any) -> str | list[str]:
     if isinstance(value, list) and key in loaded.item_origins:
         return list(loaded.item_origins[key])
     return str(loaded.origin(key))
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from corral.cli._options import add_subcommand_globals
+
+    actions = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="print the effective configuration")
+    show.add_argument("--origin", action="store_true", help="say where each value came from")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    add_subcommand_globals(show)
+
+
+def run(args: argparse.Namespace, app: App) -> int:
+    return run_config_show(app, origin=args.origin, as_json=args.json)

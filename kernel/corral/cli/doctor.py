@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import sys
@@ -154,3 +155,7 @@ def _sandbox_section(app: App) -> None:
         console.print(escape(line), highlight=False)
     if not st.on and not st.by_config and "not installed" in (st.availability.problem or ""):
         console.print(f"  to get one: {escape(INSTALL_HINT)}")
+
+
+def run(args: argparse.Namespace, app: App) -> int:
+    return run_doctor(app)

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 _MODES = ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
 
 
-def add_permissions_parser(sub: Any) -> tuple[argparse.ArgumentParser, list[Any]]:
-    """Add ``permissions`` to the subcommands; return it and its action parsers."""
-    perms = sub.add_parser("permissions", help="explain a permission decision or list rules")
+def configure(perms: argparse.ArgumentParser) -> None:
+    """The ``explain`` and ``list`` actions of ``corral permissions``."""
+    from corral.cli._options import add_subcommand_globals
+
     actions = perms.add_subparsers(dest="permissions_command", metavar="ACTION", required=True)
     explain = actions.add_parser(
         "explain", help="decide a tool call without running it, and say why",
@@ -36,7 +37,12 @@ def add_permissions_parser(sub: Any) -> tuple[argparse.ArgumentParser, list[Any]
     explain.add_argument("--json", action="store_true", help="print one JSON object")
     listing = actions.add_parser("list", help="list the effective rules and where each is from")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    return perms, [explain, listing]
+    for action in (explain, listing):
+        add_subcommand_globals(action)
+
+
+def run(args: argparse.Namespace, app: App) -> int:
+    return run_permissions(args, app)
 
 
 def run_permissions(args: argparse.Namespace, app: App) -> int:
@@ -185,4 +191,4 @@ def run_list(app: App, *, as_json: bool) -> int:
     return 0
 
 
-__all__ = ["add_permissions_parser", "explain_call", "list_data", "run_permissions"]
+__all__ = ["configure", "run", "explain_call", "list_data", "run_permissions"]

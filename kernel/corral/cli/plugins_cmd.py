@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import msgspec
@@ -64,3 +65,11 @@ def run_plugins(app: App, *, as_json: bool) -> int:
     if not any(not i.builtin for i in infos):
         console.print("No plugins installed. Install one with `pip install -e plugins/<name>`.")
     return 0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args: argparse.Namespace, app: App) -> int:
+    return run_plugins(app, as_json=args.json)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import sys
@@ -47,3 +48,11 @@ def run_sessions(app: App, *, as_json: bool) -> int:
         table.add_row(info.id[:12], info.modified, info.first_prompt, str(info.turns), cost)
     get_console().print(table)
     return 0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args: argparse.Namespace, app: App) -> int:
+    return run_sessions(app, as_json=args.json)

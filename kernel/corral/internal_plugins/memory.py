@@ -151,7 +151,7 @@ def _slash_memory(session: Session, _args: str) -> Any:
 @hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     from corral.commands import CliCommand
-    from corral.memory.cli import configure, run
 
-    register(CliCommand(name="memory", help="show the instruction files; list, search, add, "
-                        "remove or edit memory entries", run=run, configure=configure))
+    register(CliCommand.lazy(name="memory", module="corral.memory.cli",
+                             help="show the instruction files; list, search, add, remove or "
+                             "edit memory entries"))

@@ -38,10 +38,8 @@ def corral_register_tools(register: Callable[[Tool], None]) -> None:
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     from corral.api import CliCommand
 
-    from corral_coordinator import listing
-
-    register(CliCommand(name="agents", help="list the sub-agents and where each comes from",
-                        run=listing.run_cli, configure=listing.configure))
+    register(CliCommand.lazy(name="agents", help="list the sub-agents and where each comes from",
+                             module="corral_coordinator.listing", run="run_cli"))
 
 
 @hookimpl

@@ -39,10 +39,9 @@ def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     from corral.api import CliCommand
 
-    from corral_dream import cli
-
-    register(CliCommand(name="dream", help="consolidate the project's memory: prune, merge, "
-                        "refresh, synthesize", run=cli.run, configure=cli.configure))
+    register(CliCommand.lazy(name="dream", module="corral_dream.cli",
+                             help="consolidate the project's memory: prune, merge, refresh, "
+                             "synthesize"))
 
 
 @hookimpl

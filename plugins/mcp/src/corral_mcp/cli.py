@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from corral.api import CliCommand, UsageError
+from corral.api import UsageError
 
 from corral_mcp import runtime, status
 
@@ -40,11 +40,6 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     remove.add_argument("name")
     sub.add_parser("serve", help="offer corral's own tools to an MCP client over stdio "
                    "(permission rules apply; what would ask is denied)")
-
-
-def command() -> CliCommand:
-    return CliCommand(name="mcp", help="MCP servers: list, get, add, add-json, remove, serve",
-                      run=run, configure=_configure)
 
 
 def run(args: argparse.Namespace, app: App) -> int:

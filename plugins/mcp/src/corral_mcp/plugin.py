@@ -190,9 +190,11 @@ async def corral_doctor(app: Any) -> list[Any] | None:
 
 @hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
-    from corral_mcp.cli import command
+    from corral.api import CliCommand
 
-    register(command())
+    # corral_mcp.cli is imported only when `corral mcp` runs
+    register(CliCommand.lazy(name="mcp", module="corral_mcp.cli", configure="_configure",
+                             help="MCP servers: list, get, add, add-json, remove, serve"))
 
 
 @hookimpl

@@ -6,7 +6,7 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from corral.api import UsageError
 
@@ -16,11 +16,6 @@ from corral_undercover.githooks import install_hooks
 from corral_undercover.matcher import Scanner, findings_to_json
 from corral_undercover.scan import scan_message_file, scan_paths, scan_push, scan_staged
 from corral_undercover.state import Undercover, settings_of
-
-if TYPE_CHECKING:
-    from corral.api import CliCommand
-
-HELP = "keep confidential terms out of public artifacts: scan text, install git hooks"
 
 
 def default_command() -> list[str]:
@@ -186,9 +181,3 @@ def run_cli(
 def run(args: argparse.Namespace, app: Any) -> int:
     return run_cli(args, app)
 
-
-def command() -> CliCommand:
-    """The ``CliCommand`` registered through ``corral_register_cli``."""
-    from corral.api import CliCommand
-
-    return CliCommand(name="undercover", help=HELP, run=run, configure=configure)

@@ -40,9 +40,12 @@ def corral_configure(config: Any) -> None:
 
 @hookimpl
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
-    from corral_undercover.cli import command
+    from corral.api import CliCommand
 
-    register(command())
+    # corral_undercover.cli (and its scanner) is imported only when `corral undercover` runs
+    register(CliCommand.lazy(name="undercover", module="corral_undercover.cli",
+                             help="keep confidential terms out of public artifacts: scan "
+                             "text, install git hooks"))
 
 
 def _context(session: Any) -> tuple[Settings, Undercover]:

@@ -19,6 +19,32 @@ from corral.testing import MessagesServer
 TRANSPORTS = {"kernel": "anthropic", "sdk": "anthropic-sdk"}
 
 
+def ensure_bytecode() -> str:
+    """Compile corral's and its plugins' modules to bytecode, as installing a wheel does.
+
+    Editable installs have no bytecode until a run writes it, and with
+    PYTHONDONTWRITEBYTECODE set (as on some CI and sandbox machines) no run ever does: every
+    start would then compile each module from source, which is not what a user's installed
+    corral pays. Returns the line the benches print about it.
+    """
+    import compileall
+    import importlib.util
+    from importlib.metadata import entry_points
+
+    import corral
+
+    roots = {Path(corral.__file__).parent}
+    for ep in entry_points(group="corral"):
+        spec = importlib.util.find_spec(ep.module.partition(".")[0])
+        if spec is not None and spec.submodule_search_locations:
+            roots.update(Path(p) for p in spec.submodule_search_locations)
+    for root in sorted(roots):
+        compileall.compile_dir(str(root), quiet=1)
+    note = " (PYTHONDONTWRITEBYTECODE is set here)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
+    return (f"bytecode: compiled for {len(roots)} packages before measuring, as pip does when "
+            f"installing{note}")
+
+
 def use_transport(project: Path, transport: str) -> None:
     """Write ``[api] provider`` for ``transport`` into ``project``'s ``.claude/corral.toml``."""
     claude = project / ".claude"

@@ -5,6 +5,8 @@ Runs each command at least 7 times as a fresh process and prints median and spre
 was imported. Then `corral -p` against corral.testing's scripted server with the kernel's
 transport and, as the baseline in the same run, the anthropic SDK as a provider: launch ->
 first model request, and the time between the result being printed and the process exiting.
+corral's modules are compiled to bytecode first, as installing a wheel does (see
+_corral_run.ensure_bytecode).
 Usage: python bench/startup.py [--runs N]
 """
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _corral_run import TRANSPORTS, run_corral, use_transport  # noqa: E402
+from _corral_run import TRANSPORTS, ensure_bytecode, run_corral, use_transport  # noqa: E402
 from corral.testing import MessagesServer, text  # noqa: E402
 
 COMMANDS: list[tuple[str, list[str]]] = [
@@ -103,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
     runs = max(7, parser.parse_args().runs)
+    print(ensure_bytecode())
     commands(runs)
     headless(runs)
 

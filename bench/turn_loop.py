@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _corral_run import TRANSPORTS, use_transport  # noqa: E402
+from _corral_run import TRANSPORTS, ensure_bytecode, use_transport  # noqa: E402
 from _corral_run import run_corral as run_timed  # noqa: E402
 from corral.testing import (  # noqa: E402
     MessagesServer,
@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rounds", type=int, nargs="+", default=[10, 40])
     args = parser.parse_args()
+    print(ensure_bytecode())
     baseline = []
     for _ in range(args.runs):
         start = time.perf_counter()

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from corral.app import App
 from corral.cli._main import run
 from corral.cli._parser import KERNEL_COMMANDS, build_parser, subcommand_parser

@@ -60,21 +60,27 @@ def _free_port() -> int:
         return port
 
 
+def _wait_for_port(proc: subprocess.Popen[bytes], port: int) -> None:
+    """Until a server process listens on ``port`` (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the test server exited with {proc.returncode}") from None
+            time.sleep(0.05)
+    raise RuntimeError(f"the test server did not listen on port {port} within 30 s")
+
+
 def _start_server(mode: str, name: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, str(SERVER), mode, str(port)],
         env={**os.environ, "DEMO_NAME": name}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the {mode} test server exited with {proc.returncode}") from None
-            time.sleep(0.05)
+    _wait_for_port(proc, port)
     path = "/mcp" if mode == "http" else "/sse"
     return proc, f"http://127.0.0.1:{port}{path}"
 

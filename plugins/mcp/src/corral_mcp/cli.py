@@ -1,4 +1,4 @@
-"""``corral mcp``: list, get, add, add-json, remove, serve."""
+"""``corral mcp``: list, get, add, add-json, remove, login, logout, serve."""
 
 from __future__ import annotations
 
@@ -38,6 +38,11 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     remove = sub.add_parser("remove", help="remove a server")
     remove.add_argument("--scope", "-s", choices=["local", "project", "user"], default=None)
     remove.add_argument("name")
+    login = sub.add_parser("login", help="sign in to a remote server that wants OAuth "
+                           "(opens the browser)")
+    login.add_argument("name")
+    logout = sub.add_parser("logout", help="forget a remote server's OAuth tokens")
+    logout.add_argument("name")
     sub.add_parser("serve", help="offer corral's own tools to an MCP client over stdio "
                    "(permission rules apply; what would ask is denied)")
 
@@ -46,6 +51,17 @@ def run(args: argparse.Namespace, app: App) -> int:
     action = args.mcp_command
     if action in ("list", "get"):
         return asyncio.run(_inspect(args, app))
+    if action == "login":
+        from corral_mcp.login import login
+
+        code, message = asyncio.run(login(app, args.name))
+        print(message)
+        return code
+    if action == "logout":
+        from corral_mcp.login import logout
+
+        print(logout(app, args.name))
+        return 0
     if action == "serve":
         from corral_mcp.serve import serve
 

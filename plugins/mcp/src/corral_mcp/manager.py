@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 from corral.api import user_log_dir
 
 from corral_mcp.config import ServerConfig
+from corral_mcp.oauth import Present
 
 Status = Literal["pending", "connected", "failed", "needs-approval", "disabled"]
 
@@ -104,8 +105,13 @@ class Manager:
     """The MCP servers of one run."""
 
     def __init__(self, servers: list[ServerState], *, cwd: Path, startup_timeout_s: float,
-                 call_timeout_s: float) -> None:
+                 call_timeout_s: float, sign_in: Present | None = None,
+                 oauth_timeout_s: float = 300.0) -> None:
         self.servers = {s.name: s for s in servers}
+        #: Shows the user an OAuth authorization URL; None: a server that wants one fails,
+        #: saying how to sign in (:mod:`corral_mcp.oauth`).
+        self.sign_in = sign_in
+        self.oauth_timeout_s = oauth_timeout_s
         self.cwd = cwd
         self.startup_timeout_s = startup_timeout_s
         self.call_timeout_s = call_timeout_s
@@ -225,12 +231,13 @@ class Manager:
             from mcp.shared._httpx_utils import create_mcp_http_client
 
             http = await stack.enter_async_context(
-                create_mcp_http_client(headers=dict(config.headers)))
+                create_mcp_http_client(headers=dict(config.headers), auth=self._auth(config)))
             transport = streamable_http_client(config.url, http_client=http)
         else:
             from mcp.client.sse import sse_client
 
-            transport = sse_client(config.url, headers=dict(config.headers))
+            transport = sse_client(config.url, headers=dict(config.headers),
+                                   auth=self._auth(config))
 
         async def on_message(message: Any) -> None:
             from mcp.types import ToolListChangedNotification
@@ -242,6 +249,12 @@ class Manager:
         client = Client(transport, message_handler=on_message, cache=None,
                         client_info=Implementation(name="corral", version=__version__))
         return await stack.enter_async_context(client)
+
+    def _auth(self, config: ServerConfig) -> Any:
+        from corral_mcp import oauth
+
+        return oauth.provider(config.name, config.url, present=self.sign_in,
+                              timeout=self.oauth_timeout_s)
 
     async def _list(self, state: ServerState, client: Any) -> None:
         caps = client.server_capabilities
@@ -305,6 +318,16 @@ class Manager:
         self.start([name])
         await self.wait_started(self.startup_timeout_s + 1)
         return state
+
+    async def sign_in_to(self, name: str, present: Present) -> ServerState:
+        """Connect to ``name`` again, this time letting its OAuth flow show ``present`` the
+        authorization URL and wait (``oauth_timeout_s``) for the browser's return."""
+        saved = self.sign_in, self.startup_timeout_s
+        self.sign_in, self.startup_timeout_s = present, saved[1] + self.oauth_timeout_s
+        try:
+            return await self.reconnect(name)
+        finally:
+            self.sign_in, self.startup_timeout_s = saved
 
     # -- stopping -----------------------------------------------------------------------------
 

@@ -194,7 +194,8 @@ def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
 
     # corral_mcp.cli is imported only when `corral mcp` runs
     register(CliCommand.lazy(name="mcp", module="corral_mcp.cli", configure="_configure",
-                             help="MCP servers: list, get, add, add-json, remove, serve"))
+                             help="MCP servers: list, get, add, add-json, remove, login, "
+                             "logout, serve"))
 
 
 @hookimpl

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from corral_mcp.approval import read_approvals
 from corral_mcp.config import Servers, load_servers
 from corral_mcp.manager import Manager, ServerState
+from corral_mcp.oauth import Present
 from corral_mcp.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,11 +60,16 @@ def states_for(cwd: Path, settings: Settings, servers: Servers) -> list[ServerSt
     return states
 
 
-def make_manager(app: App, servers: Servers) -> Manager:
+def make_manager(app: App, servers: Servers, *, sign_in: Present | None = None) -> Manager:
+    """A manager for ``servers``; ``sign_in`` shows OAuth URLs (None: sessions and listings,
+    where a server that wants a sign-in fails and says how to sign in)."""
     settings = settings_of(app.config)
+    startup = settings.startup_timeout_s
+    if sign_in is not None:  # a person is signing in: give them the time for it
+        startup += settings.oauth_timeout_s
     return Manager(states_for(app.cwd, settings, servers), cwd=app.cwd,
-                   startup_timeout_s=settings.startup_timeout_s,
-                   call_timeout_s=settings.call_timeout_s)
+                   startup_timeout_s=startup, call_timeout_s=settings.call_timeout_s,
+                   sign_in=sign_in, oauth_timeout_s=settings.oauth_timeout_s)
 
 
 def manager_of(app: Any) -> Manager | None:

@@ -26,6 +26,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: starting; later ones join from the next request. 0: never wait (loading the SDK alone
     #: takes about a second, so a short wait would cost time and rarely bring the tools).
     first_request_wait_s: float = 0.0
+    #: How long ``corral mcp login`` waits for the browser to come back from signing in.
+    oauth_timeout_s: float = 300.0
     #: How long one tool call may take.
     call_timeout_s: float = 600.0
     #: Tool output above this many tokens (about 4 characters each) is cut, with a note.

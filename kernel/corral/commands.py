@@ -18,12 +18,17 @@ class SlashCommand(msgspec.Struct, frozen=True, kw_only=True):
 
     ``run`` receives the session and the text after the command name and returns what to
     show: text, a rich renderable, or ``None``. It may be a coroutine function.
+
+    ``headless``: the command also works as the prompt of ``corral -p "/name args"`` (and of
+    a stream-json user message): a :class:`SendPrompt` it returns is sent to the model; any
+    other reply ends the run as an error with that text, since nothing was asked.
     """
 
     name: str
     description: str
     run: Callable[[Session, str], Any]
     argument_hint: str = ""
+    headless: bool = False
 
 
 class SendPrompt(msgspec.Struct, frozen=True):

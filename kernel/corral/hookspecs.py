@@ -95,7 +95,8 @@ def corral_register_commands(
     Called when a session builds its command table, and again when a command is typed
     that the table does not hold (commands may appear during a session). A command's
     ``run`` may return :class:`corral.commands.SendPrompt` to send text to the model as the
-    user's next message.
+    user's next message. A command marked ``headless=True`` also runs as the prompt of
+    ``corral -p "/name args"`` (the table is then asked for once, with the session).
 
     :param register: Call with a :class:`corral.commands.SlashCommand`.
     :param session: The session the table is for (``None`` outside one).

@@ -1,4 +1,5 @@
-"""Running a custom slash command as a turn: ``/name args`` from the REPL or ``corral -p``.
+"""Running a custom slash command as a turn: ``/name args`` from the REPL or ``corral -p``;
+and, headless, a plugin's slash command marked ``headless`` (its prompt is sent).
 
 Before the turn, the command's text is expanded (:func:`corral.custom_commands.expand`) and
 each ``!`cmd``` in it runs through the Bash tool — the permission chain and the hooks, like
@@ -9,6 +10,7 @@ last for this turn only) and the frontmatter ``model`` is used.
 
 from __future__ import annotations
 
+import inspect
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -16,6 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from corral.commands import SendPrompt, SlashCommand
 from corral.custom_commands import CustomCommand, expand, load_custom_commands
 from corral.permissions.session import TURN_ALLOW
 
@@ -45,6 +48,29 @@ def find_invocation(session: Session, text: str) -> Invocation | None:
     commands, _ = load_custom_commands(session.cwd)
     command = commands.get(name)
     return None if command is None else Invocation(command, rest.strip())
+
+
+def find_plugin_command(session: Session, text: str) -> tuple[SlashCommand, str] | None:
+    """The plugin command marked ``headless`` that ``text`` invokes, with its arguments."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None
+    name, _, rest = stripped[1:].partition(" ")
+    for _, command in session.hooks.register_commands(session):
+        if command.name == name and command.headless:
+            return command, rest.strip()
+    return None
+
+
+async def run_plugin_command(session: Session, command: SlashCommand, arguments: str
+                             ) -> SendPrompt | str:
+    """Run a plugin command for its prompt; anything else it says comes back as text."""
+    reply = command.run(session, arguments)
+    if inspect.isawaitable(reply):
+        reply = await reply
+    if isinstance(reply, SendPrompt):
+        return reply
+    return str(reply) if reply else f"/{command.name} sent no prompt"
 
 
 @asynccontextmanager

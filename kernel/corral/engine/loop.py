@@ -116,12 +116,22 @@ class Engine:
     ) -> TurnOutcome:
         """Run one turn; a user message ``/name args`` naming a custom command runs that
         command (:mod:`corral.engine.command_turn`): its text, ``!`cmd``` output, model and
-        pre-approved tools."""
+        pre-approved tools; one naming a plugin's ``headless`` slash command sends the prompt
+        the command returns."""
         from corral.engine import command_turn
 
         invocation = None
         if origin == "user" and isinstance(content, str):
             invocation = command_turn.find_invocation(self.session, content)
+            plugin = None if invocation else command_turn.find_plugin_command(self.session,
+                                                                               content)
+            if plugin is not None:
+                start = time.monotonic()
+                reply = await command_turn.run_plugin_command(self.session, *plugin)
+                if isinstance(reply, str):
+                    return TurnOutcome(subtype="error_during_execution", is_error=True,
+                                       result=reply, num_turns=0, duration_ms=_ms(start))
+                return await self._run_turn(reply.text, origin=origin)
         if invocation is None:
             return await self._run_turn(content, origin=origin)
         async with command_turn.command_scope(self.session, invocation.command):

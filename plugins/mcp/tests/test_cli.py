@@ -15,11 +15,11 @@ def test_list_json_shows_stdio_and_http_servers_connected(
                              "later": stdio_entry("later")})
     approve(project, "demo", "web")
     code, out, err = run_corral("mcp", "list", "--json")
-    assert code == 0, err
+    assert code == 0, out + err
     rows = {r["name"]: r for r in json.loads(out)}
     assert rows["demo"]["status"] == "connected" and rows["demo"]["transport"] == "stdio"
     assert rows["web"]["status"] == "connected" and rows["web"]["transport"] == "http"
-    assert rows["demo"]["tools"] == 8 and rows["web"]["scope"] == "project"
+    assert rows["demo"]["tools"] == 9 and rows["web"]["scope"] == "project"
     assert rows["later"]["status"] == "needs-approval" and rows["later"]["tools"] == 0
 
 
@@ -85,6 +85,6 @@ def test_doctor_reports_a_failing_server_and_a_malformed_entry(
     approve(project, "demo", "bad")
     code, out, err = run_corral("doctor")
     assert code == 1
-    assert "ok: server demo (project, stdio): connected, 8 tools" in out
+    assert "ok: server demo (project, stdio): connected, 9 tools" in out
     assert "problem: server bad (project, stdio): failed" in out
     assert "problem: config:" in out and "mcpServers.broken.url" in out

@@ -145,3 +145,29 @@ def test_a_resource_mention_is_attached_to_the_message(
     assert '<mcp-resource server=\\"demo\\" uri=\\"note://hello\\">' in sent
     assert "hello from the demo notes" in sent
     assert sent.count("<mcp-resource") == 1  # @nobody names no server: left as written
+
+
+def test_a_server_prompt_runs_as_the_prompt_of_a_headless_run(
+    anthropic_server: MessagesServer, project: Path, run_corral: RunCorral
+) -> None:
+    """``corral -p "/mcp__server__prompt args"`` sends the server's prompt, waiting for that
+    server even when the first request waits for none."""
+    import os
+
+    config = Path(os.environ["CORRAL_HOME"]) / "config" / "config.toml"
+    config.write_text("[plugins.mcp]\nfirst_request_wait_s = 0\n", encoding="utf-8")
+    write_mcp_json(project, {"demo": stdio_entry()})
+    approve(project, "demo")
+    anthropic_server.enqueue(text("reviewed"))
+    code, out, err = run_corral("-p", "/mcp__demo__review the parser", "--output-format",
+                                "json")
+    assert code == 0, err
+    assert _result(out)["result"] == "reviewed"
+    sent = anthropic_server.message_requests[0].body["messages"][-1]["content"]
+    assert "Please review the parser carefully." in json.dumps(sent)
+
+    requests = len(anthropic_server.message_requests)
+    code, out, err = run_corral("-p", "/mcp__demo__review", "--output-format", "json")
+    assert code == 1
+    assert "missing argument(s) topic" in _result(out)["result"]
+    assert len(anthropic_server.message_requests) == requests  # nothing was asked

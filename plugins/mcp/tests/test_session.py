@@ -130,3 +130,35 @@ def test_with_no_wait_the_first_request_goes_out_at_once_and_servers_join_later(
     assert any("'demo' still starting; their tools join from the next request" in n
                for n in notices), notices
     assert any(n.startswith("mcp: server 'demo' connected: ") for n in notices), notices
+
+
+def test_stdio_servers_get_the_settings_env_under_their_own(project: Path) -> None:
+    """The ``env`` of the settings (corral's ``[env]``, Claude Code's ``env`` key) reaches stdio
+    servers; a server's own ``env`` entry wins over it."""
+    import json
+
+    config = Path(os.environ["CORRAL_HOME"]) / "config" / "config.toml"
+    config.write_text(config.read_text() + '[env]\nFROM_CORRAL = "corral"\nBOTH = "settings"\n',
+                      encoding="utf-8")
+    (project / ".claude").mkdir()
+    (project / ".claude" / "settings.json").write_text(
+        json.dumps({"env": {"FROM_CLAUDE": "claude"}}), encoding="utf-8")
+    write_mcp_json(project, {"demo": stdio_entry(BOTH="server")})
+    approve(project, "demo")
+
+    async def main() -> list[str]:
+        app = App.create(cwd=project)
+        session = Session(app)
+        await session.start()
+        try:
+            await session.hooks.prepare_request(session)
+            tool = session.tools["mcp__demo__getenv"]
+            out = []
+            for name in ("FROM_CORRAL", "FROM_CLAUDE", "BOTH"):
+                result = await tool.run(session, {"name": name})
+                out.append(str(result.content))
+            return out
+        finally:
+            await session.end()
+
+    assert asyncio.run(main()) == ["FROM_CORRAL=corral", "FROM_CLAUDE=claude", "BOTH=server"]

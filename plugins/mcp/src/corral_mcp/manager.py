@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -87,12 +88,22 @@ _TRANSPORT_MODULES = {"stdio": "mcp.client.stdio", "http": "mcp.client.streamabl
                       "sse": "mcp.client.sse"}
 
 
+#: One import of the SDK at a time: two threads importing different SDK modules that import
+#: each other would trip the import system's deadlock detection.
+_IMPORT_LOCK = threading.Lock()
+
+
+def _import(module: str) -> None:
+    with _IMPORT_LOCK:
+        importlib.import_module(module)
+
+
 async def load_sdk(transport: str = "stdio") -> None:
     """Import the SDK's client for ``transport`` in a worker thread, so the event loop (the
     first model request) does not stall behind it."""
     module = _TRANSPORT_MODULES.get(transport, "mcp.client.stdio")
     if module not in sys.modules:
-        await asyncio.to_thread(importlib.import_module, module)
+        await asyncio.to_thread(_import, module)
 
 
 def _log_path(name: str) -> Path:
@@ -106,8 +117,11 @@ class Manager:
 
     def __init__(self, servers: list[ServerState], *, cwd: Path, startup_timeout_s: float,
                  call_timeout_s: float, sign_in: Present | None = None,
-                 oauth_timeout_s: float = 300.0) -> None:
+                 oauth_timeout_s: float = 300.0, env: dict[str, str] | None = None) -> None:
         self.servers = {s.name: s for s in servers}
+        #: The settings' ``env`` (corral's ``[env]``, Claude Code's ``env`` key): set for every
+        #: stdio server, under the server's own ``env``.
+        self.env = dict(env or {})
         #: Shows the user an OAuth authorization URL; None: a server that wants one fails,
         #: saying how to sign in (:mod:`corral_mcp.oauth`).
         self.sign_in = sign_in
@@ -154,6 +168,12 @@ class Manager:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 await asyncio.gather(*waiting)
+
+    async def wait_for(self, state: ServerState, timeout: float) -> None:
+        """Wait until ``state`` is up or failed, at most ``timeout`` seconds."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await state.ready.wait()
 
     async def wait_since_start(self, budget: float) -> list[ServerState]:
         """Wait for servers still starting until ``budget`` seconds after they were started
@@ -224,7 +244,7 @@ class Manager:
             cwd = config.cwd or str(self.cwd)
             params = StdioServerParameters(
                 command=config.command, args=config.args,
-                env={**os.environ, **config.env}, cwd=cwd)
+                env={**os.environ, **self.env, **config.env}, cwd=cwd)
             transport = stdio_client(params, errlog=log)
         elif config.transport == "http":
             from mcp.client.streamable_http import streamable_http_client

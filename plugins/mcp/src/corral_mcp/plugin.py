@@ -66,6 +66,21 @@ async def corral_session_start(session: Session) -> None:
                 await _tell(session, f"project server {state.name!r} in .mcp.json needs your "
                             f"approval: /mcp approve {state.name} (or /mcp deny {state.name})")
     manager.start()
+    await _wait_for_prompt_server(session, manager)
+
+
+async def _wait_for_prompt_server(session: Session, manager: Any) -> None:
+    """``corral -p "/mcp__server__prompt …"``: the prompt comes from that server, so wait
+    for it to start (up to its start-up timeout) before the command is looked up."""
+    prompt = getattr(getattr(session.app, "options", None), "prompt", None)
+    if not session.headless or not isinstance(prompt, str) or \
+            not prompt.lstrip().startswith("/mcp__"):
+        return
+    from corral_mcp.prompts import server_named_by
+
+    state = server_named_by(manager, prompt)
+    if state is not None and state.task is not None and state.status == "pending":
+        await manager.wait_for(state, manager.startup_timeout_s + 1)
 
 
 @hookimpl

@@ -1,4 +1,5 @@
-"""Server prompts as slash commands: ``/mcp__<server>__<prompt> ARGS``.
+"""Server prompts as slash commands: ``/mcp__<server>__<prompt> ARGS``, in the REPL and as
+the prompt of ``corral -p``.
 
 Words after the command fill the prompt's arguments in order (the last takes the rest); the
 expanded prompt is sent to the model as the user's message.
@@ -61,8 +62,17 @@ def _command(state: ServerState, prompt: Any) -> SlashCommand:
     return SlashCommand(
         name=tool_name(state.name, prompt.name),
         description=prompt.description or f"prompt {prompt.name} of MCP server {state.name}",
-        run=run, argument_hint=" ".join(f"<{n}>" for n in names))
+        run=run, argument_hint=" ".join(f"<{n}>" for n in names), headless=True)
 
 
 def prompt_commands(manager: Manager) -> list[SlashCommand]:
     return [_command(state, prompt) for state in manager.connected() for prompt in state.prompts]
+
+
+def server_named_by(manager: Manager, text: str) -> ServerState | None:
+    """The server whose prompt ``text`` (``/mcp__<server>__<prompt> …``) invokes."""
+    name = text.strip().partition(" ")[0].removeprefix("/")
+    for state in manager.servers.values():
+        if name.startswith(tool_name(state.name, "")):
+            return state
+    return None

@@ -69,7 +69,8 @@ def make_manager(app: App, servers: Servers, *, sign_in: Present | None = None) 
         startup += settings.oauth_timeout_s
     return Manager(states_for(app.cwd, settings, servers), cwd=app.cwd,
                    startup_timeout_s=startup, call_timeout_s=settings.call_timeout_s,
-                   sign_in=sign_in, oauth_timeout_s=settings.oauth_timeout_s)
+                   sign_in=sign_in, oauth_timeout_s=settings.oauth_timeout_s,
+                   env=dict(getattr(app.config, "env", None) or {}))
 
 
 def manager_of(app: Any) -> Manager | None:

@@ -62,6 +62,12 @@ def big(chars: int) -> str:
 
 
 @server.tool()
+def getenv(name: str) -> str:
+    """An environment variable of the server's process."""
+    return f"{name}={os.environ.get(name, '<unset>')}"
+
+
+@server.tool()
 def die() -> str:
     """Ends the server process."""
     sys.stderr.write("demo server: dying on request\n")

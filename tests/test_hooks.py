@@ -302,6 +302,26 @@ def test_refresh_tools_keeps_a_set_its_owner_chose(app: App) -> None:
     assert list(session.tools) == ["Echo"]
 
 
+def test_refresh_tools_of_a_narrowed_set_admits_only_new_tools_its_rule_accepts(
+    app: App,
+) -> None:
+    """A sub-agent's narrowed set with an ``admit`` rule: a tool that appears later joins when
+    the rule accepts its name; tools left out at the start stay out."""
+    parent = Session(app)
+    full = set(parent.tools)
+    assert {"Echo", "Read"} <= full and "Late" not in full
+    child = parent.child("narrow", tools={"Echo": parent.tools["Echo"]},
+                         admit=lambda name: name in ("Late", "Read"))
+    child.stash[LATE] = True
+    child.refresh_tools()
+    assert sorted(child.tools) == ["Echo", "Late"]  # Read was there at the start: left out
+    refused = parent.child("strict", tools={"Echo": parent.tools["Echo"]},
+                           admit=lambda name: False)
+    refused.stash[LATE] = True
+    refused.refresh_tools()
+    assert list(refused.tools) == ["Echo"]
+
+
 def test_hook_corral_pending_context(app: App) -> None:
     session = Session(app)
     assert asyncio.run(app.host.pending_context(session)) == []

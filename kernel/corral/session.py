@@ -93,6 +93,9 @@ class Session:
         self.agent: str | None = agent
         self._tools: dict[str, Tool] | None = None
         self._tools_narrowed = False
+        #: For a narrowed set that may grow (see :meth:`set_tools`): the names chosen, the
+        #: names the full set held when they were chosen, and which new names to admit.
+        self._narrowing: tuple[set[str], set[str], Callable[[str], bool]] | None = None
         self._usage: Usage | None = None
 
     def child(
@@ -105,14 +108,15 @@ class Session:
         max_turns: int = 0,
         append_system_prompt: str = "",
         tools: dict[str, Tool] | None = None,
+        admit: Callable[[str], bool] | None = None,
     ) -> Session:
         """A session for a sub-agent of this one, running the agent definition ``agent``.
 
         It shares this session's app, headless flag, permission prompt and budget; by
         default its working directory, permission mode and model too. Its ``parent_id`` is
         this session's id, so SessionStart/SessionEnd command hooks stay the parent's and its
-        tool calls count as a sub-agent's. ``tools`` fixes its tool set (see
-        :meth:`set_tools`)."""
+        tool calls count as a sub-agent's. ``tools`` fixes its tool set, and ``admit`` says
+        which tools that appear later it gets (see :meth:`set_tools`)."""
         child = Session(
             self.app,
             cwd=cwd or self.cwd,
@@ -127,7 +131,7 @@ class Session:
             ask_permission=self.ask_permission,
         )
         if tools is not None:
-            child.set_tools(tools)
+            child.set_tools(tools, admit=admit)
         return child
 
     @property
@@ -151,17 +155,32 @@ class Session:
             self._tools = self.app.lifecycle.build_tools(self)
         return self._tools
 
-    def set_tools(self, tools: dict[str, Tool]) -> None:
-        """Replace the session's tool set (a sub-agent with a narrower list of tools)."""
+    def set_tools(self, tools: dict[str, Tool], *,
+                  admit: Callable[[str], bool] | None = None) -> None:
+        """Replace the session's tool set (a sub-agent with a narrower list of tools).
+
+        Without ``admit`` the set stays as given. With it, :meth:`refresh_tools` rebuilds
+        the set: the chosen tools that still exist (in their current form), plus tools that
+        appeared since (a tool server that connected later) whose name ``admit`` accepts."""
         self._tools = dict(tools)
         self._tools_narrowed = True
+        self._narrowing = None
+        if admit is not None:
+            known = set(self.app.lifecycle.build_tools(self))
+            self._narrowing = (set(tools), known, admit)
 
     def refresh_tools(self) -> None:
         """Build the tool set again before the next request (a plugin's tools changed).
 
-        A set fixed with :meth:`set_tools` stays as it was: its owner chose it."""
+        A set fixed with :meth:`set_tools` stays as it was: its owner chose it; one given
+        an ``admit`` rule is rebuilt by that rule."""
         if not self._tools_narrowed:
             self._tools = None
+        elif self._narrowing is not None:
+            chosen, known, admit = self._narrowing
+            full = self.app.lifecycle.build_tools(self)
+            self._tools = {name: tool for name, tool in full.items()
+                           if name in chosen or (name not in known and admit(name))}
 
     def open_transcript(self) -> None:
         """Record this session's events (see :class:`corral.engine.lifecycle.Lifecycle`)."""

@@ -130,3 +130,21 @@ def test_names_with_spaces_load_as_claude_code_runs_them() -> None:
     agent = parse("---\nname: Code Reviewer\ndescription: Reviews code\n"
                   "tools: Read, Grep, WebSearch\n---\nReview it.\n")
     assert agent.name == "Code Reviewer" and agent.tools == ["Read", "Grep", "WebSearch"]
+
+
+def test_tools_that_appear_later_join_a_sub_agent_by_its_definition() -> None:
+    """A tool server connecting after a sub-agent started: its tools join the sub-agent when
+    the definition's ``tools`` / ``disallowedTools`` let them, and never the Agent tool past
+    the nesting limit."""
+    from corral.api import AgentDefinition
+    from corral_coordinator.subagent import admits
+
+    listed = admits(AgentDefinition(name="a", description="d", prompt="p",
+                                    tools=["Read", "mcp__docs__search"]), may_nest=False)
+    assert listed("mcp__docs__search") and not listed("mcp__docs__delete")
+    everything = admits(AgentDefinition(name="b", description="d", prompt="p", tools=None,
+                                        disallowed_tools=["mcp__docs__delete"]), may_nest=False)
+    assert everything("mcp__docs__search") and not everything("mcp__docs__delete")
+    assert not everything("Agent") and not everything("Task")
+    nesting = admits(AgentDefinition(name="c", description="d", prompt="p"), may_nest=True)
+    assert nesting("Agent")

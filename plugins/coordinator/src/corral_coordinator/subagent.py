@@ -19,6 +19,7 @@ from corral_coordinator._state import STATE, State, settings_of, shared_client, 
 from corral_coordinator.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from corral.api import AgentDefinition, Engine, Session, Tool, TurnOutcome
@@ -72,6 +73,19 @@ def child_tools(
     return tools
 
 
+def admits(definition: AgentDefinition, may_nest: bool) -> Callable[[str], bool]:
+    """Which tools that appear after a child started (an MCP server connecting) it gets: the
+    same filter as :func:`child_tools`, by name."""
+    wanted = None if definition.tools is None else {_bare(n) for n in definition.tools}
+    denied = {_bare(name) for name in definition.disallowed_tools}
+
+    def admit(name: str) -> bool:
+        return ((wanted is None or name in wanted) and name not in denied
+                and (may_nest or name not in AGENT_TOOL_NAMES))
+
+    return admit
+
+
 def tools_for_children(parent: Session) -> dict[str, Tool]:
     """What a child of ``parent`` may choose from: the parent's tools, or for a coordinator
     (which keeps few for itself) the full set minus the coordinator's own tools."""
@@ -112,10 +126,11 @@ async def run_subagent(
             f"{settings.max_depth} deep ([plugins.coordinator] max_depth); do the task yourself.",
             is_error=True,
         )
+    may_nest = depth < settings.max_depth
     child, transcript = build_child(
         parent, definition, model=model, depth=depth,
-        tools=child_tools(tools_for_children(parent), definition,
-                          depth < settings.max_depth),
+        tools=child_tools(tools_for_children(parent), definition, may_nest),
+        admit=admits(definition, may_nest),
     )
     label = description or definition.name
     parent_state.running[child.id] = label
@@ -162,9 +177,11 @@ def build_child(
     depth: int,
     tools: dict[str, Tool],
     cwd: Path | None = None,
+    admit: Callable[[str], bool] | None = None,
 ) -> tuple[Session, str]:
     """A child session of ``parent`` running ``definition`` (not started yet), with its
-    transcript open; returns it and the transcript's path."""
+    transcript open; returns it and the transcript's path. ``admit``: which tools appearing
+    later the child gets (:meth:`Session.set_tools`)."""
     settings = settings_of(parent)
     note = _SUBAGENT_NOTE.format(name=definition.name)
     child = parent.child(
@@ -175,6 +192,7 @@ def build_child(
         max_turns=definition.max_turns or settings.max_turns,
         append_system_prompt=f"{definition.prompt}\n\n{note}",
         tools=tools,
+        admit=admit,
     )
     child.stash[STATE] = State(depth=depth, agent=definition.name,
                                parent_id=parent.id, root=_root(parent))

@@ -1,0 +1,138 @@
+"""The REPL with a real MCP server, in a pseudo-terminal rendered by the pyte emulator: /mcp
+shows it connected, the model's call to its tool runs under an allow rule, and a server
+prompt typed as a slash command is sent to the model."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from corral.testing import MessagesServer, text, tool_use
+
+from .conftest import approve, stdio_entry, write_mcp_json
+
+pyte = pytest.importorskip("pyte", reason="pyte (a test dependency) renders the terminal")
+
+
+class Screen:
+    """corral in a pseudo-terminal; pyte keeps what a 120x40 terminal would show."""
+
+    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self.screen = pyte.HistoryScreen(120, 40, history=500)
+        self.stream = pyte.ByteStream(self.screen)
+        self.lock = threading.Lock()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(cwd)
+            os.execve(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        self.reaped = False
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            with self.lock:
+                self.stream.feed(data)
+                for _ in range(data.count(b"\x1b[6n")):  # answer cursor-position queries
+                    cursor = self.screen.cursor
+                    os.write(self.fd, f"\x1b[{cursor.y + 1};{cursor.x + 1}R".encode())
+
+    def text(self) -> str:
+        with self.lock:
+            history = ["".join(c.data for c in line.values()) for line in self.screen.history.top]
+            return "\n".join([*history, *self.screen.display])
+
+    def wait_for(self, pattern: str, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.text()
+            if re.search(pattern, shown):
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} never appeared; screen:\n{self.text()}")
+
+    def type(self, line: str) -> None:
+        os.write(self.fd, line.encode())
+        time.sleep(0.1)
+        os.write(self.fd, b"\r")
+
+    def exited(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self.reaped:
+            self.reaped = os.waitpid(self.pid, os.WNOHANG)[0] != 0
+            if self.reaped or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        return self.reaped
+
+    def stop(self) -> None:
+        if not self.exited(0):
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@pytest.fixture
+def terminal(project: Path) -> Iterator[list[Screen]]:
+    started: list[Screen] = []
+    yield started
+    for screen in started:
+        screen.stop()
+
+
+def test_repl_lists_the_server_runs_its_tool_and_sends_its_prompt(
+    anthropic_server: MessagesServer, project: Path, terminal: list[Screen]
+) -> None:
+    write_mcp_json(project, {"demo": stdio_entry()})
+    approve(project, "demo")
+    anthropic_server.enqueue(tool_use("mcp__demo__add", {"a": 2, "b": 3}), text("Sum done."),
+                             text("Reviewed it."))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
+    env.pop("TMUX", None)
+    screen = Screen([sys.executable, "-m", "corral", "--allowedTools", "mcp__demo__add"],
+                    project, env)
+    terminal.append(screen)
+    screen.wait_for(r"/help for commands")
+
+    # /mcp shows the state at that moment: ask again until the server is up (bounded)
+    deadline = time.monotonic() + 60
+    while True:
+        screen.type("/mcp")
+        try:
+            screen.wait_for(r"demo  connected  stdio  project  9 tools", timeout=3)
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+    screen.type("add two and three")
+    screen.wait_for(r"Sum done\.")
+    result = anthropic_server.message_requests[1].body["messages"][-1]["content"][0]
+    assert result["type"] == "tool_result" and result["content"] == "2 + 3 = 5 (from demo)"
+
+    screen.type("/mcp__demo__review the parser")
+    screen.wait_for(r"Reviewed it\.")
+    last = anthropic_server.message_requests[2].body["messages"][-1]["content"]
+    assert "Please review the parser carefully." in str(last)
+
+    os.write(screen.fd, b"\x04")  # Ctrl-D on an empty prompt ends the session
+    assert screen.exited(20), "corral did not exit on Ctrl-D"

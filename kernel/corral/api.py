@@ -70,6 +70,7 @@ _HOMES: dict[str, str] = {
     "ToolCall": "corral.tools.base",
     "ToolResult": "corral.tools.base",
     "Vote": "corral.permissions.decision",
+    "Decision": "corral.permissions.decision",
     # Running turns
     "Engine": "corral.engine",
     "TurnOutcome": "corral.engine",
@@ -179,6 +180,7 @@ if TYPE_CHECKING:
     from corral.skills.model import SkillDir as SkillDir
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult
     from corral.permissions.decision import Vote as Vote
+    from corral.permissions.decision import Decision as Decision
     from corral.engine import Engine as Engine, TurnOutcome as TurnOutcome
     from corral.engine.runner import ToolRunner as ToolRunner
     from corral.engine.client import make_client as make_client

@@ -2,7 +2,9 @@
 
 The client subscribes to the session's events over the bridge and prints them as they come
 (replies stream as text). Every non-empty line typed (or piped) in goes to the daemon as a
-``send`` request, so it queues as a ``bridge`` turn. At a terminal the input is a
+``send`` request, so it queues as a ``bridge`` turn, except the commands ``/allow ID``,
+``/always ID`` and ``/deny ID`` (answers to the permission requests shown) and
+``/interrupt``. At a terminal the input is a
 prompt_toolkit prompt whose line stays below the streamed output; otherwise lines are read
 from the stream. At the end of the input (Ctrl-D, or the end of a pipe) the client waits
 until the turns it queued have ended, then exits; Ctrl-C exits at once.
@@ -54,12 +56,12 @@ class Attach:
         from websockets.asyncio.client import connect
         from websockets.exceptions import ConnectionClosed
 
-        from corral_kairos.bridge import read_address
+        from corral_kairos.bridge import client_tls, read_address
 
         url, token = read_address(self.state_dir)
         try:
             ws = await connect(url, additional_headers={"Authorization": f"Bearer {token}"},
-                               proxy=None, open_timeout=10)
+                               proxy=None, open_timeout=10, ssl=client_tls(self.state_dir))
         except (OSError, TimeoutError) as exc:
             raise DaemonError(f"could not reach the kairos bridge at {url}: {exc}") from exc
         lines: asyncio.Queue[str | None] = asyncio.Queue()
@@ -139,6 +141,11 @@ class Attach:
             if not text:
                 continue
             self._ids += 1
+            command = _command(text)
+            if command is not None:
+                await ws.send(msgspec.json.encode({**command, "id": self._ids}))
+                await asyncio.sleep(self.gap_s)
+                continue
             self.pending.append(text)
             self.sent[self._ids] = text
             await ws.send(msgspec.json.encode({"op": "send", "text": text, "id": self._ids}))
@@ -166,6 +173,20 @@ class Attach:
             self._forget(text)  # that send never queued
         elif "queued" in data:
             self._write(f"[queued #{data['queued']}]\n")
+        elif "answered" in data:
+            self._write(f"[answered {data['answered']}]\n")
+        elif "interrupted" in data:
+            self._write("[interrupted]\n" if data["interrupted"] else "[no turn to interrupt]\n")
+        elif isinstance(data.get("permission_request"), dict):
+            ask = data["permission_request"]
+            shown = msgspec.json.encode(ask.get("input", {})).decode()[:SHOWN]
+            self._write(f"\n[permission {ask.get('id')}] {ask.get('tool')} {shown}\n"
+                        f"  {ask.get('reason')} ({ask.get('origin')} turn); answer with "
+                        f"/allow {ask.get('id')}, /always {ask.get('id')} or /deny {ask.get('id')}"
+                        f" within {ask.get('expires_at', 0) - ask.get('asked_at', 0):.0f}s\n")
+        elif isinstance(data.get("permission_resolved"), dict):
+            done = data["permission_resolved"]
+            self._write(f"[permission {done.get('id')}: {done.get('answer')}]\n")
 
     def _forget(self, text: str | None) -> None:
         if text is not None:
@@ -201,3 +222,13 @@ class Attach:
             data = event.get("data")
             if isinstance(data, dict) and data.get("origin") == "bridge":
                 self._forget(data.get("input"))  # the daemon dropped it or its turn failed
+
+
+def _command(line: str) -> dict[str, str] | None:
+    """``/allow ID``, ``/always ID``, ``/deny ID`` or ``/interrupt``, as a bridge request."""
+    word, _, rest = line.partition(" ")
+    if word in ("/allow", "/always", "/deny") and rest.strip():
+        return {"op": "answer", "request": rest.strip(), "answer": word[1:]}
+    if word == "/interrupt" and not rest.strip():
+        return {"op": "interrupt"}
+    return None

@@ -1,4 +1,4 @@
-"""``corral kairos start|stop|status|logs|attach|send TEXT``."""
+"""``corral kairos start|stop|status|logs|attach|send TEXT|url|open``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                    "you type (Ctrl-D or Ctrl-C to leave)")
     send = sub.add_parser("send", help="queue TEXT for the daemon through the bridge")
     send.add_argument("text", nargs="+")
+    sub.add_parser("url", help="print a one-time login link to the daemon's web page")
+    sub.add_parser("open", help="open a one-time login link to the web page in the browser")
 
 
 def run(args: argparse.Namespace, app: App) -> int:
@@ -75,6 +77,23 @@ def run(args: argparse.Namespace, app: App) -> int:
         if not reply.get("ok"):
             raise DaemonError(f"the daemon refused the command: {reply.get('error')}")
         out.write(f"queued (#{reply.get('queued')})\n")
+        return 0
+    if command in ("url", "open"):
+        reply = asyncio.run(call(state_dir, {"op": "login"}))
+        if not reply.get("ok"):
+            raise DaemonError(f"the daemon gave no login link: {reply.get('error')}")
+        url = str(reply["url"])
+        if command == "open":
+            import webbrowser
+
+            if not webbrowser.open(url):
+                out.write("no browser could be started; open this link (once, within "
+                          f"{reply.get('expires_in_s', 0):g}s):\n{url}\n")
+                return 1
+            out.write("opened the kairos page in the browser\n")
+            return 0
+        out.write(f"{url}\n")
+        sys.stderr.write(f"(works once, within {reply.get('expires_in_s', 0):g}s)\n")
         return 0
     if command == "attach":
         from corral_kairos.attach import Attach

@@ -22,6 +22,7 @@ from corral.api import write_atomic
 
 from corral_kairos.budget import BudgetState
 from corral_kairos.dailylog import project_state_dir
+from corral_kairos.permits import PermissionQueue
 from corral_kairos.queue import InputQueue
 from corral_kairos.settings import Settings
 
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 
 #: Seconds between state-file writes while idle.
 STATE_EVERY_S = 10.0
+#: Events of the turn in progress kept for a subscriber that comes in mid-turn.
+REPLAY_MAX = 4000
+#: Lines of today's daily log in a snapshot.
+SNAPSHOT_LOG_LINES = 200
 
 
 class DaemonState(msgspec.Struct, kw_only=True):
@@ -91,7 +96,9 @@ class Daemon:
         self.current = ""
         self._turn: asyncio.Task[Any] | None = None
         self._subscribers: set[asyncio.Queue[bytes]] = set()
+        self._replay: list[bytes] = []
         self._last_state = 0.0
+        self.permissions: PermissionQueue
 
     # -- control (used by the bridge and signal handlers) ---------------------------------------
 
@@ -106,6 +113,40 @@ class Daemon:
         if self._turn is not None and not self._turn.done():
             self._turn.cancel()
 
+    def interrupt(self, by: str) -> bool:
+        """Cancel the turn in progress (it ends ``interrupted``); whether one was running."""
+        if self._turn is None or self._turn.done():
+            return False
+        self.runtime.log.append(f"kairos: {self.current} interrupted from {by}")
+        self._turn.cancel()
+        return True
+
+    def status_word(self) -> str:
+        if self.current:
+            return "working"
+        return "sleeping" if self.runtime.ticker.sleeping else "idle"
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the page shows besides the event stream: state, budgets, schedules, pending
+        permission requests and the end of today's daily log."""
+        path = self.runtime.log.path_for(self.clock())
+        try:
+            lines = path.read_text().splitlines()[-SNAPSHOT_LOG_LINES:]
+        except OSError:
+            lines = []
+        return {
+            "state": self.status_word(),
+            "daemon": msgspec.to_builtins(self.state()),
+            "permissions": msgspec.to_builtins(self.permissions.pending()),
+            "permission_timeout_s": self.settings.permission_timeout_s,
+            "log": lines,
+            "log_path": str(path),
+        }
+
+    def replay(self) -> list[bytes]:
+        """The events of the turn in progress (or the last one), for a new subscriber."""
+        return list(self._replay)
+
     def subscribe(self) -> asyncio.Queue[bytes]:
         queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
         self._subscribers.add(queue)
@@ -115,9 +156,18 @@ class Daemon:
         self._subscribers.discard(queue)
 
     def _broadcast(self, event: Event) -> None:
-        if not self._subscribers:
-            return
-        data = msgspec.json.encode({"event": event})
+        self._send_all(msgspec.json.encode({"event": event}), event)
+
+    def _announce(self, message: dict[str, Any]) -> None:
+        self._send_all(msgspec.json.encode(message))
+
+    def _send_all(self, data: bytes, event: Event | None = None) -> None:
+        from corral.api import UserMessage
+
+        if isinstance(event, UserMessage):
+            self._replay.clear()
+        if event is not None and len(self._replay) < REPLAY_MAX:
+            self._replay.append(data)
         for queue in list(self._subscribers):
             with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait(data)
@@ -133,6 +183,10 @@ class Daemon:
         app = self._app or App.create(cwd=self.cwd, cli={"features": {KEY: True}})
         settings = app.config.plugin_settings(KEY)
         self.settings = settings if isinstance(settings, Settings) else Settings()
+        if self.settings.bridge:
+            from corral_kairos.bridge import tls_context
+
+            tls_context(self.settings)  # a bridge beyond loopback without TLS: refuse early
         previous = read_state(self.state_dir) if self.resume else None
         session = Session(app, cwd=self.cwd, headless=True,
                           permission_mode=self.settings.permission_mode,
@@ -153,6 +207,15 @@ class Daemon:
             )
         session.stash[RUNTIME] = runtime
         session.stash[DAEMON] = True
+
+        # a question of a daemon turn goes to the page and attach instead of being refused
+        def note(text: str) -> None:
+            runtime.log.append(f"kairos: {text}", self.clock())
+
+        self.permissions = PermissionQueue(
+            self.settings.permission_timeout_s, announce=self._announce, note=note,
+            origin=lambda: runtime.turn.origin if runtime.turn is not None else "user")
+        session.ask_permission = self.permissions.ask
         self.session, self.runtime = session, runtime
         self.engine = Engine(session)
         await session.start()
@@ -246,6 +309,7 @@ class Daemon:
 
     async def _close(self) -> None:
         try:
+            self.permissions.cancel_all()
             if self.bridge is not None:
                 await self.bridge.stop()
             await self.engine.aclose()

@@ -52,7 +52,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     bridge: bool = True
     """Run the bridge (a WebSocket server) in the daemon."""
     bridge_host: str = "127.0.0.1"
-    """Address the bridge binds; anything but loopback is warned about."""
+    """Address the bridge binds; anything but loopback needs ``bridge_tls_cert`` and
+    ``bridge_tls_key`` (the daemon refuses to start without them)."""
     bridge_port: int = 0
     """Port of the bridge; 0 picks a free one (written to the state directory)."""
     bridge_origins: list[str] = msgspec.field(default_factory=list)
@@ -60,3 +61,19 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     bridge_max_message_bytes: int = 65536
     bridge_rate_per_s: float = 5.0
     """Messages per second one bridge connection may send (bursts up to 4x)."""
+    bridge_tls_cert: str = ""
+    """PEM certificate (chain) for TLS on the bridge and the page; with ``bridge_tls_key``."""
+    bridge_tls_key: str = ""
+    """PEM private key of ``bridge_tls_cert``."""
+    bridge_public_url: str = ""
+    """Base URL printed by ``corral kairos url`` (e.g. ``https://agent.example.org:8443``)
+    when the page is reached through another name than the bridge's address."""
+    web: bool = True
+    """Serve the remote page on the bridge's port (``corral kairos url`` / ``open``)."""
+    web_login_ttl_s: float = 120.0
+    """Seconds a login link from ``corral kairos url`` stays good (it works once)."""
+    web_session_ttl_s: float = 43200.0
+    """Seconds a browser stays signed in after using a login link."""
+    permission_timeout_s: float = 300.0
+    """A permission question of a daemon turn waits this long for an answer from the page
+    or ``attach``, then is denied (and the daily log says so); 0 denies at once."""

@@ -117,6 +117,7 @@ _HOMES: dict[str, str] = {
     # Files and folders
     "write_atomic": "corral.atomic",
     "pid_alive": "corral.atomic",
+    "is_atomic_temp": "corral.atomic",
     "claude_user_dir": "corral.paths",
     "project_root": "corral.paths",
     "project_key": "corral.paths",
@@ -228,6 +229,7 @@ if TYPE_CHECKING:
         daily_logs_dir as daily_logs_dir,
     )
     from corral.atomic import pid_alive as pid_alive, write_atomic as write_atomic
+    from corral.atomic import is_atomic_temp as is_atomic_temp
     from corral.paths import (
         claude_user_dir as claude_user_dir,
         project_root as project_root,

@@ -14,6 +14,12 @@ STALE_AFTER_S = 60.0
 _TEMP = re.compile(r"^\.(?P<name>.+)\.corral-(?:(?P<pid>\d+)-)?[0-9a-f]{8}\.tmp$")
 
 
+def is_atomic_temp(name: str) -> bool:
+    """Whether a file name is one of :func:`write_atomic`'s temp files (a file watcher
+    should not report those: each one is renamed over its target a moment later)."""
+    return _TEMP.match(name) is not None
+
+
 def remove_stale_temps(target: Path) -> int:
     """Remove temp files left beside ``target`` by interrupted writes (a kill -9 between
     creating and renaming): those whose writer is gone, or older than a minute.

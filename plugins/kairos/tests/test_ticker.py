@@ -193,3 +193,31 @@ def test_heartbeat_holds_after_the_interval_backed_off(project: Path) -> None:
     assert ticker.interval == 10  # a tick ran, so the interval is back to its start
     assert beat is not None and "nothing changed (heartbeat)" in beat
     assert ticker.next_due() <= clock() + 60
+
+
+def test_the_watcher_reports_an_atomic_write_as_its_target_and_an_own_write_not_at_all(
+    project: Path,
+) -> None:
+    from corral.api import write_atomic
+
+    async def scenario() -> tuple[dict[str, str], dict[str, str]]:
+        watcher = FileWatcher(project)
+        await watcher.start()
+        try:
+            write_atomic(project / "plan.md", "step one\n")
+            await until(lambda: "plan.md" in watcher.changed)
+            await asyncio.sleep(0.3)  # any later batch of the same write
+            first = watcher.take()
+            # the agent's own write, announced before it happens and seen after a tick looked
+            watcher.ignore_own_write(str(project / "own.md"))
+            assert watcher.take() == {}
+            write_atomic(project / "own.md", "mine\n")
+            (project / "theirs.md").write_text("yours\n")
+            await until(lambda: "theirs.md" in watcher.changed and "own.md" in watcher.changed)
+            return first, watcher.take()
+        finally:
+            await watcher.stop()
+
+    first, second = asyncio.run(scenario())
+    assert list(first) == ["plan.md"]
+    assert list(second) == ["theirs.md"]

@@ -203,6 +203,7 @@ def test_a_bridge_turn_asks_and_an_answer_over_the_bridge_lets_the_edit_run(
             daemon.submit("bridge", "make the notes final")
             ask = (await next_with(ws, "permission_request"))["permission_request"]
             assert ask["tool"] == "Edit" and ask["origin"] == "bridge"
+            assert ask["tool_use_id"] == "toolu_edit"
             assert ask["input"]["new_string"] == "final"
             assert [p.id for p in daemon.permissions.pending()] == [ask["id"]]
             assert daemon.snapshot()["state"] == "working"

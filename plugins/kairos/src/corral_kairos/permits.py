@@ -29,6 +29,7 @@ class PendingPermission(msgspec.Struct, kw_only=True):
 
     id: str
     tool: str
+    tool_use_id: str
     input: dict[str, Any]
     reason: str
     origin: str
@@ -62,7 +63,7 @@ class PermissionQueue:
             return "deny", "nobody can be asked (permission_timeout_s = 0)"
         now = self.clock()
         item = PendingPermission(
-            id=f"p{next(self._ids)}", tool=call.name, input=call.input, reason=decision.reason,
+            id=f"p{next(self._ids)}", tool=call.name, tool_use_id=call.id, input=call.input, reason=decision.reason,
             origin=self.origin(), asked_at=now, expires_at=now + self.timeout_s, agent=call.agent,
         )
         future: asyncio.Future[tuple[str, str]] = asyncio.get_running_loop().create_future()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from corral.api import (
     AssistantMessage,
     Event,
+    ToolFinished,
     ToolRequested,
     TurnEnded,
     UsageReported,
@@ -60,6 +61,8 @@ class Kairos:
         #: Scheduled prompts offered through ``corral_idle`` that no turn has started yet.
         self.offered: list[str] = []
         self._saved: tuple[str, int, float] | None = None
+        #: Write tools requested and not finished yet: their paths, by tool_use_id.
+        self._writing: dict[str, str] = {}
         self._started = False
         #: Called with each log line as well (the daemon's status, the bridge).
         self.on_note: list[Callable[[str], None]] = []
@@ -111,6 +114,11 @@ class Kairos:
             path = event.input.get("file_path") or event.input.get("notebook_path")
             if self.watcher is not None and event.name in _WRITE_TOOLS and isinstance(path, str):
                 self.watcher.ignore_own_write(path)
+                self._writing[event.tool_use_id] = path
+        elif isinstance(event, ToolFinished):
+            path = self._writing.pop(event.tool_use_id, None)
+            if self.watcher is not None and path is not None:
+                self.watcher.ignore_own_write(path)  # the write happened just now
         elif isinstance(event, AssistantMessage) and self.turn is not None:
             text = "".join(b.get("text", "") for b in event.content if b.get("type") == "text")
             self.turn.reply = text or self.turn.reply

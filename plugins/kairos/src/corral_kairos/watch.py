@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import msgspec
+from corral.api import is_atomic_temp
 
 #: Milliseconds watchfiles waits for more changes before it reports a batch.
 DEBOUNCE_MS = 50
+#: Seconds an own write stays ignored when its change has not been seen yet.
+OWN_WRITE_GRACE_S = 5.0
 
 
 class FileWatcher:
@@ -30,7 +34,8 @@ class FileWatcher:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._ready = asyncio.Event()
-        self._own: set[str] = set()
+        #: Paths the agent wrote, and when (monotonic): not news for a tick.
+        self._own: dict[str, float] = {}
 
     async def start(self) -> None:
         if self._task is None:
@@ -48,19 +53,26 @@ class FileWatcher:
             self._task = None
 
     def ignore_own_write(self, path: str) -> None:
-        """A path the agent itself wrote: not news for the next tick."""
+        """A path the agent itself wrote (or is about to): not news for a tick.
+
+        Kept until its change has been seen, or ``OWN_WRITE_GRACE_S`` after the last call:
+        the file system reports a write a little after it happened, maybe after the next
+        tick's look (a write that waited for a permission answer is a late one)."""
         try:
-            self._own.add(str(Path(path).resolve().relative_to(self.root)))
+            relative = str(Path(path).resolve().relative_to(self.root))
         except ValueError:
-            pass
+            return
+        self._own[relative] = time.monotonic()
 
     def pending(self) -> bool:
         return bool(self.changed)
 
     def take(self) -> dict[str, str]:
         out = {k: v for k, v in self.changed.items() if k not in self._own}
+        now = time.monotonic()
+        self._own = {path: at for path, at in self._own.items()
+                     if path not in self.changed and now - at < OWN_WRITE_GRACE_S}
         self.changed = {}
-        self._own.clear()
         self.changed_event.clear()
         return out
 
@@ -78,7 +90,8 @@ class FileWatcher:
                     name = Path(raw).relative_to(self.root).as_posix()
                 except ValueError:
                     continue
-                if not under(name, self.ignored):
+                # the atomic writer's temp file is renamed over its target: only that counts
+                if not under(name, self.ignored) and not is_atomic_temp(Path(name).name):
                     rel[name] = change.name
             kept = await _not_ignored(self.root, sorted(rel))
             for name in kept:

@@ -124,6 +124,7 @@ function onEvent(event) {
     case "permission_decided": {
       const details = tools.get(event.tool_use_id);
       if (details) {
+        details.classList.remove("waiting");
         details.querySelector(".status").textContent = event.decision;
         details.append(el("div", { class: "small muted" }, "permission: " + event.decision + " — " + event.reason));
       }
@@ -170,6 +171,11 @@ function onEvent(event) {
 
 function showAsk(ask) {
   if (document.querySelector('.ask[data-id="' + ask.id + '"]')) return;
+  const tool = tools.get(ask.tool_use_id);
+  if (tool) {
+    tool.classList.add("waiting");
+    tool.querySelector(".status").textContent = "waiting for your answer";
+  }
   const left = () => Math.max(0, Math.round(ask.expires_at - Date.now() / 1000));
   const timer = el("span", { class: "left" }, left() + "s left");
   const button = (label, answer, cls) => el("button", {
@@ -256,6 +262,7 @@ function onMessage(raw) {
 function connect() {
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   ws = new WebSocket(scheme + location.host + "/ws");
+  ws.binaryType = "arraybuffer";  // the bridge sends its JSON as binary frames
   ws.onopen = () => {
     retryMs = 500;
     $("link").textContent = "live";
@@ -263,7 +270,8 @@ function connect() {
     request("subscribe");
     request("snapshot");
   };
-  ws.onmessage = (m) => onMessage(m.data);
+  const utf8 = new TextDecoder();
+  ws.onmessage = (m) => onMessage(typeof m.data === "string" ? m.data : utf8.decode(m.data));
   ws.onclose = (e) => {
     $("link").textContent = "offline";
     $("link").classList.remove("on");

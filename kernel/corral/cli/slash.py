@@ -41,8 +41,23 @@ class SlashTable:
         for _, command in self.repl.app.host.register_commands(self.repl.session):
             self.plugin.setdefault(command.name, command)
 
+    def skill_names(self) -> dict[str, str]:
+        """Skills the user may run as ``/name``, with their descriptions (none are looked
+        for when no skill folder exists)."""
+        from corral.internal_plugins.skills import catalogue
+
+        found = catalogue(self.repl.session)
+        if found is None:
+            return {}
+        names = {s.name: s.description for s in found.skills.values() if s.user_invocable}
+        for skill in found.skills.values():  # plugin skills answer to their short name too
+            short = skill.name.rpartition(":")[2]
+            if skill.user_invocable and short not in names and found.find(short) is skill:
+                names[short] = skill.description
+        return names
+
     def names(self) -> list[str]:
-        return sorted({*self.builtin, *self.plugin, *self.custom})
+        return sorted({*self.builtin, *self.plugin, *self.custom, *self.skill_names()})
 
     async def run(self, line: str) -> Action:
         name, _, rest = line[1:].partition(" ")
@@ -62,6 +77,8 @@ class SlashTable:
             return ("none", "")
         if name in self.custom:  # the engine expands and runs it (corral.engine.command_turn)
             return ("prompt", line.strip())
+        if name in self.skill_names():  # the engine sends the skill's instructions
+            return ("prompt", line.strip())
         self.repl.console.print(f"[red]unknown command /{name}[/]; /help lists them")
         return ("none", "")
 
@@ -74,6 +91,10 @@ class SlashTable:
         for name, custom in sorted(self.custom.items()):
             out.print(f"  /{name:12} {custom.description} [dim]({custom.source})[/]",
                       highlight=False)
+        taken = {*self.builtin, *self.plugin, *self.custom}
+        for name, description in sorted(self.skill_names().items()):
+            if name not in taken:
+                out.print(f"  /{name:12} {description[:100]} [dim](skill)[/]", highlight=False)
         for problem in self.problems:
             out.print(f"  [yellow]{problem}[/]")
         out.print("  Enter sends; Esc then Enter adds a line; Shift+Tab cycles the permission "

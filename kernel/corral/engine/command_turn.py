@@ -6,6 +6,11 @@ each ``!`cmd``` in it runs through the Bash tool — the permission chain and th
 any tool call — with the command's ``allowed-tools`` in force; its output replaces the
 backticks. During the turn the ``allowed-tools`` rules are pre-approved (allow rules that
 last for this turn only) and the frontmatter ``model`` is used.
+
+A ``/name`` that no custom command has may name a skill (:mod:`corral.skills`): the turn then
+sends the skill's instructions and folder, with its ``allowed-tools`` and ``model`` in force
+until the turn ends. A custom command of the same name wins; ``corral skills`` reports the
+clash.
 """
 
 from __future__ import annotations
@@ -114,3 +119,28 @@ async def render(session: Session, invocation: Invocation) -> str:
             content = "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
         outputs[cmd] = content.rstrip("\n")
     return _BANG.sub(lambda m: outputs.get(m.group(1), m.group(0)), text)
+
+
+def skill_prompt(session: Session, text: str) -> str | None:
+    """When ``text`` is ``/name args`` naming a skill the user may run: put the skill's
+    ``allowed-tools`` and ``model`` in force for this turn and return the text to send;
+    otherwise ``None``."""
+    stripped = text.strip()
+    name, _, rest = stripped[1:].partition(" ")
+    if not stripped.startswith("/") or not name:
+        return None
+    from corral.skills.activate import activate, skill_text
+    from corral.skills.catalogue import session_catalogue
+
+    skill = session_catalogue(session).find(name)
+    if skill is None or not skill.user_invocable:
+        return None
+    activate(session, skill)
+    return skill_text(skill, rest.strip())
+
+
+def end_skills(session: Session) -> None:
+    """Undo the skills of a turn that is over (normally done when it ends)."""
+    from corral.skills.activate import deactivate
+
+    deactivate(session)

@@ -117,7 +117,9 @@ class Engine:
         """Run one turn; a user message ``/name args`` naming a custom command runs that
         command (:mod:`corral.engine.command_turn`): its text, ``!`cmd``` output, model and
         pre-approved tools; one naming a plugin's ``headless`` slash command sends the prompt
-        the command returns."""
+        the command returns; one naming a skill (when no command has the name) sends the
+        skill's instructions, with its pre-approved tools and model in force until the turn
+        ends."""
         from corral.engine import command_turn
 
         invocation = None
@@ -133,6 +135,14 @@ class Engine:
                                        result=reply, num_turns=0, duration_ms=_ms(start))
                 return await self._run_turn(reply.text, origin=origin)
         if invocation is None:
+            skill = None
+            if origin == "user" and isinstance(content, str) and content.lstrip()[:1] == "/":
+                skill = command_turn.skill_prompt(self.session, content)
+            if skill is not None:
+                try:
+                    return await self._run_turn(skill, origin=origin)
+                finally:
+                    command_turn.end_skills(self.session)
             return await self._run_turn(content, origin=origin)
         async with command_turn.command_scope(self.session, invocation.command):
             prompt = await command_turn.render(self.session, invocation)

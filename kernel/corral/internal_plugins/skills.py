@@ -7,16 +7,26 @@ so a run without skills does a few ``stat`` calls and nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from corral import hookimpl
 from corral.stash import StashKey
 
 if TYPE_CHECKING:
+    import argparse
+
+    from corral.app import App
+    from corral.commands import CliCommand, DoctorCheck, SlashCommand
+    from corral.events import Event
+    from corral.prompt import PromptSection
     from corral.session import Session
     from corral.skills.discover import Catalogue
     from corral.skills.model import SkillDir
+    from corral.tools.base import Tool
 
 #: The skill folders that exist, asked for once per session (empty: the session has none).
 _DIRS: StashKey[list[SkillDir]] = StashKey("skill_dirs")
@@ -55,3 +65,103 @@ def catalogue(session: Session) -> Catalogue | None:
     from corral.skills.catalogue import session_catalogue
 
     return session_catalogue(session, dirs)
+
+
+class SkillSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``[plugins.skills]``."""
+
+    #: Characters of the skill listing in the system prompt (names and descriptions).
+    listing_budget: int = 8000
+
+
+@hookimpl
+def corral_add_settings(register: Callable[[str, type[msgspec.Struct]], None]) -> None:
+    register("skills", SkillSettings)
+
+
+def _budget(session: Session) -> int:
+    settings = session.config.plugin_settings("skills")
+    return settings.listing_budget if isinstance(settings, SkillSettings) else 8000
+
+
+@hookimpl
+def corral_system_prompt(session: Session) -> PromptSection | None:
+    found = catalogue(session)
+    if found is None:
+        return None
+    from corral.permissions.session import removed_tools
+
+    if removed_tools(session, ["Skill"]):
+        return None
+    from corral.prompt import PromptSection
+    from corral.skills.listing import render_listing
+
+    text = render_listing(found.for_model(), _budget(session))
+    return PromptSection(name="skills", text=text, scope="session") if text else None
+
+
+@hookimpl
+def corral_register_tools(register: Callable[[Tool], None], session: Session | None) -> None:
+    if session is None:
+        return
+    found = catalogue(session)
+    if found is None or not found.for_model():
+        return
+    from corral.skills.tool import SkillTool
+
+    register(SkillTool())
+
+
+@hookimpl
+def corral_on_event(session: Session, event: Event) -> None:
+    if type(event).__name__ != "TurnEnded":
+        return
+    from corral.skills.activate import ACTIVE
+
+    if ACTIVE not in session.stash:
+        return
+    from corral.skills.activate import deactivate
+
+    deactivate(session)
+
+
+@hookimpl
+def corral_register_commands(register: Callable[[SlashCommand], None]) -> None:
+    from corral.commands import SlashCommand
+
+    register(SlashCommand(name="skills", description="list the skills, where each comes from, "
+                          "and skills that failed to load", run=_slash_skills))
+
+
+def _slash_skills(session: Session, args: str) -> Any:
+    from corral.skills.report import slash_text
+
+    return slash_text(session, args)
+
+
+@hookimpl
+def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
+    from corral.commands import CliCommand
+
+    register(CliCommand(name="skills", help="list the skills (name, description, source, "
+                        "path) and the ones that failed to load", run=_cli_run,
+                        configure=_cli_configure))
+
+
+def _cli_configure(parser: argparse.ArgumentParser) -> None:
+    from corral.skills.report import configure
+
+    configure(parser)
+
+
+def _cli_run(args: argparse.Namespace, app: App) -> int:
+    from corral.skills.report import run
+
+    return run(args, app)
+
+
+@hookimpl
+def corral_doctor(app: App) -> list[DoctorCheck] | None:
+    from corral.skills.report import doctor_checks
+
+    return doctor_checks(app) or None

@@ -29,7 +29,7 @@ from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part, r
 from corral.permissions.context import Mode, PermissionContext
 from corral.permissions.decision import Decision, Verdict, Vote
 from corral.permissions.paths import lexical, resolve
-from corral.permissions.rules import CompiledRule, ToolKind
+from corral.permissions.rules import CompiledRule, ToolKind, skill_name
 from corral.permissions.sandboxed import runs_sandboxed, sandbox_part
 from corral.permissions.secrets import glob_reaches_secret, names_files
 from corral.tools.base import ToolCall
@@ -169,6 +169,8 @@ def _matches(rule: CompiledRule, call: ToolCall, ctx: PermissionContext, kind: T
         return host is None or rule.matches_host(host)
     if rule.matcher == "agent" and rule.regex is not None:
         return rule.regex.fullmatch(str(call.input.get("subagent_type", ""))) is not None
+    if rule.matcher == "skill" and rule.regex is not None:
+        return rule.regex.fullmatch(skill_name(call.input)) is not None
     return False
 
 
@@ -245,6 +247,8 @@ def _name_test(call: ToolCall, kind: ToolKind) -> Any:
             return True
         if rule.matcher == "agent" and rule.regex is not None:
             return rule.regex.fullmatch(str(call.input.get("subagent_type", ""))) is not None
+        if rule.matcher == "skill" and rule.regex is not None:
+            return rule.regex.fullmatch(skill_name(call.input)) is not None
         return False
 
     return test

@@ -34,6 +34,7 @@ DEFAULT_TOOL_KINDS: Mapping[str, ToolKind] = {
     "ExitPlanMode": "readonly",
     "Agent": "agent",
     "Task": "agent",
+    "Skill": "readonly",
 }
 
 

@@ -10,6 +10,7 @@
 ``WebFetch(domain:example.com)``        that host; ``domain:*.example.com`` its subdomains
 ``mcp__server``, ``mcp__server__tool``  every tool of an MCP server, or one of them
 ``Agent(name)``                         one sub-agent type
+``Skill(name)``, ``Skill(pdf*)``        one skill, or the skills a ``*`` pattern names
 ======================================  ============================================
 
 ``Read`` rules apply to every file-reading tool, ``Edit`` rules to every file-writing tool
@@ -37,6 +38,8 @@ PATH_TOOLS = frozenset(
     {"Read", "Edit", "Write", "MultiEdit", "NotebookEdit", "NotebookRead", "Glob", "Grep", "LS"}
 )
 AGENT_TOOLS = frozenset({"Agent", "Task"})
+#: The tool ``Skill(name)`` rules are about.
+SKILL_TOOL = "Skill"
 _RULE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.-]*|mcp__[A-Za-z0-9_.-]+__\*)\s*(?:\((.*)\))?\s*",
                    re.DOTALL)
 _HOST = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
@@ -77,7 +80,7 @@ class RuleError(CorralError):
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     rule: Rule
-    matcher: Literal["any", "bash", "path", "domain", "agent"]
+    matcher: Literal["any", "bash", "path", "domain", "agent", "skill"]
     regex: re.Pattern[str] | None = None
     #: Path rules: "/" (``//``), "~" (``~/``), "root" (``/``) or "cwd" (``./`` and bare).
     anchor: str = "cwd"
@@ -159,10 +162,24 @@ def compile_rule(rule: Rule) -> CompiledRule:
         return CompiledRule(rule, "domain", domain=host)
     if tool in AGENT_TOOLS:
         return CompiledRule(rule, "agent", regex=re.compile(re.escape(spec.strip())))
+    if tool == SKILL_TOOL:
+        name = spec.strip().lstrip("/")
+        if not name or any(c.isspace() for c in name):
+            raise PatternError(len(tool) + 1, "Skill rules take one skill name, or a pattern "
+                               "with '*' (Skill(pdf), Skill(myplugin:*))")
+        pattern = ".*".join(re.escape(part) for part in name.split("*"))
+        return CompiledRule(rule, "skill", regex=re.compile(pattern))
     raise PatternError(
         len(tool) + 1,
-        f"{tool} takes no specifier (specifiers exist for Bash, file tools, WebFetch, Agent)",
+        f"{tool} takes no specifier (specifiers exist for Bash, file tools, WebFetch, Agent, "
+        "Skill)",
     )
+
+
+def skill_name(tool_input: dict[str, object]) -> str:
+    """The skill a ``Skill`` call names (``skill``, or the older ``command``)."""
+    value = tool_input.get("skill") or tool_input.get("command") or ""
+    return str(value).strip().lstrip("/")
 
 
 def _anchor(spec: str) -> tuple[str, str]:

@@ -7,6 +7,7 @@ so a run without skills does a few ``stat`` calls and nothing more.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,6 @@ from corral import hookimpl
 from corral.stash import StashKey
 
 if TYPE_CHECKING:
-    import argparse
-
     from corral.app import App
     from corral.commands import CliCommand, DoctorCheck, SlashCommand
     from corral.events import Event
@@ -114,12 +113,8 @@ def corral_register_tools(register: Callable[[Tool], None], session: Session | N
 
 @hookimpl
 def corral_on_event(session: Session, event: Event) -> None:
-    if type(event).__name__ != "TurnEnded":
-        return
-    from corral.skills.activate import ACTIVE
-
-    if ACTIVE not in session.stash:
-        return
+    if type(event).__name__ != "TurnEnded" or "corral.skills.activate" not in sys.modules:
+        return  # no skill ever ran in this process, so none is active
     from corral.skills.activate import deactivate
 
     deactivate(session)
@@ -143,21 +138,12 @@ def _slash_skills(session: Session, args: str) -> Any:
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     from corral.commands import CliCommand
 
-    register(CliCommand(name="skills", help="list the skills (name, description, source, "
-                        "path) and the ones that failed to load", run=_cli_run,
-                        configure=_cli_configure))
-
-
-def _cli_configure(parser: argparse.ArgumentParser) -> None:
-    from corral.skills.report import configure
-
-    configure(parser)
-
-
-def _cli_run(args: argparse.Namespace, app: App) -> int:
-    from corral.skills.report import run
-
-    return run(args, app)
+    register(CliCommand.lazy(
+        name="skills", module="corral.skills.report",
+        help="list the skills and the ones that failed to load",
+        description="List every skill corral finds (project, user and plugin folders): name, "
+        "source, description and path, then each skill that failed to load or loaded with a "
+        "warning, as file:line. Exits 1 when a skill failed to load."))
 
 
 @hookimpl

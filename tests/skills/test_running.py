@@ -109,9 +109,11 @@ def test_a_custom_command_of_the_same_name_wins(
     code, out, err = run_cli("-p", "/review")
     assert code == 0, out + err
     assert "COMMAND review" in json.dumps(anthropic_server.message_requests[0].body["messages"])
+    write_skill(skills_root(project), "memory", "---\ndescription: clashes\n---\nM\n")
     code, out, _ = run_cli("skills", "--json")
-    [row] = json.loads(out)["skills"]
-    assert row["shadowed_by_command"] == str(command)
+    rows = {row["name"]: row for row in json.loads(out)["skills"]}
+    assert rows["review"]["shadowed_by_command"] == str(command)
+    assert rows["memory"]["shadowed_by_command"] == "plugin memory"  # the kernel's /memory
 
 
 # the sandbox would allow the command without a rule; this is about the prompt

@@ -49,12 +49,15 @@ class SkillsReport(msgspec.Struct, kw_only=True):
 
 
 def command_names(session: Session) -> dict[str, str]:
-    """Custom (Markdown) commands by name, with their file: they win over a skill's
-    ``/name``."""
+    """Commands that win over a skill's ``/name``: plugins' slash commands (by plugin) and
+    custom Markdown commands (by file)."""
     from corral.custom_commands import load_custom_commands
 
+    names = {command.name: f"plugin {plugin}"
+             for plugin, command in session.app.host.register_commands(session)}
     commands, _ = load_custom_commands(session.cwd)
-    return {name: command.source for name, command in commands.items()}
+    names.update({name: command.source for name, command in commands.items()})
+    return names
 
 
 def build_report(session: Session, catalogue: Catalogue | None = None) -> SkillsReport:

@@ -1,6 +1,6 @@
-"""The REPL with a real MCP server, in a pseudo-terminal rendered by the pyte emulator: /mcp
-shows it connected, the model's call to its tool runs under an allow rule, and a server
-prompt typed as a slash command is sent to the model."""
+"""The REPL with real MCP servers (stdio and streamable HTTP), in a pseudo-terminal rendered
+by the pyte emulator: /mcp shows both connected, the model's calls to their tools run under
+allow rules, and a server prompt typed as a slash command is sent to the model."""
 
 from __future__ import annotations
 
@@ -99,17 +99,18 @@ def terminal(project: Path) -> Iterator[list[Screen]]:
         screen.stop()
 
 
-def test_repl_lists_the_server_runs_its_tool_and_sends_its_prompt(
-    anthropic_server: MessagesServer, project: Path, terminal: list[Screen]
+def test_repl_lists_the_servers_runs_their_tools_and_sends_a_prompt(
+    anthropic_server: MessagesServer, project: Path, terminal: list[Screen], http_server: str
 ) -> None:
-    write_mcp_json(project, {"demo": stdio_entry()})
-    approve(project, "demo")
-    anthropic_server.enqueue(tool_use("mcp__demo__add", {"a": 2, "b": 3}), text("Sum done."),
+    write_mcp_json(project, {"demo": stdio_entry(), "web": {"type": "http", "url": http_server}})
+    approve(project, "demo", "web")
+    anthropic_server.enqueue(tool_use("mcp__demo__add", {"a": 2, "b": 3}),
+                             tool_use("mcp__web__shout", {"text": "loud"}), text("Sum done."),
                              text("Reviewed it."))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
     env.pop("TMUX", None)
-    screen = Screen([sys.executable, "-m", "corral", "--allowedTools", "mcp__demo__add"],
-                    project, env)
+    screen = Screen([sys.executable, "-m", "corral", "--allowedTools",
+                     "mcp__demo__add,mcp__web__shout"], project, env)
     terminal.append(screen)
     screen.wait_for(r"/help for commands")
 
@@ -118,8 +119,10 @@ def test_repl_lists_the_server_runs_its_tool_and_sends_its_prompt(
     while True:
         screen.type("/mcp")
         try:
-            screen.wait_for(r"demo  connected  stdio  project  9 tools", timeout=3)
-            break
+            shown = screen.wait_for(r"demo  connected  stdio  project  9 tools", timeout=3)
+            if re.search(r"web  connected  http  project  9 tools", shown):
+                break
+            raise AssertionError("web is not connected yet")
         except AssertionError:
             if time.monotonic() > deadline:
                 raise
@@ -128,10 +131,12 @@ def test_repl_lists_the_server_runs_its_tool_and_sends_its_prompt(
     screen.wait_for(r"Sum done\.")
     result = anthropic_server.message_requests[1].body["messages"][-1]["content"][0]
     assert result["type"] == "tool_result" and result["content"] == "2 + 3 = 5 (from demo)"
+    result = anthropic_server.message_requests[2].body["messages"][-1]["content"][0]
+    assert result["content"] == "LOUD"
 
     screen.type("/mcp__demo__review the parser")
     screen.wait_for(r"Reviewed it\.")
-    last = anthropic_server.message_requests[2].body["messages"][-1]["content"]
+    last = anthropic_server.message_requests[3].body["messages"][-1]["content"]
     assert "Please review the parser carefully." in str(last)
 
     os.write(screen.fd, b"\x04")  # Ctrl-D on an empty prompt ends the session

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corral.testing import MessagesServer, check_settings_table
-
 from corral_batch.results import read_results
 from corral_batch.settings import Settings
 

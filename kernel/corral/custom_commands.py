@@ -36,7 +36,7 @@ def parse_command_file(path: Path, name: str) -> CustomCommand:
     try:
         meta, text = split(path.read_text(encoding="utf-8"))
     except FrontmatterError as exc:
-        raise ValueError(f"{path}: bad frontmatter: {exc}") from exc
+        raise ValueError(f"{path}:{exc.line}: bad frontmatter: {exc}") from exc
     raw_tools = meta.get("allowed-tools") or []
     if isinstance(raw_tools, str):
         tools = split_rules([raw_tools.strip().strip("[]")])

@@ -33,45 +33,37 @@ class FrontmatterError(ValueError):
 def split(text: str) -> tuple[dict[str, Any], str]:
     """The frontmatter of ``text`` as a mapping, and the body after it. A text without
     frontmatter is all body."""
-    opened = _OPEN.match(text)
-    if opened is None:
-        return {}, text
-    closed = _CLOSE.search(text, opened.end())
-    if closed is None:
-        return {}, text
-    front = text[opened.end():closed.start()]
-    body = text[closed.end():].lstrip("\r\n") if closed.end() < len(text) else ""
-    loose = _loose(front)
-    try:
-        data = _strict(front)
-    except FrontmatterError as exc:
-        if not loose and front.strip():
-            exc.line += _lines_before(text, opened.end())
-            raise
-        data = loose
-    for key in VERBATIM:
-        if key in loose and isinstance(loose[key], str) and not isinstance(data.get(key), str):
-            data[key] = loose[key]
+    data, body, _ = read(text)
     return data, body
 
 
-def check(text: str) -> FrontmatterError | None:
-    """What strict YAML finds wrong with the frontmatter of ``text`` (which :func:`split` may
-    still have read line by line), with the file line; ``None`` when it is valid YAML or
-    absent. An opening ``---`` that is never closed is reported too."""
+def read(text: str) -> tuple[dict[str, Any], str, FrontmatterError | None]:
+    """:func:`split`, and what strict YAML found wrong with a frontmatter that was then read
+    line by line (with the file line), or an opening ``---`` never closed; ``None`` when
+    nothing was. Raises :class:`FrontmatterError` when the frontmatter reads neither way."""
     opened = _OPEN.match(text)
     if opened is None:
-        return None
+        return {}, text, None
     closed = _CLOSE.search(text, opened.end())
     if closed is None:
-        return FrontmatterError("the frontmatter opened by '---' is never closed by a '---' "
-                                "line, so the whole file is read as text", 1)
+        return {}, text, FrontmatterError("the frontmatter opened by '---' is never closed by "
+                                          "a '---' line, so the whole file is read as text", 1)
+    front = text[opened.end():closed.start()]
+    body = text[closed.end():].lstrip("\r\n") if closed.end() < len(text) else ""
+    loose = _loose(front)
+    problem: FrontmatterError | None = None
     try:
-        _strict(text[opened.end():closed.start()])
+        data = _strict(front)
     except FrontmatterError as exc:
         exc.line += _lines_before(text, opened.end())
-        return exc
-    return None
+        if not loose and front.strip():
+            raise
+        data = loose
+        problem = FrontmatterError(f"{exc}; read as 'key: value' lines instead", exc.line)
+    for key in VERBATIM:
+        if key in loose and isinstance(loose[key], str) and not isinstance(data.get(key), str):
+            data[key] = loose[key]
+    return data, body, problem
 
 
 def _lines_before(text: str, offset: int) -> int:
@@ -81,8 +73,8 @@ def _lines_before(text: str, offset: int) -> int:
 def _strict(front: str) -> dict[str, Any]:
     import yaml
 
-    try:
-        data = yaml.safe_load(front)
+    try:  # libyaml's loader when PyYAML has it: the same result, many times faster
+        data = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from corral.frontmatter import FrontmatterError, check, split
+from corral.frontmatter import FrontmatterError, read
 from corral.skills.model import Skill, SkillProblem
 
 #: The keys corral acts on; any other key is kept in :attr:`Skill.extra`.
@@ -41,13 +41,12 @@ def parse_skill(file: Path, source: str, prefix: str = "") -> tuple[Skill | None
         problem(1, f"cannot read the file: {exc}")
         return None, problems
     try:
-        meta, body = split(text)
+        meta, body, warning = read(text)
     except FrontmatterError as exc:
         problem(exc.line, f"{exc}; the skill is not loaded until it is fixed")
         return None, problems
-    warning = check(text)
     if warning is not None:
-        problem(warning.line, f"{warning} (read line by line instead)", "warning")
+        problem(warning.line, str(warning), "warning")
 
     def line_of(key: str) -> int:
         match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.M)

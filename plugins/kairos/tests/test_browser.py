@@ -140,8 +140,7 @@ def test_the_page_in_chromium_shows_ticks_sends_messages_and_answers_permissions
         assert await waiting.inner_text() == "waiting for your answer"
         await page.wait_for_selector("#state[data-state=working]")
         assert notes.read_text() == "a draft\n"
-        if shots:
-            await screenshots(browser, daemon, page, Path(shots))
+        await phone_view(browser, daemon, page, Path(shots) if shots else None)
         await card.locator("button[data-answer=allow]").click()
         await card.wait_for(state="detached")
         await until(lambda: notes.read_text() == "a final\n", 15)
@@ -172,11 +171,18 @@ def test_the_page_in_chromium_shows_ticks_sends_messages_and_answers_permissions
     assert len(anthropic_server.message_requests) == 6
 
 
-async def screenshots(browser: Any, daemon: Daemon, desktop: Any, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    await desktop.screenshot(path=str(folder / "kairos-desktop-1280.png"), full_page=True)
+async def phone_view(browser: Any, daemon: Daemon, desktop: Any, folder: Path | None) -> None:
+    """The same moment at phone width (and screenshots of both, when asked for)."""
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        await desktop.screenshot(path=str(folder / "kairos-desktop-1280.png"), full_page=True)
     phone = await signed_in_page(browser, daemon, viewport={"width": 390, "height": 844},
                                  device_scale_factor=2, is_mobile=True, has_touch=True)
     await phone.locator(".ask", has_text="Edit").wait_for()
-    await phone.screenshot(path=str(folder / "kairos-phone-390.png"), full_page=True)
+    # opened mid-turn: the turn so far is replayed, and the waiting call is marked
+    await phone.locator("#turn details.tool.waiting[data-tool=Edit]").wait_for()
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide at a 390px viewport"
+    if folder is not None:
+        await phone.screenshot(path=str(folder / "kairos-phone-390.png"), full_page=True)
     await phone.context.close()

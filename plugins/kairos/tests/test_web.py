@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 from pathlib import Path
 from typing import Any
@@ -272,3 +273,87 @@ def test_interrupt_ends_a_turn_waiting_for_permission(
             await ws.close()
 
     run_daemon(project, body)
+
+
+def test_the_url_and_open_commands_on_a_running_daemon(project: Path, tmp_path: Path) -> None:
+    import os
+    import shlex
+    import sys
+
+    configure(project)
+    opened = tmp_path / "opened.txt"
+    recorder = f"import sys, pathlib; pathlib.Path({str(opened)!r}).write_text(sys.argv[1])"
+    browser = f"{shlex.quote(sys.executable)} -c {shlex.quote(recorder)} %s"
+
+    async def corral(*args: str, env: dict[str, str]) -> tuple[int | None, str, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "corral", "kairos", *args, cwd=project, env=env,
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        out, err = await bounded(proc.communicate(), 60)
+        return proc.returncode, out.decode(), err.decode()
+
+    async def body(daemon: Daemon) -> None:
+        port = daemon.bridge.port  # type: ignore[union-attr]
+        code, out, err = await corral("url", env=dict(os.environ))
+        assert code == 0, err
+        url = urlsplit(out.strip())
+        assert url.scheme == "http" and url.port == port and url.path == "/login"
+        assert "works once, within 120s" in err
+        assert daemon.bridge.token not in out + err  # type: ignore[union-attr]
+        link = f"{url.path}?{url.query}"
+        assert (await aget(port, link))[0] == 200
+        assert (await aget(port, link))[0] == 403
+        code, out, err = await corral("open", env={**os.environ, "BROWSER": browser})
+        assert code == 0, err
+        await until(opened.exists, 10)
+        handed = urlsplit(opened.read_text())
+        assert handed.port == port and handed.query != url.query
+        assert (await aget(port, f"{handed.path}?{handed.query}"))[0] == 200
+
+    run_daemon(project, body)
+
+
+def test_attach_shows_a_permission_request_and_answers_it(
+    anthropic_server: MessagesServer, project: Path
+) -> None:
+    import io
+    import time
+
+    from corral_kairos.attach import Attach
+
+    target = edit_project(project)
+    anthropic_server.enqueue(*EDIT_SCRIPT, text("edited from attach"))
+    out = io.StringIO()
+
+    class Typist(io.StringIO):
+        """Types its lines only once attach has printed the question."""
+
+        def readline(self, size: int | None = -1) -> str:
+            deadline = time.monotonic() + 20
+            while "[permission p1]" not in out.getvalue() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            return super().readline()
+
+    async def body(daemon: Daemon) -> None:
+        daemon.submit("bridge", "make the notes final")
+        client = Attach(daemon.state_dir, Typist("/deny p9\n/allow p1\n"), out, rate_per_s=50,
+                        interactive=False)
+        task = asyncio.create_task(client.run())
+        try:
+            # attach leaves when its input ends; the turn goes on with the answer given
+            assert await bounded(task, 20) == 0
+            await until(lambda: not daemon.current, 10)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        result = anthropic_server.message_requests[-1].messages[-1]["content"][0]
+        assert result["tool_use_id"] == "toolu_edit" and not result.get("is_error")
+
+    run_daemon(project, body)
+    shown = out.getvalue()
+    assert "[permission p1] Edit" in shown and "/allow p1, /always p1 or /deny p1" in shown
+    assert "[refused: no pending permission request 'p9'" in shown
+    assert "[answered p1]" in shown and "[permission p1: allow]" in shown
+    assert target.read_text() == "a final\n"

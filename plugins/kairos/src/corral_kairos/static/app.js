@@ -119,6 +119,9 @@ function onEvent(event) {
       tools.set(event.tool_use_id, details);
       textEl = null;
       stick((box) => box.append(details));
+      // a page opened while the call waits: its request may have come first
+      const asked = document.querySelector('.ask[data-tool-use-id="' + event.tool_use_id + '"]');
+      if (asked) markWaiting(details);
       break;
     }
     case "permission_decided": {
@@ -169,20 +172,22 @@ function onEvent(event) {
 
 // -- permission requests -------------------------------------------------------------------
 
+function markWaiting(details) {
+  details.classList.add("waiting");
+  details.querySelector(".status").textContent = "waiting for your answer";
+}
+
 function showAsk(ask) {
   if (document.querySelector('.ask[data-id="' + ask.id + '"]')) return;
   const tool = tools.get(ask.tool_use_id);
-  if (tool) {
-    tool.classList.add("waiting");
-    tool.querySelector(".status").textContent = "waiting for your answer";
-  }
+  if (tool) markWaiting(tool);
   const left = () => Math.max(0, Math.round(ask.expires_at - Date.now() / 1000));
   const timer = el("span", { class: "left" }, left() + "s left");
   const button = (label, answer, cls) => el("button", {
     type: "button", class: cls, "data-answer": answer,
     onclick: () => { if (request("answer", { request: ask.id, answer: answer })) card.classList.add("sent"); },
   }, label);
-  const card = el("div", { class: "ask", "data-id": ask.id },
+  const card = el("div", { class: "ask", "data-id": ask.id, "data-tool-use-id": ask.tool_use_id },
     el("div", { class: "what" }, "Allow " + toolLine(ask.tool, ask.input || {}) + "?"),
     el("div", { class: "why" }, ask.reason + " · " + ask.origin + " turn · ", timer),
     el("details", {}, el("summary", {}, "input"), el("pre", {}, JSON.stringify(ask.input || {}, null, 2))),

@@ -165,3 +165,14 @@ def test_a_bare_skill_deny_rule_takes_the_tool_and_the_listing_away(
     assert code == 0, out + err
     assert "Skill" not in tool_names(anthropic_server)
     assert "release-notes" not in system_text(anthropic_server)
+
+
+def test_a_skill_model_holds_from_the_skill_call_to_the_end_of_the_turn(
+        anthropic_server: MessagesServer, run_cli, project: Path) -> None:
+    write_skill(skills_root(project), "quick",
+                "---\ndescription: quick answers\nmodel: haiku\n---\nBe quick.\n")
+    anthropic_server.enqueue(tool_use("Skill", {"skill": "quick"}), text("done"))
+    code, out, err = run_cli("-p", "hi", "--model", "sonnet")
+    assert code == 0, out + err
+    models = [r.body["model"] for r in anthropic_server.message_requests]
+    assert models == ["claude-sonnet-4-6", "claude-haiku-4-5"]

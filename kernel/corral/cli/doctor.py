@@ -102,6 +102,8 @@ def _hooks_section(app: App) -> int:
 
 
 def _anthropic_endpoint(app: App) -> None:
+    from rich.markup import escape
+
     from corral.ui.console import get_console
 
     console = get_console()
@@ -110,7 +112,12 @@ def _anthropic_endpoint(app: App) -> None:
     console.print(f"  base URL: {base_url}")
     console.print(f"  model: {app.config.model} -> {app.config.resolve_model()}")
     creds = [k for k in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN") if os.environ.get(k)]
-    if creds:
+    helper = app.config.api.key_helper
+    if helper:
+        origin = app.loaded.origin("api.key_helper")
+        console.print(f"  credentials: apiKeyHelper `{escape(helper)}` from {escape(origin)} "
+                      "(not run here)")
+    elif creds:
         console.print(f"  credentials: {', '.join(creds)} set (value not shown)")
     else:
         console.print("  credentials: [yellow]none[/] (set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)")

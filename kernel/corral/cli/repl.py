@@ -275,7 +275,7 @@ class Repl:
 
     def check_credentials(self) -> None:
         """Say at once when no model can be reached, not at the first prompt."""
-        if self.session.config.api.provider != "anthropic":
+        if self.session.config.api.provider != "anthropic" or self.session.config.api.key_helper:
             return
         from corral.transport.credentials import credentials
 

@@ -190,6 +190,13 @@ def translate(raw: bytes, source: str) -> Translated:
             raise reader.error("expected a model name or alias", "model")
         data["model"] = doc["model"]
         used.add("model")
+    if "apiKeyHelper" in doc:
+        helper = doc["apiKeyHelper"]
+        if not isinstance(helper, str) or not helper.strip():
+            raise reader.error("expected a shell command that prints the API key",
+                               "apiKeyHelper")
+        data.setdefault("api", {})["key_helper"] = helper
+        used.add("apiKeyHelper")
     if "sandbox" in doc:
         data["sandbox"] = from_claude(doc["sandbox"], source, reader.warnings,
                                       lambda *keys: position(raw, *keys))

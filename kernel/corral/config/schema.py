@@ -52,6 +52,10 @@ class ApiSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: The environment variable holding the key, for providers that read one (the openai
     #: provider reads ``OPENAI_API_KEY`` when this is unset).
     api_key_env: str | None = None
+    #: A shell command whose output is the credential (Claude Code's ``apiKeyHelper``):
+    #: sent as ``x-api-key`` and bearer token, run again after its time to live
+    #: (``CLAUDE_CODE_API_KEY_HELPER_TTL_MS``, 5 minutes by default) and after a 401.
+    key_helper: str | None = None
     max_retries: int = 4
     timeout_s: float = 600.0
     #: First retry waits about this long; each further retry doubles it (with jitter).

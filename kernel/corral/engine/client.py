@@ -10,6 +10,7 @@ from corral.transport.credentials import NoCredentials, credentials
 
 if TYPE_CHECKING:
     from corral.config.schema import Config
+    from corral.transport.key_helper import KeyHelper
 
 
 def make_client(config: Config) -> Any:
@@ -35,10 +36,11 @@ def make_messages_client(config: Config) -> Any:
     ``timeout_s``)."""
     from corral.transport.client import MessagesClient
 
+    helper = key_helper(config)
     try:
         api_key, auth_token = credentials()
     except NoCredentials:
-        if config.api.provider == "anthropic":
+        if config.api.provider == "anthropic" and helper is None:
             raise
         # a provider plugin streams through its own connection: this client is only a
         # placeholder (sub-agents share it), so the Anthropic variables are not needed
@@ -52,4 +54,17 @@ def make_messages_client(config: Config) -> Any:
         auth_token=auth_token,
         headers=headers,
         timeout_s=config.api.timeout_s,
+        key_helper=helper,
     )
+
+
+def key_helper(config: Config) -> KeyHelper | None:
+    """The ``apiKeyHelper`` of ``config`` (``[api] key_helper``), run in the current
+    directory with the settings' ``env``; ``None`` when none is set."""
+    from corral.transport.key_helper import KeyHelper, ttl_from
+
+    command = config.api.key_helper
+    if not command:
+        return None
+    env = {**os.environ, **config.env}
+    return KeyHelper(command, ttl_s=ttl_from(env), cwd=os.getcwd(), env=env)

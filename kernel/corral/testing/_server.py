@@ -180,6 +180,17 @@ class MessagesServer:
         self.stop()
 
     @property
+    def api_key(self) -> str | None:
+        """The credential requests must carry (``None``: any); settable while serving, to
+        test a credential that rotates."""
+        return self._api_key
+
+    @api_key.setter
+    def api_key(self, value: str | None) -> None:
+        with self._lock:
+            self._api_key = value
+
+    @property
     def running(self) -> bool:
         """Whether the server is serving."""
         return self._httpd is not None

@@ -23,6 +23,7 @@ import msgspec
 
 from corral._version import __version__
 from corral.transport.errors import APIError
+from corral.transport.key_helper import KeyHelper
 from corral.transport.events import (
     KNOWN_TYPES,
     ErrorEvent,
@@ -116,6 +117,8 @@ class MessagesClient:
         auth_token: Sent as ``Authorization: Bearer …``.
         headers: More headers for every request (``[api] extra_headers``, ``anthropic-beta``).
         timeout_s: The longest a request may take; connecting gets at most 10 s of it.
+        key_helper: Where the credential comes from instead (``apiKeyHelper``): its value is
+            sent as ``x-api-key`` and as a bearer token, and fetched again once after a 401.
     """
 
     def __init__(
@@ -126,7 +129,9 @@ class MessagesClient:
         auth_token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout_s: float = 600.0,
+        key_helper: KeyHelper | None = None,
     ) -> None:
+        self.key_helper = key_helper
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.headers: dict[str, str] = {
             "anthropic-version": API_VERSION,
@@ -168,6 +173,17 @@ class MessagesClient:
     def _url(self, path: str) -> str:
         return self.base_url + path
 
+    async def _headers(self, refresh: bool = False) -> dict[str, str]:
+        """The request headers, with the helper's credential when there is a helper."""
+        if self.key_helper is None:
+            return self.headers
+        key = await self.key_helper.key(refresh=refresh)
+        return {**self.headers, "x-api-key": key, "authorization": f"Bearer {key}"}
+
+    def _retry_auth(self, status: int, refreshed: bool) -> bool:
+        """Whether a 401 is worth one more try with a fresh credential from the helper."""
+        return status == 401 and self.key_helper is not None and not refreshed
+
     async def stream(self, request: Mapping[str, Any]) -> AsyncGenerator[StreamEvent, None]:
         """POST ``request`` with ``stream: true`` and yield its events as Structs.
 
@@ -175,25 +191,32 @@ class MessagesClient:
         :class:`APIError` with kind ``connection_error``. Unknown event types are skipped.
         """
         body = _encoder.encode({**request, "stream": True})
-        headers = {**self.headers, "accept": "text/event-stream"}
-        try:
-            async with self._http().stream(
-                "POST", self._url("/v1/messages"), content=body, headers=headers,
-                timeout=self.timeout,
-            ) as response:
-                if response.status_code >= 400:
-                    raise APIError.from_response(
-                        response.status_code, response.headers, await response.aread()
-                    )
-                async for data in sse_data(response.aiter_raw()):
-                    event = _decode_event(data)
-                    if event is None:
-                        continue
-                    if isinstance(event, ErrorEvent):
-                        raise APIError.from_event({"error": event.error})
-                    yield event
-        except httpx.TransportError as exc:
-            raise _transport_error(exc) from exc
+        refreshed = False
+        while True:
+            headers = {**await self._headers(refreshed), "accept": "text/event-stream"}
+            try:
+                async with self._http().stream(
+                    "POST", self._url("/v1/messages"), content=body, headers=headers,
+                    timeout=self.timeout,
+                ) as response:
+                    if response.status_code >= 400:
+                        content = await response.aread()
+                        if self._retry_auth(response.status_code, refreshed):
+                            refreshed = True
+                            continue
+                        raise APIError.from_response(
+                            response.status_code, response.headers, content
+                        )
+                    async for data in sse_data(response.aiter_raw()):
+                        event = _decode_event(data)
+                        if event is None:
+                            continue
+                        if isinstance(event, ErrorEvent):
+                            raise APIError.from_event({"error": event.error})
+                        yield event
+                    return
+            except httpx.TransportError as exc:
+                raise _transport_error(exc) from exc
 
     async def create(self, request: Mapping[str, Any]) -> Message:
         """POST ``request`` without streaming and return the whole reply."""
@@ -208,13 +231,19 @@ class MessagesClient:
         return count_decoder.decode(response.content).input_tokens
 
     async def _post(self, path: str, payload: Mapping[str, Any]) -> httpx.Response:
-        try:
-            response = await self._http().post(
-                self._url(path), content=_encoder.encode(payload), headers=self.headers,
-                timeout=self.timeout,
-            )
-        except httpx.TransportError as exc:
-            raise _transport_error(exc) from exc
+        content = _encoder.encode(payload)
+        refreshed = False
+        while True:
+            try:
+                response = await self._http().post(
+                    self._url(path), content=content, headers=await self._headers(refreshed),
+                    timeout=self.timeout,
+                )
+            except httpx.TransportError as exc:
+                raise _transport_error(exc) from exc
+            if not self._retry_auth(response.status_code, refreshed):
+                break
+            refreshed = True
         if response.status_code >= 400:
             raise APIError.from_response(response.status_code, response.headers, response.content)
         return response

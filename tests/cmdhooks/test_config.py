@@ -43,19 +43,22 @@ def test_problems_are_reported_with_their_place_and_the_rest_loads() -> None:
             {"hooks": [{"type": "command", "command": "fine"}], "extra": 1},
             {"hooks": [{"type": "command", "command": "kept"}]},
             {"matcher": "Bash(", "hooks": [{"type": "command", "command": "bad regex"}]},
+            {"hooks": [{"type": "mcp_tool", "prompt": "judge this"}]},
             {"hooks": [{"type": "prompt", "prompt": "judge this"}]},
+            {"hooks": [{"type": "http", "url": "ftp://example.invalid/"}]},
         ],
         "Nope": [],
     })])
-    assert [h.command for h in table.for_event("Stop")] == ["fine", "kept"]
+    assert [h.command for h in table.for_event("Stop")] == ["fine", "kept", "judge this"]
     joined = "\n".join(table.errors)
     assert "/project.toml: hooks.Stop[0].hooks[0]: `command` must be" in joined
     assert "hooks.Stop[1]: `matcher` must be a string" in joined
     assert "hooks.Stop[2].hooks[0]: `timeout` must be a positive number" in joined
     assert "hooks.Nope: unknown hook event" in joined
     assert "hooks.Stop[5]: matcher 'Bash(' is not a valid regular expression" in joined
-    assert "hooks.Stop[6].hooks[0]: hooks of type 'prompt' are not run" in joined
-    assert len(table.errors) == 6
+    assert "hooks.Stop[6].hooks[0]: hooks of type 'mcp_tool' are not run" in joined
+    assert "hooks.Stop[8].hooks[0]: `url` must be an http:// or https:// URL" in joined
+    assert len(table.errors) == 7
     assert table.unused == ["/project.toml: hooks.Stop[3]: field(s) extra not used by corral "
                             "(ignored; the hook runs)"]
 
@@ -70,12 +73,12 @@ def test_unknown_entry_fields_are_ignored_and_listed() -> None:
                                                        "hooks.PreToolUse[0].hooks[0]")
     assert table.broken == []
     [note] = table.unused
-    assert "hooks.PreToolUse[0].hooks[0]: field(s) once, x-team" in note
+    assert "hooks.PreToolUse[0].hooks[0]: field(s) x-team" in note
 
 
 def test_broken_entries_guard_the_tools_they_could_match() -> None:
     table = read_hooks([_layer("project", {
-        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "agent", "prompt": "x"}]}],
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "agent"}]}],
         "PostToolUse": [{"matcher": "Edit|(", "hooks": [{"type": "command", "command": "c"}]}],
         "Stop": [{"hooks": [{"command": "no type"}]}],
     })])

@@ -46,7 +46,7 @@ def test_an_entry_that_cannot_run_makes_matching_calls_ask(anthropic_server, run
                                                            project) -> None:
     (project / "notes.txt").write_text("hello")
     settings = hooks.write_settings(
-        {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "prompt",
+        {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "mcp_tool",
                                                         "prompt": "Is $ARGUMENTS safe?"}]}]},
         permissions={"allow": ["Bash(touch *)", "Read"]})
     anthropic_server.enqueue(tool_use("Bash", {"command": "touch made.txt"}),
@@ -77,11 +77,11 @@ def test_a_matcher_that_does_not_compile_guards_every_tool(anthropic_server, run
 
 
 def test_doctor_lists_ignored_fields_and_fails_on_entries_that_cannot_run(hooks, project) -> None:
-    entry = {"type": "command", "command": "true", "async": False}
+    entry = {"type": "command", "command": "true", "x-owner": "ops"}
     settings = hooks.write_settings({"PreToolUse": [{"matcher": "Bash", "hooks": [entry]}]})
     out = doctor(project)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "not used" in out.stdout and "async" in out.stdout
+    assert "not used" in out.stdout and "x-owner" in out.stdout
     assert "hooks.PreToolUse[0].hooks[0]" in out.stdout
     hooks.write_settings({"PreToolUse": [{"matcher": "Bash", "hooks": [entry]},
                                          {"matcher": "Edit", "hooks": [{"type": "command"}]}]})

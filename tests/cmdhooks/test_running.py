@@ -153,7 +153,7 @@ def test_invalid_hook_entries_are_reported_and_skipped(anthropic_server, run_cli
     (project / "a.txt").write_text("alpha")
     hooks.write_settings({
         "PreToolUse": [
-            {"matcher": "Read", "hooks": [{"type": "prompt", "prompt": "is it fine?"}]},
+            {"matcher": "Read", "hooks": [{"type": "mcp_tool", "prompt": "is it fine?"}]},
             group(hooks.command("good"), "Read"),
         ],
         "PreToolUseTypo": [group(hooks.command("typo"))],

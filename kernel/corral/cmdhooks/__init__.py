@@ -1,9 +1,10 @@
 """Command hooks, compatible with Claude Code's ``hooks`` settings.
 
 Configured as ``hooks.<Event>[] = {matcher, hooks: [{type = "command", command, timeout}]}``
-in any layer (corral TOML or Claude Code ``settings.json``). A hook gets one JSON object on
-stdin; exit 0 (with optional JSON on stdout), exit 2 to block, anything else is a reported
-error. Matching hooks run in parallel. The engine calls the functions below at the points
+in any layer (corral TOML or Claude Code ``settings.json``); ``type`` may also be ``http``
+(POST the input to ``url``), ``prompt`` or ``agent`` (the model decides). A command hook
+gets one JSON object on stdin; exit 0 (with optional JSON on stdout), exit 2 to block,
+anything else is a reported error. Matching hooks run in parallel. The engine calls the functions below at the points
 each event names; the REPL and plugins may call :func:`notify` and :func:`subagent_stop`.
 """
 
@@ -20,7 +21,8 @@ from corral.cmdhooks.config import (
     read_hooks,
 )
 from corral.cmdhooks.fire import fire, matching_hooks
-from corral.cmdhooks.lifecycle import notify, pre_compact, session_end, session_start
+from corral.cmdhooks.lifecycle import finish, notify, pre_compact, session_end, session_start
+from corral.cmdhooks.model_hooks import MODEL_HOOKS, NO_HOOKS, ModelHookRunner
 from corral.cmdhooks.output import HookReply, HookRun, HookSpecificOutput
 from corral.cmdhooks.tool_events import (
     PermissionAnswer,
@@ -44,7 +46,7 @@ from corral.cmdhooks.turn_events import (
 
 __all__ = [
     "DEFAULT_TIMEOUT_S", "EVENTS", "MAX_STOP_CONTINUATIONS", "OUTPUT_CAP", "SUBAGENT_ORIGIN",
-    "BrokenHook", "ConfiguredHook", "HookReply", "HookRun", "HookSpecificOutput",
+    "MODEL_HOOKS", "NO_HOOKS", "BrokenHook", "ConfiguredHook", "ModelHookRunner", "finish", "HookReply", "HookRun", "HookSpecificOutput",
     "HookTable", "PermissionAnswer", "PreToolVerdict", "permission_request", "PromptVerdict", "StopGuard", "fire", "hook_table",
     "matching_hooks", "notify", "post_tool_use", "pre_compact", "pre_tool_use", "read_hooks",
     "session_end", "session_start", "stop", "subagent_start", "subagent_stop", "take_halt",

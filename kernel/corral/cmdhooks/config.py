@@ -53,9 +53,21 @@ UNFIRED_EVENTS: frozenset[str] = frozenset({
     "TeammateIdle", "TaskCompleted", "TaskCreated", "Elicitation", "ElicitationResult",
     "UserPromptExpansion", "CwdChanged", "FileChanged", "PermissionDenied",
 })
-#: Fields of a hook entry corral reads; Claude Code's others (``statusMessage``, ``async``,
-#: ``once`` …) are ignored and the hook still runs.
-_ENTRY_FIELDS = frozenset({"type", "command", "timeout", "if", "statusMessage"})
+#: The hook types corral runs, and what each runs.
+HOOK_TYPES: tuple[str, ...] = ("command", "http", "prompt", "agent")
+_TARGET = {"command": "command", "http": "url", "prompt": "prompt", "agent": "prompt"}
+#: Seconds each type of hook may run before it is stopped, unless its ``timeout`` says.
+DEFAULT_TIMEOUTS = {"command": 60.0, "http": 30.0, "prompt": 30.0, "agent": 60.0}
+_COMMON_FIELDS = frozenset({"type", "timeout", "if", "statusMessage", "once"})
+#: Fields of a hook entry corral reads, by type; others are ignored and the hook still runs.
+_ENTRY_FIELDS = {
+    "command": _COMMON_FIELDS | {"command", "async"},
+    "http": _COMMON_FIELDS | {"url", "headers", "allowedEnvVars"},
+    "prompt": _COMMON_FIELDS | {"prompt", "model"},
+    "agent": _COMMON_FIELDS | {"prompt", "model"},
+}
+_SHAPE = ('(a hook is {"type": "command", "command": "..."}, {"type": "http", "url": "..."} '
+          'or {"type": "prompt" or "agent", "prompt": "..."})')
 _GROUP_FIELDS = frozenset({"matcher", "hooks"})
 #: Seconds a hook may run before its process group is killed.
 DEFAULT_TIMEOUT_S = 60.0
@@ -64,10 +76,11 @@ _TABLES: weakref.WeakKeyDictionary[LoadedConfig, HookTable] = weakref.WeakKeyDic
 
 
 class ConfiguredHook(msgspec.Struct, frozen=True, kw_only=True):
-    """A hook command with the event and matcher of its group and the file it came from."""
+    """A hook with the event and matcher of its group and the file it came from."""
 
     event: str
     matcher: str
+    #: What it runs: the shell command, the URL (http) or the prompt (prompt, agent).
     command: str
     timeout: float
     source: str
@@ -78,6 +91,22 @@ class ConfiguredHook(msgspec.Struct, frozen=True, kw_only=True):
     if_rule: str | None = None
     #: ``statusMessage``: what the user sees while the hook runs.
     status_message: str | None = None
+    #: ``type``: command, http, prompt or agent.
+    kind: str = "command"
+    #: http: request headers (``$NAME`` filled from ``allowed_env_vars`` only).
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
+    allowed_env_vars: tuple[str, ...] = ()
+    #: prompt, agent: the model to ask (an alias or id; the session's when unset).
+    model: str | None = None
+    #: ``async``: a command hook that runs in the background and blocks nothing.
+    run_async: bool = False
+    #: ``once``: runs at most once per session.
+    once: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes two entries the same hook."""
+        return (self.event, self.matcher, self.kind, self.command)
 
 
 class BrokenHook(msgspec.Struct, frozen=True, kw_only=True):
@@ -203,19 +232,18 @@ class _Reader:
         return found
 
     def entry(self, event: str, matcher: str, where: str, entry: Any) -> ConfiguredHook | None:
-        shape = '(a hook is {"type": "command", "command": "...", "timeout": seconds})'
         if not isinstance(entry, dict):
-            self.fail(event, matcher, where, f"expected a table {shape}")
+            self.fail(event, matcher, where, f"expected a table {_SHAPE}")
             return None
         kind = entry.get("type")
-        if kind != "command":
+        if kind not in HOOK_TYPES:
             problem = ("`type` is missing" if kind is None
-                       else f"hooks of type {kind!r} are not run by corral")
-            self.fail(event, matcher, where, f"{problem} {shape}")
+                       else f"hooks of type {kind!r} are not run by corral (types: "
+                       f"{', '.join(HOOK_TYPES)})")
+            self.fail(event, matcher, where, f"{problem} {_SHAPE}")
             return None
-        command = entry.get("command")
-        if not isinstance(command, str) or not command.strip():
-            self.fail(event, matcher, where, f"`command` must be a non-empty string {shape}")
+        target = self.target(event, matcher, where, kind, entry)
+        if target is None:
             return None
         timeout = entry.get("timeout")
         if timeout is not None and (isinstance(timeout, bool)
@@ -228,12 +256,55 @@ class _Reader:
             if bad is not None:
                 self.fail(event, matcher, where, f"`if` {bad}")
                 return None
+        flags = {}
+        for name in ("async", "once"):
+            value = entry.get(name, False)
+            if not isinstance(value, bool):
+                self.fail(event, matcher, where, f"`{name}` must be true or false")
+                return None
+            flags[name] = value
+        if flags["async"] and kind != "command":
+            self.unused.append(f"{self.source}: {where}: `async` applies to command hooks "
+                               "only; this hook runs in the foreground")
+            flags["async"] = False
         status = entry.get("statusMessage")
-        self.note_unused(where, entry, _ENTRY_FIELDS)
-        return ConfiguredHook(event=event, matcher=matcher, command=command,
-                              timeout=float(timeout or DEFAULT_TIMEOUT_S), source=self.source,
-                              where=where, if_rule=condition,
-                              status_message=status if isinstance(status, str) else None)
+        model = entry.get("model")
+        self.note_unused(where, entry, _ENTRY_FIELDS[kind])
+        return ConfiguredHook(
+            event=event, matcher=matcher, command=target, kind=kind,
+            timeout=float(timeout or DEFAULT_TIMEOUTS[kind]), source=self.source,
+            where=where, if_rule=condition,
+            status_message=status if isinstance(status, str) else None,
+            headers=self.headers(entry), allowed_env_vars=self.allowed_env(entry),
+            model=model if isinstance(model, str) and model else None,
+            run_async=flags["async"], once=flags["once"])
+
+    def target(self, event: str, matcher: str, where: str, kind: str,
+               entry: dict[str, Any]) -> str | None:
+        """What the hook runs: its command, URL or prompt (``None`` when missing)."""
+        field = _TARGET[kind]
+        value = entry.get(field)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(event, matcher, where, f"`{field}` must be a non-empty string for a "
+                      f"{kind} hook {_SHAPE}")
+            return None
+        if kind == "http" and not value.startswith(("http://", "https://")):
+            self.fail(event, matcher, where, f"`url` must be an http:// or https:// URL "
+                      f"(got {value!r})")
+            return None
+        return value
+
+    def headers(self, entry: dict[str, Any]) -> dict[str, str]:
+        raw = entry.get("headers")
+        if not isinstance(raw, dict):
+            return {}
+        return {str(k): str(v) for k, v in raw.items() if isinstance(v, str | int | float)}
+
+    def allowed_env(self, entry: dict[str, Any]) -> tuple[str, ...]:
+        raw = entry.get("allowedEnvVars")
+        if not isinstance(raw, list):
+            return ()
+        return tuple(str(v) for v in raw if isinstance(v, str))
 
     def note_unused(self, where: str, table: dict[str, Any], known: frozenset[str]) -> None:
         extra = sorted(str(key) for key in table if key not in known)
@@ -260,7 +331,7 @@ def read_hooks(layers: Iterable[Layer]) -> HookTable:
     table: dict[str, list[ConfiguredHook]] = {}
     broken: list[BrokenHook] = []
     unused: list[str] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     for layer in layers:
         if locked and layer.name != "managed":
             continue
@@ -268,7 +339,7 @@ def read_hooks(layers: Iterable[Layer]) -> HookTable:
         if section is None or section == {}:
             continue
         for hook in _Reader(layer.source, broken, unused).section(section):
-            key = (hook.event, hook.matcher, hook.command)
+            key = hook.key
             if key not in seen:  # the merged configuration holds each item once, too
                 seen.add(key)
                 table.setdefault(hook.event, []).append(hook)

@@ -2,42 +2,69 @@
 
 Every run is visible: a :class:`~corral.events.Notice` per hook (level ``warning`` for an
 error or a timeout), plus one for each ``systemMessage`` a hook sends to the user.
+
+A hook runs its command, POSTs to its URL (``http``) or asks the model (``prompt``,
+``agent``). An ``async`` command hook runs in the background: the event does not wait for
+it and it decides nothing; when it ends, its ``systemMessage`` is shown and its
+``additionalContext`` joins the next message. Background hooks still running when the
+session ends get :data:`ASYNC_GRACE_S` more seconds, then their process groups are killed.
+A ``once`` hook runs at most once per session.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from corral.cmdhooks._context import add_pending_context
+from corral.cmdhooks._http import post_event
 from corral.cmdhooks._match import matches
-from corral.cmdhooks._process import run_command
+from corral.cmdhooks._process import ProcessResult, run_command
 from corral.cmdhooks.config import ConfiguredHook, hook_table
+from corral.cmdhooks.env_file import ENV_FILE_EVENTS, ENV_FILE_VAR, apply_env_file, env_file
+from corral.cmdhooks.model_hooks import NO_HOOKS, run_model_hook
 from corral.cmdhooks.output import HookRun, read_run
 from corral.events import Notice
 from corral.permissions.chain import call_matches_rule
 from corral.permissions.rules import parse_rule
 from corral.permissions.session import permission_context
+from corral.stash import StashKey
 
 if TYPE_CHECKING:
     from corral.session import Session
     from corral.tools.base import ToolCall
 
+#: Seconds background (``async``) hooks may go on after their session ends.
+ASYNC_GRACE_S = 5.0
+#: ``once`` hooks that already ran in a session.
+_RAN_ONCE: StashKey[set[tuple[str, str, str, str]]] = StashKey("cmdhooks_ran_once")
+#: Background hooks still running.
+_BACKGROUND: StashKey[set[asyncio.Task[None]]] = StashKey("cmdhooks_background")
+
 
 def matching_hooks(session: Session, event: str, match: str | None,
                    call: ToolCall | None = None) -> list[ConfiguredHook]:
     """The hooks ``event`` runs for ``match`` (a tool name, a source …) and, on tool
-    events, whose ``if`` rule covers ``call``; each command once."""
+    events, whose ``if`` rule covers ``call``; each command (URL, prompt) once, and a
+    ``once`` hook only if it has not run in this session."""
+    if session.stash.get(NO_HOOKS):
+        return []
+    ran = session.stash.get(_RAN_ONCE) or set()
     chosen: list[ConfiguredHook] = []
-    commands: set[str] = set()
+    targets: set[tuple[str, str]] = set()
     for hook in hook_table(session).for_event(event):
-        if not matches(hook.matcher, match) or hook.command in commands:
+        target = (hook.kind, hook.command)
+        if not matches(hook.matcher, match) or target in targets:
+            continue
+        if hook.once and hook.key in ran:
             continue
         if hook.if_rule is not None and call is not None and not _covers(session, hook, call):
             continue
-        commands.add(hook.command)
+        targets.add(target)
         chosen.append(hook)
     return chosen
 
@@ -81,9 +108,13 @@ async def fire(
     hooks = matching_hooks(session, event, match, call)
     if not hooks:
         return []
+    once = {h.key for h in hooks if h.once}
+    if once:
+        session.stash.setdefault(_RAN_ONCE, set()).update(once)
     data = msgspec.json.encode(payload(session, event, fields))
     env = hook_env(session)
-    cwd = str(session.cwd)
+    if event in ENV_FILE_EVENTS:
+        env[ENV_FILE_VAR] = str(env_file(session))
 
     for hook in hooks:
         if hook.status_message:
@@ -92,18 +123,68 @@ async def fire(
                                             "status_message": True}))
 
     async def one(hook: ConfiguredHook) -> HookRun:
-        result = await run_command(hook.command, data, cwd=cwd, env=env, timeout=hook.timeout)
-        return read_run(hook, result)
+        return read_run(hook, await run_hook(session, hook, data, env))
 
-    runs = await asyncio.gather(*(one(h) for h in hooks))
+    for hook in hooks:
+        if hook.run_async:
+            _start_background(session, hook, one(hook))
+    runs = await asyncio.gather(*(one(h) for h in hooks if not h.run_async))
     for run in runs:
-        await session.emit(notice_for(run))
-        reply = run.reply
-        if reply is not None and reply.system_message:
-            await session.emit(Notice(level="warning", text=reply.system_message,
-                                      data={"hook_event": event, "command": run.hook.command,
-                                            "system_message": True}))
+        await report(session, run)
+    if event in ENV_FILE_EVENTS:
+        await apply_env_file(session)
     return list(runs)
+
+
+async def run_hook(session: Session, hook: ConfiguredHook, data: bytes,
+                   env: dict[str, str]) -> ProcessResult:
+    """Run one hook of any type on the input ``data``."""
+    if hook.kind == "http":
+        return await post_event(hook.command, data, headers=hook.headers,
+                                allowed_env=frozenset(hook.allowed_env_vars), env=env,
+                                timeout=hook.timeout)
+    if hook.kind in ("prompt", "agent"):
+        return await run_model_hook(session, hook, data)
+    return await run_command(hook.command, data, cwd=str(session.cwd), env=env,
+                             timeout=hook.timeout)
+
+
+async def report(session: Session, run: HookRun) -> None:
+    """The notice of a run, and its ``systemMessage`` for the user."""
+    await session.emit(notice_for(run))
+    reply = run.reply
+    if reply is not None and reply.system_message:
+        await session.emit(Notice(level="warning", text=reply.system_message,
+                                  data={"hook_event": run.hook.event,
+                                        "command": run.hook.command, "system_message": True}))
+
+
+def _start_background(session: Session, hook: ConfiguredHook,
+                      running: Awaitable[HookRun]) -> None:
+    async def finish() -> None:
+        run = await running
+        await report(session, run)
+        spec = run.specific
+        if spec is not None and spec.additional_context:
+            add_pending_context(session, [spec.additional_context])
+
+    tasks = session.stash.setdefault(_BACKGROUND, set())
+    task = asyncio.ensure_future(finish())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+async def drain_background(session: Session, grace: float = ASYNC_GRACE_S) -> None:
+    """Give background hooks ``grace`` seconds to end, then stop the rest (their process
+    groups are killed)."""
+    tasks = session.stash.pop(_BACKGROUND)
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(set(tasks), timeout=grace)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 def notice_for(run: HookRun) -> Notice:

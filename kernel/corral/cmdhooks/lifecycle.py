@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from corral.cmdhooks.fire import fire
-from corral.cmdhooks.turn_events import add_pending_context
+from corral.cmdhooks._context import add_pending_context
+from corral.cmdhooks.env_file import remove_env_dir
+from corral.cmdhooks.fire import drain_background, fire
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -47,3 +48,12 @@ async def notify(session: Session, message: str,
     """Fire Notification: corral is waiting for the user (a permission prompt, idle input)."""
     fields = {"message": message, "notification_type": notification_type}
     await fire(session, "Notification", fields, match=notification_type)
+
+
+async def finish(session: Session) -> None:
+    """A session is over (any session, a sub-agent's too): background hooks get their grace
+    period, and the session's ``CLAUDE_ENV_FILE`` goes."""
+    try:
+        await drain_background(session)
+    finally:
+        remove_env_dir(session)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from corral.cmdhooks._context import take_pending_context
 from corral.cmdhooks.fire import fire, short_command
 from corral.events import Notice
 from corral.stash import StashKey
@@ -30,8 +31,6 @@ MAX_STOP_CONTINUATIONS = 8
 SUBAGENT_ORIGIN = "agent"
 #: Why a hook asked to end the turn (``continue: false``), until the loop takes it.
 _HALT: StashKey[str] = StashKey("cmdhooks_halt")
-#: Hook output waiting for the next message that enters the conversation.
-_CONTEXT: StashKey[list[str]] = StashKey("cmdhooks_context")
 #: Set once SubagentStart fired for a sub-agent session.
 _STARTED: StashKey[bool] = StashKey("subagent_started")
 
@@ -54,11 +53,6 @@ def request_halt(session: Session, reason: str) -> None:
 def take_halt(session: Session) -> str | None:
     """The reason a hook asked to end the turn, once; ``None`` when none did."""
     return session.stash.pop(_HALT)
-
-
-def add_pending_context(session: Session, texts: list[str]) -> None:
-    """Keep ``texts`` for the next message that enters the conversation."""
-    session.stash.setdefault(_CONTEXT, []).extend(texts)
 
 
 def with_context(content: str | list[dict[str, Any]],
@@ -94,7 +88,7 @@ async def user_prompt_submit(session: Session, prompt: str) -> PromptVerdict:
             context.append(run.text)
     if reasons:
         return PromptVerdict(blocked=True, reason="; ".join(reasons))
-    pending = session.stash.pop(_CONTEXT) or []
+    pending = take_pending_context(session)
     return PromptVerdict(context=[*pending, *context])
 
 

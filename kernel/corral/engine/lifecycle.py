@@ -53,6 +53,7 @@ class Lifecycle:
         try:
             if session.parent_id is None:
                 await cmdhooks.session_end(session, reason)
+            await cmdhooks.finish(session)
             await session.hooks.session_end(session)
             await session.emit(SessionEnded(session_id=session.id))
         finally:

@@ -15,6 +15,7 @@ import msgspec
 
 from corral import cmdhooks
 from corral.engine import compact as compaction
+from corral.engine.hook_model import HookModel
 from corral.engine.pricing import cost_usd
 from corral.engine.request import build_request, tool_schemas
 from corral.engine.retry import backoff, classify
@@ -87,6 +88,7 @@ class Engine:
         self.unknown_price_warned = False
         #: The provider plugin's connection, made on the first request that needs it.
         self._connection: Connection | None = None
+        session.stash[cmdhooks.MODEL_HOOKS] = HookModel(self)
 
     @property
     def client(self) -> Any:
@@ -381,6 +383,10 @@ class Engine:
                     RetryScheduled(attempt=attempt, delay_s=delay, error=_describe(exc, None))
                 )
                 await asyncio.sleep(delay)
+
+    async def account(self, reply: Reply) -> None:
+        """Add a reply's usage and cost to the session's (and say so in an event)."""
+        await self._account(reply)
 
     async def _account(self, reply: Reply) -> None:
         session = self.session

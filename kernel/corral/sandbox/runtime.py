@@ -169,10 +169,23 @@ def runtime_for(session: Session) -> SandboxRuntime:
     return runtime
 
 
+#: Variables added for the rest of a run (``CLAUDE_ENV_FILE`` of SessionStart hooks), by app,
+#: so that sub-agents' commands get them too.
+_ADDED_ENV: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def add_shell_env(session: Session, env: Mapping[str, str]) -> None:
+    """Set ``env`` for every later shell command of this run (the session's and its
+    sub-agents')."""
+    _ADDED_ENV.setdefault(session.app, {}).update(env)
+
+
 def shell_env(session: Session) -> dict[str, str]:
     """The environment shell commands start with: corral's own without model credentials,
-    the configuration's ``env`` table on top, and pagers that never wait for a key."""
+    the configuration's ``env`` table on top, then what hooks added
+    (:func:`add_shell_env`), and pagers that never wait for a key."""
     env = scrub(os.environ, session.config.env)
+    env.update(_ADDED_ENV.get(session.app, {}))
     env.update({"PAGER": "cat", "GIT_PAGER": "cat"})
     return env
 

@@ -59,10 +59,17 @@ async def apply_env_file(session: Session) -> dict[str, str]:
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL, env=base, cwd=str(session.cwd),
             start_new_session=True)
+    except OSError as exc:
+        await _warn(session, f"could not read {ENV_FILE_VAR} ({path}): {exc}")
+        return {}
+    try:
         async with asyncio.timeout(SOURCE_TIMEOUT_S):
             out, _ = await proc.communicate()
-    except (OSError, TimeoutError) as exc:
-        await _warn(session, f"could not read {ENV_FILE_VAR} ({path}): {exc or 'timed out'}")
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        await _warn(session, f"sourcing {ENV_FILE_VAR} ({path}) took longer than "
+                    f"{SOURCE_TIMEOUT_S:g} s; its variables are not set")
         return {}
     added: dict[str, str] = {}
     for item in out.split(b"\0"):

@@ -39,10 +39,11 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "Write": ({"file_path", "content"}, {"file_path", "content"}),
     "TodoWrite": ({"todos"}, {"todos"}),
     "WebFetch": ({"url", "prompt"}, {"url", "prompt"}),
+    "WebSearch": ({"query"}, {"query", "allowed_domains", "blocked_domains"}),
 }
 
-READ_ONLY = {"BashOutput", "Glob", "Grep", "Read", "TodoWrite", "WebFetch"}
-CONCURRENT = {"BashOutput", "Glob", "Grep", "Read", "WebFetch"}
+READ_ONLY = {"BashOutput", "Glob", "Grep", "Read", "TodoWrite", "WebFetch", "WebSearch"}
+CONCURRENT = {"BashOutput", "Glob", "Grep", "Read", "WebFetch", "WebSearch"}
 
 
 def test_names_are_unique_and_complete() -> None:

@@ -190,6 +190,12 @@ def translate(raw: bytes, source: str) -> Translated:
             raise reader.error("expected a model name or alias", "model")
         data["model"] = doc["model"]
         used.add("model")
+    if "outputStyle" in doc:
+        style = doc["outputStyle"]
+        if not isinstance(style, str) or not style.strip():
+            raise reader.error("expected the name of an output style", "outputStyle")
+        data["output_style"] = style.strip()
+        used.add("outputStyle")
     if "apiKeyHelper" in doc:
         helper = doc["apiKeyHelper"]
         if not isinstance(helper, str) or not helper.strip():

@@ -142,6 +142,9 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     hooks: Any = msgspec.field(default_factory=dict)
     #: Environment variables to set for tools the session runs.
     env: dict[str, str] = msgspec.field(default_factory=dict)
+    #: The output style (Claude Code's ``outputStyle``): ``default``, ``Explanatory``,
+    #: ``Learning`` or the name of a style file in ``.claude/output-styles/``.
+    output_style: str | None = None
 
     def plugin_settings(self, name: str) -> Any:
         """The validated settings of plugin ``name`` (its Struct, defaults filled in), or

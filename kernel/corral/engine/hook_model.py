@@ -9,7 +9,7 @@ session's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from corral.cmdhooks.model_hooks import NO_HOOKS
 from corral.cmdhooks.turn_events import SUBAGENT_ORIGIN
@@ -35,10 +35,6 @@ _AGENT_SYSTEM = ("You are a checker run by a hook of a coding assistant. Use the
                  "then end your work with your verdict. " + _ANSWER)
 
 
-async def _discard(event: Any) -> None:
-    """Events of a hook's request are not shown (its usage is still accounted)."""
-
-
 class HookModel:
     """Runs prompt and agent hooks for the sessions one engine drives."""
 
@@ -52,16 +48,10 @@ class HookModel:
 
     async def _prompt(self, session: Session, hook: ConfiguredHook, prompt: str) -> str:
         model = session.config.resolve_model(hook.model) if hook.model else session.model
-        request: dict[str, Any] = {
+        reply = await self.engine.side_request({
             "model": model, "max_tokens": MAX_TOKENS, "system": _PROMPT_SYSTEM,
             "messages": [{"role": "user", "content": prompt}],
-        }
-
-        async def build() -> dict[str, Any]:
-            return dict(request)
-
-        reply = await self.engine.send(build, emit=_discard, compact_when_too_long=False)
-        await self.engine.account(reply)
+        })
         return "".join(str(b.get("text", "")) for b in reply.content if b.get("type") == "text")
 
     async def _agent(self, session: Session, hook: ConfiguredHook, prompt: str) -> str:

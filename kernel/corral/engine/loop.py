@@ -33,6 +33,7 @@ from corral.events import (
     UserMessage,
 )
 from corral.providers import connect
+from corral.tools.base import MODEL_REQUEST, SideReply
 from corral.transport.errors import APIError
 
 if TYPE_CHECKING:
@@ -54,6 +55,10 @@ class _OverBudget(Exception):
 
 async def _quiet(_event: Any) -> None:
     """Where a summary's streamed text goes: it is not a reply to show."""
+
+
+async def _discard(event: Any) -> None:
+    """Events of a side request are not shown."""
 
 
 class TurnOutcome(msgspec.Struct, kw_only=True):
@@ -89,6 +94,7 @@ class Engine:
         #: The provider plugin's connection, made on the first request that needs it.
         self._connection: Connection | None = None
         session.stash[cmdhooks.MODEL_HOOKS] = HookModel(self)
+        session.stash[MODEL_REQUEST] = self.side_request
 
     @property
     def client(self) -> Any:
@@ -384,9 +390,16 @@ class Engine:
                 )
                 await asyncio.sleep(delay)
 
-    async def account(self, reply: Reply) -> None:
-        """Add a reply's usage and cost to the session's (and say so in an event)."""
+    async def side_request(self, request: dict[str, Any]) -> SideReply:
+        """Send one request outside the conversation (a hook's question, a web search)
+        through :meth:`send`; its stream events are not shown, its usage and cost count."""
+
+        async def build() -> dict[str, Any]:
+            return dict(request)
+
+        reply = await self.send(build, emit=_discard, compact_when_too_long=False)
         await self._account(reply)
+        return SideReply(content=reply.content, stop_reason=reply.stop_reason)
 
     async def _account(self, reply: Reply) -> None:
         session = self.session

@@ -119,12 +119,12 @@ async def stream_reply(
                 elif btype == "thinking":
                     block["thinking"] = block.get("thinking") or ""
                     block["signature"] = block.get("signature") or ""
-                elif btype == "tool_use":
+                elif btype in ("tool_use", "server_tool_use"):
                     block["input"] = {}
                 blocks[event.index] = block
             elif isinstance(event, ContentBlockStop):
                 block = blocks[event.index]
-                if block.get("type") == "tool_use":
+                if block.get("type") in ("tool_use", "server_tool_use"):
                     raw = "".join(partial_json.pop(event.index, []))
                     block["input"] = _parse_tool_input(raw)
             elif isinstance(event, MessageStart):

@@ -30,10 +30,12 @@ from corral.testing.replies import (
     MessageReply,
     RedactedThinkingBlock,
     Reply,
+    ServerToolUseBlock,
     TextBlock,
     ThinkingBlock,
     ToolUseBlock,
     Usage,
+    WebSearchResultBlock,
     context_length_exceeded,
     cut_stream,
     delayed,
@@ -50,6 +52,7 @@ from corral.testing.replies import (
     thinking_block,
     tool_block,
     tool_use,
+    web_search,
 )
 
 __all__ = [
@@ -64,10 +67,12 @@ __all__ = [
     "Responder",
     "ScriptError",
     "Scripted",
+    "ServerToolUseBlock",
     "TextBlock",
     "ThinkingBlock",
     "ToolUseBlock",
     "Usage",
+    "WebSearchResultBlock",
     "check_settings_table",
     "context_length_exceeded",
     "cut_stream",
@@ -87,4 +92,5 @@ __all__ = [
     "thinking_block",
     "tool_block",
     "tool_use",
+    "web_search",
 ]

@@ -12,9 +12,11 @@ from corral.testing.replies import (
     ErrorReply,
     MessageReply,
     RedactedThinkingBlock,
+    ServerToolUseBlock,
     TextBlock,
     ThinkingBlock,
     ToolUseBlock,
+    WebSearchResultBlock,
 )
 
 #: Request keys whose size the token estimate counts (what the model would read).
@@ -54,8 +56,24 @@ def message_object(
 ) -> dict[str, Any]:
     """The complete message the reply stands for, ids and counts filled in."""
     content: list[dict[str, Any]] = []
+    server_tool_id = ""
     for block in reply.content:
-        if isinstance(block, TextBlock):
+        if isinstance(block, ServerToolUseBlock):
+            server_tool_id = block.id or new_id("srvtoolu_")
+            content.append({"type": "server_tool_use", "id": server_tool_id,
+                            "name": block.name, "input": block.input})
+        elif isinstance(block, WebSearchResultBlock):
+            found: Any
+            if block.error_code is not None:
+                found = {"type": "web_search_tool_result_error", "error_code": block.error_code}
+            else:
+                found = [{"type": "web_search_result", "url": url, "title": title,
+                          "encrypted_content": f"enc-{index}", "page_age": None}
+                         for index, (url, title) in enumerate(block.results)]
+            content.append({"type": "web_search_tool_result",
+                            "tool_use_id": block.tool_use_id or server_tool_id,
+                            "content": found})
+        elif isinstance(block, TextBlock):
             content.append({"type": "text", "text": block.text})
         elif isinstance(block, ToolUseBlock):
             content.append(
@@ -114,8 +132,8 @@ def _block_events(index: int, block: dict[str, Any], size: int) -> Iterator[tupl
                     "delta": {"type": "text_delta", "text": piece},
                 },
             )
-    elif kind == "tool_use":
-        start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+    elif kind in ("tool_use", "server_tool_use"):
+        start = {"type": kind, "id": block["id"], "name": block["name"], "input": {}}
         yield "content_block_start", {"index": index, "content_block": start}
         for piece in _chunks(_encode(block["input"]).decode(), size):
             yield (

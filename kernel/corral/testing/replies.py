@@ -81,7 +81,27 @@ class RedactedThinkingBlock(msgspec.Struct, frozen=True, tag="redacted_thinking"
     data: str
 
 
-Block: TypeAlias = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock
+class ServerToolUseBlock(msgspec.Struct, frozen=True, tag="server_tool_use"):
+    """A ``server_tool_use`` block: a tool the API ran itself (``web_search``); streamed like
+    a tool_use. ``id`` is generated (``srvtoolu_…``) when left ``None``."""
+
+    name: str
+    input: dict[str, Any]
+    id: str | None = None
+
+
+class WebSearchResultBlock(msgspec.Struct, frozen=True, tag="web_search_tool_result"):
+    """A ``web_search_tool_result`` block, sent whole: ``results`` as ``(url, title)`` pairs,
+    or ``error_code`` (``max_uses_exceeded``, ``unavailable`` …) for a failed search.
+    ``tool_use_id`` defaults to the id of the ``server_tool_use`` block before it."""
+
+    results: tuple[tuple[str, str], ...] = ()
+    error_code: str | None = None
+    tool_use_id: str | None = None
+
+
+Block: TypeAlias = (TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock
+                    | ServerToolUseBlock | WebSearchResultBlock)
 
 
 class Usage(msgspec.Struct, frozen=True, kw_only=True):
@@ -246,6 +266,26 @@ def tool_use(
     """A message calling one tool (``stop_reason`` ``tool_use``), after optional ``preamble`` text."""
     blocks: list[Block] = [TextBlock(preamble)] if preamble else []
     blocks.append(ToolUseBlock(name, input, id))
+    return message(*blocks, usage=usage)
+
+
+def web_search(
+    query: str,
+    results: list[tuple[str, str]] | None = None,
+    answer: str = "",
+    *,
+    error_code: str | None = None,
+    usage: Usage | None = None,
+) -> MessageReply:
+    """A message in which the API searched the web (``server_tool_use`` ``web_search`` with
+    ``query``), found ``results`` (``(url, title)`` pairs) or failed with ``error_code``, and
+    then wrote ``answer``."""
+    blocks: list[Block] = [
+        ServerToolUseBlock("web_search", {"query": query}),
+        WebSearchResultBlock(results=tuple(results or ()), error_code=error_code),
+    ]
+    if answer:
+        blocks.append(TextBlock(answer))
     return message(*blocks, usage=usage)
 
 

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import msgspec
 
+from corral.stash import StashKey
+
 if TYPE_CHECKING:
     from corral.session import Session
+
+
+class SideReply(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to a :data:`MODEL_REQUEST`: its content blocks and stop reason."""
+
+    content: list[dict[str, Any]]
+    stop_reason: str | None = None
+
+
+#: One request to the session's model outside the conversation (a Messages-API request
+#: dict in, the reply out), through the engine's request path: its client or provider, its
+#: retries, its usage and cost accounting. Set by the engine on each session it drives; the
+#: WebSearch tool sends its search through it.
+MODEL_REQUEST: StashKey[Callable[[dict[str, Any]], Awaitable[SideReply]]] = StashKey(
+    "model_request")
 
 
 class ToolCall(msgspec.Struct, kw_only=True):

@@ -22,6 +22,7 @@ from corral.tools.builtin.grep import Grep
 from corral.tools.builtin.read import Read
 from corral.tools.builtin.todo import TodoList, TodoWrite, todos_of
 from corral.tools.builtin.webfetch import WebFetch
+from corral.tools.builtin.websearch import WebSearch
 from corral.tools.builtin.write_edit import Edit, Write
 
 #: Every built-in tool class, in the order their schemas are sent to the model.
@@ -36,6 +37,7 @@ BUILTIN_TOOLS: tuple[type[Tool], ...] = (
     Write,
     TodoWrite,
     WebFetch,
+    WebSearch,
 )
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "TodoList",
     "TodoWrite",
     "WebFetch",
+    "WebSearch",
     "Write",
     "finished_jobs",
     "kill_all_jobs",

@@ -1,7 +1,8 @@
 """Custom slash commands from Markdown files (``.claude/commands/*.md``, ``~/.claude/commands/``).
 
 The file name is the command name; sub-folders give ``folder:name``. Frontmatter keys:
-``description``, ``argument-hint``, ``allowed-tools``, ``model``. In the body, ``$ARGUMENTS`` is
+``description``, ``argument-hint``, ``allowed-tools``, ``model``, ``disable-model-invocation``
+(the model may not run it through the SlashCommand tool). In the body, ``$ARGUMENTS`` is
 the whole argument text, ``$1`` … ``$9`` single arguments, and ``@path`` includes a file.
 """
 
@@ -26,6 +27,8 @@ class CustomCommand(msgspec.Struct, kw_only=True):
     argument_hint: str = ""
     allowed_tools: list[str] = msgspec.field(default_factory=list)
     model: str | None = None
+    #: ``disable-model-invocation``: only the user may run it, not the SlashCommand tool.
+    disable_model_invocation: bool = False
 
 
 _INCLUDE = re.compile(r"(?<![\w`])@([\w./~-][\w./~-]*)")
@@ -53,7 +56,15 @@ def parse_command_file(path: Path, name: str) -> CustomCommand:
         argument_hint=str(meta.get("argument-hint") or ""),
         allowed_tools=tools,
         model=str(meta["model"]) if meta.get("model") else None,
+        disable_model_invocation=_flag(meta.get("disable-model-invocation")),
     )
+
+
+def _flag(value: object) -> bool:
+    """A frontmatter boolean, as YAML or as text (``true``, ``yes``)."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("true", "yes", "1", "on")
 
 
 def load_custom_commands(cwd: Path) -> tuple[dict[str, CustomCommand], list[str]]:

@@ -75,6 +75,10 @@ class AssistantMessage(Event, tag="assistant_message", kw_only=True):
     content: list[dict[str, Any]]
     stop_reason: str | None = None
     model: str = ""
+    #: The endpoint's message id (``message_start``), when it gave one.
+    message_id: str = ""
+    #: Milliseconds the request took, from sending it to the reply's last event.
+    api_ms: float = 0.0
 
 
 class ToolRequested(Event, tag="tool_requested", kw_only=True):

@@ -77,19 +77,19 @@ def test_unknown_permission_keys_warn_and_other_keys_are_listed_as_not_used(
         project: Path) -> None:
     settings(project, {"permissions": {"allow": ["Read"], "deney": ["Bash(rm *)"],
                                        "futureKey": 1},
-                       "statusLine": {"type": "command", "command": "echo hi"},
-                       "cleanupPeriodDays": 20})
+                       "spinnerTipsEnabled": False,
+                       "forceLoginMethod": "claudeai"})
     loaded = load_config(project, environ={})
     assert loaded.config.permissions.allow == ["Read"]
     [layer] = [lyr for lyr in loaded.layers if lyr.name == "claude-project"]
     deney, future = layer.warnings
     assert "permissions.deney" in deney and "did you mean 'deny'" in deney
     assert "permissions.futureKey" in future and "(line 9, column 5)" in future
-    assert [n.split(": ")[1] for n in layer.unused] == ["statusLine", "cleanupPeriodDays"]
+    assert [n.split(": ")[1] for n in layer.unused] == ["spinnerTipsEnabled", "forceLoginMethod"]
     out = subprocess.run([sys.executable, "-m", "corral", "doctor"], cwd=project,
                          env=cli_env(COLUMNS="400"), capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "permissions.deney" in out.stdout and "statusLine: not used" in out.stdout
+    assert "permissions.deney" in out.stdout and "spinnerTipsEnabled: not used" in out.stdout
     assert "permissions.deney" in out.stderr  # warned at start, too
 
 

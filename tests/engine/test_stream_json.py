@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import msgspec
 from corral.testing import MessagesServer, message, text, tool_block
 
 
@@ -16,7 +17,9 @@ def test_tool_session_in_claude_code_shapes(anthropic_server: MessagesServer, ru
                                             project: Path) -> None:
     (project / "notes.txt").write_text("alpha\nbeta\n")
     anthropic_server.enqueue(
-        message(tool_block("Read", {"file_path": "notes.txt"}, id="toolu_read1")),
+        msgspec.structs.replace(
+            message(tool_block("Read", {"file_path": "notes.txt"}, id="toolu_read1")),
+            id="msg_from_the_endpoint_1"),
         text("The file has two lines."),
     )
     code, out, err = run_cli("-p", "what is in notes.txt?", "--output-format", "stream-json")
@@ -34,7 +37,8 @@ def test_tool_session_in_claude_code_shapes(anthropic_server: MessagesServer, ru
     assert first["type"] == "assistant" and first["parent_tool_use_id"] is None
     assert first["session_id"] == session_id
     msg = first["message"]
-    assert msg["type"] == "message" and msg["role"] == "assistant" and msg["id"]
+    assert msg["type"] == "message" and msg["role"] == "assistant"
+    assert msg["id"] == "msg_from_the_endpoint_1"  # the API's own id, from message_start
     assert msg["model"] and msg["stop_reason"] == "tool_use"
     assert msg["usage"]["input_tokens"] > 0 and "output_tokens" in msg["usage"]
     [use] = [b for b in msg["content"] if b["type"] == "tool_use"]
@@ -48,7 +52,8 @@ def test_tool_session_in_claude_code_shapes(anthropic_server: MessagesServer, ru
     assert block["type"] == "tool_result" and block["tool_use_id"] == "toolu_read1"
     assert block["is_error"] is False and "alpha" in json.dumps(block["content"])
 
-    assert second["type"] == "assistant" and second["message"]["id"] != msg["id"]
+    assert second["type"] == "assistant" and second["message"]["id"].startswith("msg_")
+    assert second["message"]["id"] != msg["id"]
     assert second["message"]["content"] == [{"type": "text", "text": "The file has two lines."}]
     assert second["message"]["stop_reason"] == "end_turn"
 
@@ -57,7 +62,7 @@ def test_tool_session_in_claude_code_shapes(anthropic_server: MessagesServer, ru
     assert result["num_turns"] == 2 and result["result"] == "The file has two lines."
     assert result["total_cost_usd"] > 0 and result["usage"]["input_tokens"] > 0
     assert result["permission_denials"] == []
-    assert result["duration_ms"] >= result["duration_api_ms"] >= 0
+    assert result["duration_ms"] >= result["duration_api_ms"] > 0
 
 
 def test_result_line_matches_the_json_output(anthropic_server, run_cli) -> None:

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 import msgspec
 
-from corral.events import AssistantMessage, Event, ToolResultMessage, UsageReported, UserMessage
+from corral.events import AssistantMessage, Event, ToolResultMessage, UsageReported
 from corral.session import Session
 
 
@@ -42,7 +42,6 @@ class ClaudeStream:
         self.session = session
         self.out = out
         self.usage: dict[str, int] = {}
-        self.request_start: float | None = None
         self.api_ms = 0.0
 
     def write(self, obj: dict[str, Any]) -> None:
@@ -63,22 +62,18 @@ class ClaudeStream:
         })
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, UserMessage):
-            self.request_start = event.ts
-        elif isinstance(event, UsageReported):
-            if self.request_start is not None and event.ts >= self.request_start:
-                self.api_ms += (event.ts - self.request_start) * 1000
-            self.request_start = None
+        if isinstance(event, UsageReported):
             self.usage = {
                 "input_tokens": event.input_tokens, "output_tokens": event.output_tokens,
                 "cache_creation_input_tokens": event.cache_creation_input_tokens,
                 "cache_read_input_tokens": event.cache_read_input_tokens,
             }
         elif isinstance(event, AssistantMessage):
+            self.api_ms += event.api_ms
             self.write({
                 "type": "assistant",
                 "message": {
-                    "id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message",
+                    "id": event.message_id or f"msg_{uuid.uuid4().hex[:24]}", "type": "message",
                     "role": "assistant", "model": event.model or self.session.model,
                     "content": event.content, "stop_reason": event.stop_reason,
                     "stop_sequence": None, "usage": self.usage,
@@ -87,7 +82,6 @@ class ClaudeStream:
             })
             self.usage = {}
         elif isinstance(event, ToolResultMessage):
-            self.request_start = event.ts
             self.write({
                 "type": "user",
                 "message": {"role": "user", "content": [_tool_result(b) for b in event.content]},
@@ -96,7 +90,8 @@ class ClaudeStream:
 
     def result(self, result: Any) -> None:
         """The last line: corral's ``--output-format json`` result object, plus
-        ``duration_api_ms`` (time spent waiting on model replies)."""
+        ``duration_api_ms`` (the time the conversation's model requests took, each measured
+        from sending it to its reply's last event)."""
         obj = msgspec.to_builtins(result)
         obj["duration_api_ms"] = round(self.api_ms, 1)
         self.write(obj)

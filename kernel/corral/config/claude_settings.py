@@ -137,6 +137,28 @@ class _Reader:
                 raise self.error("expected a string", "env", name)
         return out
 
+    def status_line(self, value: Any) -> dict[str, Any] | None:
+        """``statusLine``: ``{"type": "command", "command": ..., "padding": n}``."""
+        if not isinstance(value, dict):
+            raise self.error('expected {"type": "command", "command": "..."}', "statusLine")
+        kind = value.get("type", "command")
+        if kind != "command":
+            self.warnings.append(f"{self.source}: statusLine.type {kind!r}: corral runs "
+                                 "command status lines only; ignored"
+                                 f"{position(self.raw, 'statusLine', 'type')}")
+            return None
+        command = value.get("command")
+        if not isinstance(command, str) or not command.strip():
+            raise self.error("expected a non-empty shell command", "statusLine", "command")
+        padding = value.get("padding", 0)
+        if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
+            raise self.error("expected a number of spaces (0 or more)", "statusLine", "padding")
+        extra = sorted(k for k in value if k not in ("type", "command", "padding"))
+        if extra:
+            self.unused.append(f"{self.source}: statusLine.{', statusLine.'.join(extra)}: "
+                               "not used by corral")
+        return {"type": "command", "command": command, "padding": padding}
+
     def attribution(self, doc: dict[str, Any]) -> str | None:
         """corral's commit trailer from ``attribution.commit`` or ``includeCoAuthoredBy``."""
         chosen: str | None = None
@@ -196,6 +218,18 @@ def translate(raw: bytes, source: str) -> Translated:
             raise reader.error("expected the name of an output style", "outputStyle")
         data["output_style"] = style.strip()
         used.add("outputStyle")
+    if "statusLine" in doc:
+        line = reader.status_line(doc["statusLine"])
+        if line is not None:
+            data["status_line"] = line
+        used.add("statusLine")
+    if "cleanupPeriodDays" in doc:
+        days = doc["cleanupPeriodDays"]
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise reader.error("expected a whole number of days (0 or more)",
+                               "cleanupPeriodDays")
+        data["cleanup_period_days"] = days
+        used.add("cleanupPeriodDays")
     if "apiKeyHelper" in doc:
         helper = doc["apiKeyHelper"]
         if not isinstance(helper, str) or not helper.strip():

@@ -122,6 +122,16 @@ class MemorySettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     user_store: bool = True
 
 
+class StatusLineSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``status_line`` (Claude Code's ``statusLine``): a command whose output the REPL's
+    status area shows; it reads the session's JSON on stdin."""
+
+    type: Literal["command"] = "command"
+    command: str
+    #: Spaces before the text.
+    padding: int = 0
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The effective configuration of one corral run."""
 
@@ -145,6 +155,10 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: The output style (Claude Code's ``outputStyle``): ``default``, ``Explanatory``,
     #: ``Learning`` or the name of a style file in ``.claude/output-styles/``.
     output_style: str | None = None
+    status_line: StatusLineSettings | None = None
+    #: Delete transcripts older than this many days at start-up (Claude Code's
+    #: ``cleanupPeriodDays``); unset keeps every transcript.
+    cleanup_period_days: int | None = None
 
     def plugin_settings(self, name: str) -> Any:
         """The validated settings of plugin ``name`` (its Struct, defaults filled in), or

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from corral import cmdhooks
+from corral.engine.cleanup import start_cleanup
 from corral.engine.transcript import Transcript, project_dir
 from corral.events import SessionEnded, SessionStarted
 from corral.permissions.session import removed_tools
@@ -39,6 +40,10 @@ class Lifecycle:
         """Announce the session: the event, ``corral_session_start``, then SessionStart
         command hooks (a sub-agent's session fires none). ``source`` is what those hooks
         see: startup, resume or clear; by default ``resume`` when it has messages."""
+        if session.parent_id is None:
+            keep = frozenset() if session.transcript is None else frozenset(
+                {session.transcript.path, session.transcript.hook_path})
+            start_cleanup(session.config.cleanup_period_days, keep)
         await session.emit(SessionStarted(session_id=session.id, cwd=str(session.cwd)))
         await session.hooks.session_start(session)
         if session.parent_id is None:

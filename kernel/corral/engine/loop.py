@@ -201,7 +201,8 @@ class Engine:
                 session.messages.append({"role": "assistant", "content": reply.content})
                 await session.emit(
                     AssistantMessage(
-                        content=reply.content, stop_reason=reply.stop_reason, model=reply.model
+                        content=reply.content, stop_reason=reply.stop_reason, model=reply.model,
+                        message_id=reply.id, api_ms=reply.api_ms,
                     )
                 )
                 uses = [b for b in reply.content if b.get("type") == "tool_use"]

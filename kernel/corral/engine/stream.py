@@ -36,6 +36,10 @@ class Reply(msgspec.Struct, kw_only=True):
     model: str
     #: Monotonic time the last event of the reply arrived (for overhead measurements).
     finished_at: float = 0.0
+    #: The message id the endpoint gave in ``message_start`` (empty when it gave none).
+    id: str = ""
+    #: Milliseconds from sending the request to the reply's last event.
+    api_ms: float = 0.0
 
 
 def _usage_from(obj: EventUsage | None, into: Usage) -> None:
@@ -91,6 +95,8 @@ async def stream_reply(
     usage = Usage()
     stop_reason: str | None = None
     model = str(request.get("model", ""))
+    message_id = ""
+    sent_at = time.monotonic()
     finished = False
     try:
         async for event in stream:
@@ -129,6 +135,7 @@ async def stream_reply(
                     block["input"] = _parse_tool_input(raw)
             elif isinstance(event, MessageStart):
                 model = event.message.model or model
+                message_id = event.message.id or message_id
                 _usage_from(event.message.usage, usage)
             elif isinstance(event, MessageDelta):
                 stop_reason = event.delta.stop_reason or stop_reason
@@ -140,12 +147,15 @@ async def stream_reply(
     if not finished:
         raise StreamCut("the reply stream ended before message_stop")
     content = [blocks[i] for i in sorted(blocks)]
+    finished_at = time.monotonic()
     return Reply(
         content=content,
         stop_reason=stop_reason,
         usage=usage,
         model=model,
-        finished_at=time.monotonic(),
+        finished_at=finished_at,
+        id=message_id,
+        api_ms=round((finished_at - sent_at) * 1000, 1),
     )
 
 

@@ -9,4 +9,6 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("tools", "corral.internal_plugins.tools"),
     ("background-jobs", "corral.internal_plugins.jobs"),
     ("skills", "corral.internal_plugins.skills"),
+    ("status-line", "corral.internal_plugins.status_line"),
+    ("slash-command-tool", "corral.internal_plugins.slash_tool"),
 )

@@ -171,6 +171,8 @@ def _matches(rule: CompiledRule, call: ToolCall, ctx: PermissionContext, kind: T
         return rule.regex.fullmatch(str(call.input.get("subagent_type", ""))) is not None
     if rule.matcher == "skill" and rule.regex is not None:
         return rule.regex.fullmatch(skill_name(call.input)) is not None
+    if rule.matcher == "command" and rule.regex is not None:
+        return rule.regex.fullmatch(str(call.input.get("command", "")).strip()) is not None
     return False
 
 
@@ -249,6 +251,8 @@ def _name_test(call: ToolCall, kind: ToolKind) -> Any:
             return rule.regex.fullmatch(str(call.input.get("subagent_type", ""))) is not None
         if rule.matcher == "skill" and rule.regex is not None:
             return rule.regex.fullmatch(skill_name(call.input)) is not None
+        if rule.matcher == "command" and rule.regex is not None:
+            return rule.regex.fullmatch(str(call.input.get("command", "")).strip()) is not None
         return False
 
     return test

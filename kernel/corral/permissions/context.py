@@ -27,6 +27,7 @@ DEFAULT_TOOL_KINDS: Mapping[str, ToolKind] = {
     "Bash": "bash",
     "WebFetch": "webfetch",
     "WebSearch": "readonly",
+    "SlashCommand": "readonly",
     "TodoWrite": "readonly",
     "BashOutput": "readonly",
     "KillShell": "readonly",

@@ -80,7 +80,7 @@ class RuleError(CorralError):
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     rule: Rule
-    matcher: Literal["any", "bash", "path", "domain", "agent", "skill"]
+    matcher: Literal["any", "bash", "path", "domain", "agent", "skill", "command"]
     regex: re.Pattern[str] | None = None
     #: Path rules: "/" (``//``), "~" (``~/``), "root" (``/``) or "cwd" (``./`` and bare).
     anchor: str = "cwd"
@@ -169,10 +169,12 @@ def compile_rule(rule: Rule) -> CompiledRule:
                                "with '*' (Skill(pdf), Skill(myplugin:*))")
         pattern = ".*".join(re.escape(part) for part in name.split("*"))
         return CompiledRule(rule, "skill", regex=re.compile(pattern))
+    if tool == "SlashCommand":
+        return CompiledRule(rule, "command", regex=_command_regex(spec.strip()))
     raise PatternError(
         len(tool) + 1,
         f"{tool} takes no specifier (specifiers exist for Bash, file tools, WebFetch, Agent, "
-        "Skill)",
+        "Skill, SlashCommand)",
     )
 
 
@@ -180,6 +182,20 @@ def skill_name(tool_input: dict[str, object]) -> str:
     """The skill a ``Skill`` call names (``skill``, or the older ``command``)."""
     value = tool_input.get("skill") or tool_input.get("command") or ""
     return str(value).strip().lstrip("/")
+
+
+def _command_regex(spec: str) -> re.Pattern[str]:
+    """``/name`` matches that command without arguments; ``/name:*`` or ``/name *`` with any
+    arguments too."""
+    for suffix in (":*", " *"):
+        if spec.endswith(suffix):
+            name = spec[: -len(suffix)].strip()
+            if not name.startswith("/"):
+                raise PatternError(0, "SlashCommand rules name a command: /name or /name:*")
+            return re.compile(re.escape(name) + r"(?:\s.*)?", re.DOTALL)
+    if not spec.startswith("/"):
+        raise PatternError(0, "SlashCommand rules name a command: /name or /name:*")
+    return re.compile(re.escape(spec))
 
 
 def _anchor(spec: str) -> tuple[str, str]:

@@ -1,0 +1,22 @@
+"""``statusLine``: the configured command's output in the status area (corral.status_line)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from corral import hookimpl
+
+if TYPE_CHECKING:
+    from corral.session import Session
+
+
+@hookimpl
+def corral_status(session: Session) -> Any:
+    if session.config.status_line is None:
+        return None
+    from rich.text import Text
+
+    from corral.status_line import current
+
+    text = current(session)
+    return Text.from_ansi(text) if text else None

@@ -167,3 +167,26 @@ def test_claude_env_file_exports_reach_later_shell_commands(
     assert code == 0, out + err
     result = json.dumps(anthropic_server.message_requests[1].body["messages"][-1])
     assert "[set by a hook]" in result and ":/opt/hook-tools" in result
+
+
+def test_setup_hooks_fire_for_init_only_and_maintenance(
+        anthropic_server, run_cli, hooks: Hooks, project: Path) -> None:
+    exporter = "echo 'export CORRAL_SETUP_DONE=yes' >> \"$CLAUDE_ENV_FILE\""
+    hooks.write_settings({"Setup": [group(hooks.command("init"), "init"),
+                                    group(hooks.command("maint"), "maintenance", None, exporter)],
+                          "SessionStart": [group(hooks.command("start"))]})
+    code, out, err = run_cli("--init-only")
+    assert code == 0, out + err
+    [init] = hooks.records("init")
+    assert init["hook_event_name"] == "Setup" and init["trigger"] == "init"
+    assert hooks.records("maint") == [] and hooks.records("start") == []
+    assert anthropic_server.message_requests == []  # no session ran
+    anthropic_server.enqueue(tool_use("Bash", {"command": 'echo "[$CORRAL_SETUP_DONE]"'}),
+                             text("ok"))
+    code, out, err = run_cli("-p", "go", "--maintenance",
+                             "--permission-mode", "bypassPermissions")
+    assert code == 0, out + err
+    [maint] = hooks.records("maint")
+    assert maint["trigger"] == "maintenance" and len(hooks.records("init")) == 1
+    assert len(hooks.records("start")) == 1  # the session itself still starts
+    assert "[yes]" in json.dumps(anthropic_server.message_requests[1].body["messages"][-1])

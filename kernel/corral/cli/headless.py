@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from corral import cmdhooks
 from corral.app import App
 from corral.cli.stream_json import ClaudeStream
 from corral.engine import Engine, TurnOutcome
@@ -132,6 +133,23 @@ class StderrNotes:
         self.out.flush()
 
 
+def setup_trigger(args: argparse.Namespace) -> str | None:
+    """The Setup hooks' trigger the flags ask for: ``init``, ``maintenance`` or none."""
+    if args.init or args.init_only:
+        return "init"
+    return "maintenance" if args.maintenance else None
+
+
+async def setup_only(app: App) -> int:
+    """``--init-only``: fire the Setup hooks (trigger ``init``) and exit, no session."""
+    session = Session(app, headless=True)
+    try:
+        await cmdhooks.setup(session, "init")
+    finally:
+        await cmdhooks.finish(session)
+    return 0
+
+
 async def run_headless(args: argparse.Namespace, app: App) -> int:
     session, warnings = make_session(args, app, headless=True)
     for warning in warnings:
@@ -157,6 +175,9 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     start = time.monotonic()
     outcome: TurnOutcome | None = None
     engine = Engine(session)
+    trigger = setup_trigger(args)
+    if trigger is not None:
+        await cmdhooks.setup(session, trigger)
     await session.start()
     if claude is not None:
         claude.init()

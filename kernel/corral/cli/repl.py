@@ -13,8 +13,9 @@ import signal
 import threading
 from typing import TYPE_CHECKING, Any
 
+from corral import cmdhooks
 from corral.app import App
-from corral.cli.headless import make_session
+from corral.cli.headless import make_session, setup_trigger
 from corral.engine import Engine
 from corral.errors import CorralError
 from corral.session import PromptAnswer
@@ -212,6 +213,9 @@ class Repl:
         notice = unavailable_notice(self.session)
         if notice is not None:
             self.console.print(notice, style="yellow", highlight=False, markup=False)
+        trigger = setup_trigger(self.args)
+        if trigger is not None:
+            await cmdhooks.setup(self.session, trigger)
         await self.session.start()
         try:
             while True:

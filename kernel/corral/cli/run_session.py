@@ -11,6 +11,10 @@ from corral.errors import UsageError
 
 
 def run_session(args: argparse.Namespace, app: App) -> int:
+    if args.init_only:
+        from corral.cli.headless import setup_only
+
+        return asyncio.run(setup_only(app))
     if args.prompt is None and args.input_format != "stream-json":
         if not sys.stdin.isatty() or not sys.stdout.isatty():
             raise UsageError(
@@ -27,6 +31,12 @@ def run_session(args: argparse.Namespace, app: App) -> int:
 
 def add_session_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("session options")
+    group.add_argument("--init", action="store_true",
+                       help="run the Setup hooks (trigger init) before the session")
+    group.add_argument("--init-only", action="store_true",
+                       help="run the Setup hooks (trigger init) and exit")
+    group.add_argument("--maintenance", action="store_true",
+                       help="run the Setup hooks (trigger maintenance) before the session")
     group.add_argument("-c", "--continue", dest="continue_", action="store_true",
                        help="continue the newest session in this directory")
     group.add_argument("-r", "--resume", nargs="?", const="", default=None, metavar="ID",

@@ -21,7 +21,14 @@ from corral.cmdhooks.config import (
     read_hooks,
 )
 from corral.cmdhooks.fire import fire, matching_hooks
-from corral.cmdhooks.lifecycle import finish, notify, pre_compact, session_end, session_start
+from corral.cmdhooks.lifecycle import (
+    finish,
+    notify,
+    pre_compact,
+    session_end,
+    session_start,
+    setup,
+)
 from corral.cmdhooks.model_hooks import MODEL_HOOKS, NO_HOOKS, ModelHookRunner
 from corral.cmdhooks.output import HookReply, HookRun, HookSpecificOutput
 from corral.cmdhooks.tool_events import (
@@ -46,7 +53,7 @@ from corral.cmdhooks.turn_events import (
 
 __all__ = [
     "DEFAULT_TIMEOUT_S", "EVENTS", "MAX_STOP_CONTINUATIONS", "OUTPUT_CAP", "SUBAGENT_ORIGIN",
-    "MODEL_HOOKS", "NO_HOOKS", "BrokenHook", "ConfiguredHook", "ModelHookRunner", "finish", "HookReply", "HookRun", "HookSpecificOutput",
+    "MODEL_HOOKS", "NO_HOOKS", "BrokenHook", "ConfiguredHook", "ModelHookRunner", "finish", "setup", "HookReply", "HookRun", "HookSpecificOutput",
     "HookTable", "PermissionAnswer", "PreToolVerdict", "permission_request", "PromptVerdict", "StopGuard", "fire", "hook_table",
     "matching_hooks", "notify", "post_tool_use", "pre_compact", "pre_tool_use", "read_hooks",
     "session_end", "session_start", "stop", "subagent_start", "subagent_stop", "take_halt",

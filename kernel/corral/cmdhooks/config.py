@@ -41,6 +41,7 @@ EVENTS: tuple[str, ...] = (
     "SessionEnd",
     "PreCompact",
     "Notification",
+    "Setup",
 )
 #: Events whose hooks are matched against a tool name: a broken entry there makes the tool
 #: calls it matches ask.

@@ -32,6 +32,22 @@ async def session_start(session: Session, source: str) -> None:
         add_pending_context(session, context)
 
 
+async def setup(session: Session, trigger: str) -> None:
+    """Fire Setup (``trigger``: ``init`` for ``--init`` / ``--init-only``, ``maintenance``
+    for ``--maintenance``), before the session starts. Its hooks get ``CLAUDE_ENV_FILE``;
+    ``additionalContext`` (or plain stdout) joins the first user message."""
+    runs = await fire(session, "Setup", {"trigger": trigger}, match=trigger)
+    context: list[str] = []
+    for run in runs:
+        spec = run.specific
+        if spec is not None and spec.additional_context:
+            context.append(spec.additional_context)
+        elif run.reply is None and run.problem is None and run.text:
+            context.append(run.text)
+    if context:
+        add_pending_context(session, context)
+
+
 async def session_end(session: Session, reason: str) -> None:
     """Fire SessionEnd (``reason``: clear, logout, prompt_input_exit or other)."""
     await fire(session, "SessionEnd", {"reason": reason}, match=reason)

@@ -36,6 +36,12 @@ _LOCKS = {
     "allowManagedPermissionRulesOnly": "managed_rules_only",
     "allowManagedHooksOnly": "managed_hooks_only",
 }
+#: Claude Code keys the kernel leaves to a plugin of corral's, and which one reads them.
+PLUGIN_KEYS = {
+    "enableAllProjectMcpServers": "mcp",
+    "enabledMcpjsonServers": "mcp",
+    "disabledMcpjsonServers": "mcp",
+}
 _MODES = {"default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"}
 #: Claude Code's mode names with no corral mode of their own, and what they mean here.
 _MODE_ALIASES = {"auto": "default"}
@@ -245,6 +251,9 @@ def translate(raw: bytes, source: str) -> Translated:
     if trailer is not None:
         data["attribution"] = trailer
     for key in doc:
-        if key not in used and key != "$schema":
+        if key in PLUGIN_KEYS:
+            reader.unused.append(f"{source}: {key}: read by the {PLUGIN_KEYS[key]} plugin "
+                                 "only (not used when it is off)")
+        elif key not in used and key != "$schema":
             reader.unused.append(f"{source}: {key}: not used by corral")
     return Translated(data=data, unused=reader.unused, warnings=reader.warnings)

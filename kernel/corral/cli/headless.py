@@ -135,9 +135,9 @@ class StderrNotes:
 
 def setup_trigger(args: argparse.Namespace) -> str | None:
     """The Setup hooks' trigger the flags ask for: ``init``, ``maintenance`` or none."""
-    if args.init or args.init_only:
+    if getattr(args, "init", False) or getattr(args, "init_only", False):
         return "init"
-    return "maintenance" if args.maintenance else None
+    return "maintenance" if getattr(args, "maintenance", False) else None
 
 
 async def setup_only(app: App) -> int:

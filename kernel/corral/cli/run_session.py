@@ -11,7 +11,7 @@ from corral.errors import UsageError
 
 
 def run_session(args: argparse.Namespace, app: App) -> int:
-    if args.init_only:
+    if getattr(args, "init_only", False):
         from corral.cli.headless import setup_only
 
         return asyncio.run(setup_only(app))

@@ -98,3 +98,48 @@ def test_stream_json_in_and_out(anthropic_server, run_cli) -> None:
     lines = lines_of(out)
     assert [line["type"] for line in lines] == ["system", "assistant", "assistant", "result"]
     assert lines[-1]["result"] == "two" and lines[-1]["num_turns"] == 2
+
+
+def test_the_init_line_names_the_mcp_servers_whose_tools_are_there(
+        anthropic_server: MessagesServer, project: Path, monkeypatch, capsys) -> None:
+    import asyncio
+    import io
+    import sys
+
+    from corral import hookimpl
+    from corral.app import App
+    from corral.cli._parser import build_parser
+    from corral.cli.headless import run_headless
+    from corral.tools.base import Tool, ToolResult
+
+    class Echo(msgspec.Struct):
+        text: str = ""
+
+    def tool(tool_name: str) -> Tool:
+        class Served(Tool):
+            name = tool_name
+            description = "a served tool"
+            input_type = Echo
+
+            async def run(self, session: object, params: Echo) -> ToolResult:
+                return ToolResult(content=params.text)
+
+        return Served()
+
+    class Servers:
+        __name__ = "servers"
+
+        @hookimpl
+        def corral_register_tools(self, register) -> None:
+            for name in ("mcp__github__get_issue", "mcp__github__list_prs", "mcp__memory__read"):
+                register(tool(name))
+
+    anthropic_server.enqueue(text("ok"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    app = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""},
+                     extra_plugins={"servers": Servers()})
+    args = build_parser([]).parse_args(["-p", "hi", "--output-format", "stream-json"])
+    assert asyncio.run(run_headless(args, app)) == 0
+    init = lines_of(capsys.readouterr().out)[0]
+    assert init["mcp_servers"] == [{"name": "github", "status": "connected"},
+                                   {"name": "memory", "status": "connected"}]

@@ -35,6 +35,14 @@ def _slash_commands(session: Session) -> list[str]:
     return sorted(names)
 
 
+def mcp_servers(session: Session) -> list[dict[str, str]]:
+    """MCP servers whose tools the session has (``mcp__<server>__<tool>``), as connected.
+    Servers still starting or failed are not known to the kernel and are left out."""
+    names = {name.split("__")[1] for name in session.tools
+             if name.startswith("mcp__") and name.count("__") >= 2}
+    return [{"name": name, "status": "connected"} for name in sorted(names)]
+
+
 class ClaudeStream:
     """A session listener that writes Claude Code stream-json lines to ``out``."""
 
@@ -55,7 +63,7 @@ class ClaudeStream:
             "type": "system", "subtype": "init", "session_id": session.id,
             "cwd": str(session.cwd), "tools": sorted(session.tools),
             "model": session.model, "permissionMode": session.permission_mode,
-            "mcp_servers": [],
+            "mcp_servers": mcp_servers(session),
             "apiKeySource": "ANTHROPIC_API_KEY" if os.environ.get("ANTHROPIC_API_KEY")
             else "ANTHROPIC_AUTH_TOKEN" if os.environ.get("ANTHROPIC_AUTH_TOKEN") else "none",
             "slash_commands": _slash_commands(session),

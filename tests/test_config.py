@@ -62,7 +62,7 @@ def test_claude_settings_json_is_a_layer(project: Path) -> None:
                 "permissions": {"allow": ["Bash(npm run test:*)"], "defaultMode": "acceptEdits"},
                 "env": {"FOO": "1"},
                 "model": "opus",
-                "statusLine": {"type": "command"},  # Claude Code's own key: left alone
+                "statusLine": {"type": "command"},  # no command: a warning, no status line
             }
         ),
     )
@@ -71,6 +71,9 @@ def test_claude_settings_json_is_a_layer(project: Path) -> None:
     assert loaded.config.permissions.default_mode == "acceptEdits"
     assert loaded.config.env == {"FOO": "1"}
     assert loaded.origin("model") == str(settings)
+    assert loaded.config.status_line is None
+    [warning] = [w for layer in loaded.layers for w in layer.warnings]
+    assert "statusLine.command: expected a non-empty shell command" in warning
 
 
 def test_misspelled_key_names_file_and_key(project: Path) -> None:

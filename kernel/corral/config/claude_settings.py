@@ -144,21 +144,30 @@ class _Reader:
         return out
 
     def status_line(self, value: Any) -> dict[str, Any] | None:
-        """``statusLine``: ``{"type": "command", "command": ..., "padding": n}``."""
+        """``statusLine``: ``{"type": "command", "command": ..., "padding": n}``; one corral
+        cannot run is a warning and no status line, never a refusal."""
+        def skip(problem: str, *keys: str) -> None:
+            self.warnings.append(f"{self.source}: {'.'.join(('statusLine', *keys))}: "
+                                 f"{problem}; no status line"
+                                 f"{position(self.raw, 'statusLine', *keys)}")
+
         if not isinstance(value, dict):
-            raise self.error('expected {"type": "command", "command": "..."}', "statusLine")
+            skip('expected {"type": "command", "command": "..."}')
+            return None
         kind = value.get("type", "command")
         if kind != "command":
-            self.warnings.append(f"{self.source}: statusLine.type {kind!r}: corral runs "
-                                 "command status lines only; ignored"
-                                 f"{position(self.raw, 'statusLine', 'type')}")
+            skip(f"corral runs command status lines only (got {kind!r})", "type")
             return None
         command = value.get("command")
         if not isinstance(command, str) or not command.strip():
-            raise self.error("expected a non-empty shell command", "statusLine", "command")
+            skip("expected a non-empty shell command", "command")
+            return None
         padding = value.get("padding", 0)
         if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
-            raise self.error("expected a number of spaces (0 or more)", "statusLine", "padding")
+            self.warnings.append(f"{self.source}: statusLine.padding: expected a number of "
+                                 f"spaces (got {padding!r}); 0 is used"
+                                 f"{position(self.raw, 'statusLine', 'padding')}")
+            padding = 0
         extra = sorted(k for k in value if k not in ("type", "command", "padding"))
         if extra:
             self.unused.append(f"{self.source}: statusLine.{', statusLine.'.join(extra)}: "

@@ -119,15 +119,15 @@ def test_broken_file_is_a_session_notice(project: Path) -> None:
 
 def test_corral_agents_reports_tools_corral_lacks(project: Path, run_cli: RunCli) -> None:
     write_agent(project / ".claude" / "agents", "researcher", "R",
-                tools="Read, WebSearch, Bash(git log:*), mcp__docs__search")
+                tools="Read, NotebookEdit, Bash(git log:*), mcp__docs__search")
     code, out, _ = run_cli("agents", "--json")
     assert code == 0
     data = json.loads(out)
     [agent] = [a for a in data["agents"] if a["name"] == "researcher"]
-    assert agent["unknown_tools"] == ["WebSearch"]
-    assert agent["tools"] == ["Read", "WebSearch", "Bash(git log:*)", "mcp__docs__search"]
+    assert agent["unknown_tools"] == ["NotebookEdit"]
+    assert agent["tools"] == ["Read", "NotebookEdit", "Bash(git log:*)", "mcp__docs__search"]
     [line] = data["missing_tools"]
-    assert "'researcher'" in line and "WebSearch" in line
+    assert "'researcher'" in line and "NotebookEdit" in line
     console = Console(file=io.StringIO(), width=300)
     console.print(ListingView(Listing(**{**data, "agents": []})))
     assert "warning: agent 'researcher'" in console.file.getvalue()  # type: ignore[attr-defined]

@@ -32,3 +32,16 @@ def test_turn_end_takes_back_the_rules_and_the_model(project: Path) -> None:
     rules = [r.rule.text for r in permission_context(session).rules.for_tool("allow", "Bash",
                                                                               "bash")]
     assert "Bash(touch:*)" not in rules
+
+
+def test_substitutions_fill_in_the_folder_session_and_arguments() -> None:
+    from corral.skills.activate import substitute
+
+    body = ("Run ${CLAUDE_SKILL_DIR}/scripts/go.py $ARGUMENTS[0] --mode $ARGUMENTS[1] "
+            "($ARGUMENTS[5]) in ${CLAUDE_SESSION_ID}; all: $ARGUMENTS; awk '{print $1}'")
+    text = substitute(body, '"my file.txt" fast', "/skills/go", "sess-1")
+    assert text == ("Run /skills/go/scripts/go.py my file.txt --mode fast () in sess-1; "
+                    "all: \"my file.txt\" fast; awk '{print $1}'")
+    # no placeholder: the arguments are added at the end; none given: nothing is added
+    assert substitute("Do it.", "now", "/f", "s") == "Do it.\n\nARGUMENTS: now"
+    assert substitute("Do it $ARGUMENTS.", "", "/f", "s") == "Do it ."

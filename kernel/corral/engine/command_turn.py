@@ -136,7 +136,7 @@ def skill_prompt(session: Session, text: str) -> str | None:
     if skill is None or not skill.user_invocable:
         return None
     activate(session, skill)
-    return skill_text(skill, rest.strip())
+    return skill_text(skill, rest.strip(), session.id)
 
 
 def end_skills(session: Session) -> None:

@@ -38,16 +38,36 @@ class Active(msgspec.Struct, kw_only=True):
 ACTIVE: StashKey[Active] = StashKey("active_skills")
 
 
-def skill_text(skill: Skill, args: str = "") -> str:
-    """What the model reads when the skill runs: where it lives, its bundled files, and its
-    instructions with the arguments in place of ``$ARGUMENTS`` (or after them)."""
-    body = skill.body.strip("\n")
-    if args and "$ARGUMENTS" in body:
-        body = body.replace("$ARGUMENTS", args)
-    elif args:
+def substitute(body: str, args: str, folder: str, session_id: str) -> str:
+    """``${CLAUDE_SKILL_DIR}`` (the skill's folder), ``${CLAUDE_SESSION_ID}``,
+    ``$ARGUMENTS[N]`` (the N-th argument from 0, shell quoting respected; empty when there is
+    none) and ``$ARGUMENTS`` (all of them) replaced. When the body names no argument and
+    there are arguments, they are added at the end as ``ARGUMENTS: …``."""
+    import re
+    import shlex
+
+    body = body.replace("${CLAUDE_SKILL_DIR}", folder).replace("${CLAUDE_SESSION_ID}",
+                                                                 session_id)
+    uses = "$ARGUMENTS" in body
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        words = args.split()
+
+    def nth(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return words[index] if index < len(words) else ""
+
+    body = re.sub(r"\$ARGUMENTS\[(\d+)\]", nth, body).replace("$ARGUMENTS", args)
+    if args and not uses:
         body += f"\n\nARGUMENTS: {args}"
-    else:
-        body = body.replace("$ARGUMENTS", "")
+    return body
+
+
+def skill_text(skill: Skill, args: str = "", session_id: str = "") -> str:
+    """What the model reads when the skill runs: where it lives, its bundled files, and its
+    instructions with the arguments and the skill's folder filled in (:func:`substitute`)."""
+    body = substitute(skill.body.strip("\n"), args, skill.folder, session_id)
     files = bundled_files(skill.folder)
     head = [f'<skill name="{skill.name}">',
             f"Skill folder: {skill.folder}",

@@ -69,6 +69,6 @@ class SkillTool(Tool):
             return ToolResult(content=f"Skill {skill.name!r} runs only when the user types "
                               f"/{skill.name}; it is not for the model to load.", is_error=True)
         activate(session, skill)
-        return ToolResult(content=skill_text(skill, (params.args or "").strip()),
+        return ToolResult(content=skill_text(skill, (params.args or "").strip(), session.id),
                           meta={"skill": skill.name, "folder": skill.folder,
                                 "source": skill.source})

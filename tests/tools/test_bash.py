@@ -250,6 +250,35 @@ def test_bash_output_bad_filter(session: Any) -> None:
     assert asyncio.run(scenario()).startswith("filter is not a valid regex:")
 
 
+@pytest.mark.usefixtures("corral_no_sandbox")  # host pids
+def test_timeout_ends_a_child_that_left_the_group_and_cleared_its_environment(
+    call: Call, workdir: Path
+) -> None:
+    """``env -i setsid …`` carries no run mark and is in no process group of ours: only the
+    command's cgroup still holds it."""
+    import shutil
+
+    from corral.tools.builtin._cgroup import _own_dir
+
+    if _own_dir() is None:
+        pytest.skip("no writable cgroup2 hierarchy with cgroup.kill for this user here")
+    if shutil.which("setsid") is None:
+        pytest.skip("setsid is not installed")
+    command = "env -i setsid sleep 31.9 & echo $! > escaped.pid; sleep 30"
+    parent = _own_dir()
+    assert parent is not None
+    before = set(parent.iterdir())
+    result = call(Bash(), command=command, timeout=1500)
+    assert result.is_error and "timed out after 1500 ms" in str(result.content)
+    escaped = int((workdir / "escaped.pid").read_text())
+    deadline = time.monotonic() + 5
+    while not _gone(escaped) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(escaped), "an env -i setsid child survived the timeout"
+    assert "1 process was ended that had left it" in str(result.content)
+    assert set(parent.iterdir()) <= before, "the command's cgroup was not removed"
+
+
 @pytest.mark.usefixtures("corral_no_sandbox")  # host pids; the sandbox's own test: tests/sandbox
 def test_timeout_ends_children_that_left_the_process_group(call: Call, workdir: Path) -> None:
     import shutil

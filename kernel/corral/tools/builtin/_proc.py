@@ -4,12 +4,15 @@ keeping the head and tail of output that may be arbitrarily long."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
 import secrets
 import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from corral.tools.builtin._cgroup import CommandGroup, stale_groups
 
 #: Bytes of output kept from the start and from the end; the middle is elided.
 HEAD_BYTES = 15_000
@@ -79,6 +82,10 @@ async def spawn(argv: Sequence[str], cwd: Path, env: Mapping[str, str],
     stdout and stderr share one pipe so the output keeps its order; stdin is empty.
     """
     full, mark = marked_env(dict(env))
+    _sweep_groups()
+    group = CommandGroup.create()
+    if group is not None:
+        argv = group.wrap(list(argv))
     proc = await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,
@@ -93,17 +100,44 @@ async def spawn(argv: Sequence[str], cwd: Path, env: Mapping[str, str],
         for pid in [pid for pid in _MARKS if not Path(f"/proc/{pid}").exists()]:
             del _MARKS[pid]
     _MARKS[proc.pid] = mark
+    if group is not None:
+        _GROUPS[proc.pid] = group
     return proc
 
 
+#: The cgroup of each command that has one, by the pid of its shell.
+_GROUPS: dict[int, CommandGroup] = {}
+
+
+def _sweep_groups() -> None:
+    """Remove the cgroups of commands that ended and left nothing running, and those that
+    corral processes now gone left behind."""
+    for pid in [pid for pid in _GROUPS if not Path(f"/proc/{pid}").exists()]:
+        if _GROUPS[pid].remove(wait_s=0):
+            del _GROUPS[pid]
+    for group in stale_groups():
+        group.remove(wait_s=0)
+
+
+atexit.register(_sweep_groups)
+
+
 def kill_group(proc: asyncio.subprocess.Process) -> int:
-    """SIGKILL everything ``proc`` started: its process group, and every process that left
-    the group (``setsid``, a daemonizing double fork) but still carries the run's mark in its
+    """SIGKILL everything ``proc`` started: its process group, then what is left in its
+    cgroup where it has one (:mod:`corral.tools.builtin._cgroup`: even processes that left
+    the group and cleared their environment, ``env -i``), and every process that left the
+    group (``setsid``, a daemonizing double fork) but still carries the run's mark in its
     environment. Returns how many processes outside the group were ended."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+    outside = 0
+    group = _GROUPS.pop(proc.pid, None)
+    if group is not None:  # what remains in the command's cgroup left the group
+        outside = group.kill(proc.pid)
+        if not group.remove():
+            _GROUPS[proc.pid] = group  # still emptying: a later sweep removes it
     mark = _MARKS.pop(proc.pid, None)
-    return _kill_marked(mark) if mark is not None else 0
+    return outside + (_kill_marked(mark) if mark is not None else 0)
 
 
 #: The environment variable that marks every process a command started.

@@ -62,3 +62,17 @@ def test_no_tool_without_commands_the_model_may_run(anthropic_server, run_cli,
     assert run_cli("-p", "hi")[0] == 0
     names = [t["name"] for t in anthropic_server.last_request.body["tools"]]
     assert "SlashCommand" not in names
+
+
+def test_rule_spellings() -> None:
+    from corral.permissions.rules import parse_rule
+
+    for spelling in ("SlashCommand(/review-pr:*)", "SlashCommand:/review-pr:*",
+                     "SlashCommand(/review-pr *)"):
+        _, rule = parse_rule(spelling, "allow", "test")
+        assert rule.regex is not None
+        assert rule.regex.fullmatch("/review-pr 123") and rule.regex.fullmatch("/review-pr")
+        assert not rule.regex.fullmatch("/review-prs 1")
+    _, exact = parse_rule("SlashCommand:/commit", "deny", "test")
+    assert exact.regex is not None
+    assert exact.regex.fullmatch("/commit") and not exact.regex.fullmatch("/commit now")

@@ -184,6 +184,9 @@ def skill_name(tool_input: dict[str, object]) -> str:
     return str(value).strip().lstrip("/")
 
 
+_SLASH_COLON = "SlashCommand:"
+
+
 def _command_regex(spec: str) -> re.Pattern[str]:
     """``/name`` matches that command without arguments; ``/name:*`` or ``/name *`` with any
     arguments too."""
@@ -213,6 +216,8 @@ def _anchor(spec: str) -> tuple[str, str]:
 def parse_rule(text: str, kind: RuleKind, source: str, root_dir: str | None = None,
                index: int = 0) -> tuple[Rule, CompiledRule]:
     """Parse and compile one rule; raises :class:`RuleError`."""
+    if text.strip().startswith(_SLASH_COLON):  # Claude Code's spelling SlashCommand:/name
+        text = f"SlashCommand({text.strip()[len(_SLASH_COLON):]})"
     m = _RULE.fullmatch(text)
     if m is None:
         col = _first_bad(text)

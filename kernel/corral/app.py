@@ -111,14 +111,14 @@ class App:
 
 
 def _load_entry_points(host: PluginHost, loaded: LoadedConfig, environ: Mapping[str, str]) -> None:
-    eps = discovery.installed_plugins()
+    eps, default_off = discovery.scan()
     only_env = environ.get("CORRAL_LOAD_PLUGINS")
     only = None if only_env is None else {n.strip() for n in only_env.split(",") if n.strip()}
     flags = discovery.decide_flags(
         sorted(eps),
         loaded.config.features,
         loaded.origins,
-        discovery.default_off_names(),
+        default_off,
         only,
     )
     for name in sorted(eps):

@@ -29,7 +29,6 @@ from corral.cmdhooks.env_file import ENV_FILE_EVENTS, ENV_FILE_VAR, apply_env_fi
 from corral.cmdhooks.model_hooks import NO_HOOKS, run_model_hook
 from corral.cmdhooks.output import HookRun, read_run
 from corral.events import Notice
-from corral.permissions.chain import call_matches_rule
 from corral.permissions.rules import parse_rule
 from corral.permissions.session import permission_context
 from corral.stash import StashKey
@@ -71,6 +70,8 @@ def matching_hooks(session: Session, event: str, match: str | None,
 
 def _covers(session: Session, hook: ConfiguredHook, call: ToolCall) -> bool:
     """Whether the hook's ``if`` rule covers ``call`` (checked when the table was read)."""
+    from corral.permissions.chain import call_matches_rule
+
     _, rule = parse_rule(hook.if_rule or "", "ask", hook.source)
     return call_matches_rule(rule, call, permission_context(session))
 

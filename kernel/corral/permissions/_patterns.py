@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import shlex
 
-from corral.permissions.shell import quote_word
-
 
 class PatternError(ValueError):
     def __init__(self, column: int, problem: str) -> None:
@@ -115,4 +113,6 @@ def _literal_words(text: str) -> str:
         words = shlex.split(text)
     except ValueError as exc:
         raise PatternError(0, f"cannot split {text!r} into words: {exc}") from None
+    from corral.permissions.shell import quote_word  # the shell analyzer: only when needed
+
     return re.escape(" ".join(quote_word(w) for w in words))

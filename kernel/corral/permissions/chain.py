@@ -27,6 +27,7 @@ from corral.permissions._bash import bash_part, critical_part
 from corral.permissions._file_rules import check_read, check_write, secret_of
 from corral.permissions._parts import Part, allow_rule, allow_tier, rule_part, rules_of
 from corral.permissions.context import Mode, PermissionContext
+from corral.permissions.context import tool_is_denied_outright as tool_is_denied_outright
 from corral.permissions.decision import Decision, Verdict, Vote
 from corral.permissions.paths import lexical, resolve
 from corral.permissions.rules import CompiledRule, ToolKind, skill_name
@@ -71,14 +72,6 @@ def decide(call: ToolCall, ctx: PermissionContext,
                 and base.liftable and mode != "plan":
             result = hook
     return _finish(result, mode, note, details)
-
-
-def tool_is_denied_outright(name: str, ctx: PermissionContext) -> bool:
-    """Whether a bare-name deny rule removes the tool from the model's tool list."""
-    kind = ctx.kind_of(name)
-    if ctx.managed.bare_denies(name, kind) is not None:
-        return True
-    return not ctx.managed_rules_only and ctx.rules.bare_denies(name, kind) is not None
 
 
 def path_is_read_denied(path: str, ctx: PermissionContext) -> bool:

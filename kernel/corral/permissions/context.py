@@ -141,3 +141,12 @@ def _replace(ctx: PermissionContext, **changes: object) -> PermissionContext:
     import dataclasses
 
     return dataclasses.replace(ctx, **changes)  # type: ignore[arg-type]
+
+
+def tool_is_denied_outright(name: str, ctx: PermissionContext) -> bool:
+    """Whether a bare-name deny rule removes the tool from the model's tool list (needs no
+    part of the chain: a session's tool list is settled before its first request)."""
+    kind = ctx.kind_of(name)
+    if ctx.managed.bare_denies(name, kind) is not None:
+        return True
+    return not ctx.managed_rules_only and ctx.rules.bare_denies(name, kind) is not None

@@ -18,7 +18,6 @@ from typing import Any
 from corral.permissions._parts import Part, rules_of
 from corral.permissions.context import Mode, PermissionContext, SandboxGate
 from corral.permissions.rules import CompiledRule, RuleError, parse_rule
-from corral.permissions.shell import analyze
 
 #: The Bash tool's parameter that asks to run one command outside the sandbox.
 DISABLE_KEY = "dangerouslyDisableSandbox"
@@ -39,6 +38,7 @@ def excluded(command: str, gate: SandboxGate, ctx: PermissionContext) -> bool:
     if not gate.excluded:
         return False
     from corral.permissions._bash import rule_texts
+    from corral.permissions.shell import analyze
 
     rules = _compiled(gate.excluded)
     analysis = analyze(command, ctx.home, ctx.cwd)
@@ -65,6 +65,8 @@ def sandbox_part(base: Part, command: str, ctx: PermissionContext, mode: Mode) -
     """``base`` (the analyzer's verdict), lifted to allow when the sandbox makes it moot."""
     if base.verdict != "ask" or base.tier != "mode" or base.keep_in_sandbox or mode == "plan":
         return base
+    from corral.permissions.shell import analyze  # sandboxed is imported by the Bash tool
+
     if analyze(command, ctx.home, ctx.cwd).problems and _has_bash_rules(ctx):
         return base
     return Part("allow", "sandbox", "runs in the OS sandbox, which confines it (without it: "

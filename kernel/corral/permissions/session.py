@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from corral.permissions.chain import tool_is_denied_outright
-from corral.permissions.context import PermissionContext
+from corral.permissions.context import PermissionContext, tool_is_denied_outright
 from corral.stash import StashKey
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
 import msgspec
 
@@ -18,16 +18,42 @@ class FlagDecision(msgspec.Struct, frozen=True):
     decided_by: str
 
 
+def scan() -> tuple[dict[str, EntryPoint], set[str]]:
+    """One pass over the installed distributions: the ``corral`` entry points by name (the
+    first one wins on a duplicate name, as for a distribution shadowed on ``sys.path``) and
+    the names listed in :data:`DEFAULT_OFF_GROUP`.
+
+    Only distributions whose ``entry_points.txt`` mentions corral are parsed; the others
+    cost one small file read each (``importlib.metadata.entry_points`` parses every one).
+    """
+    from importlib.metadata import distributions
+
+    found: dict[str, EntryPoint] = {}
+    default_off: set[str] = set()
+    seen: set[str] = set()
+    for dist in distributions():
+        key = getattr(dist, "_normalized_name", None) or dist.metadata["Name"]
+        if key in seen:
+            continue
+        seen.add(key)
+        text = dist.read_text("entry_points.txt")
+        if not text or "corral" not in text:
+            continue
+        for ep in dist.entry_points:
+            if ep.group == GROUP:
+                found.setdefault(ep.name, ep)
+            elif ep.group == DEFAULT_OFF_GROUP:
+                default_off.add(ep.name)
+    return found, default_off
+
+
 def installed_plugins() -> dict[str, EntryPoint]:
     """The ``corral`` entry points by name (the first one wins on a duplicate name)."""
-    found: dict[str, EntryPoint] = {}
-    for ep in entry_points(group=GROUP):
-        found.setdefault(ep.name, ep)
-    return found
+    return scan()[0]
 
 
 def default_off_names() -> set[str]:
-    return {ep.name for ep in entry_points(group=DEFAULT_OFF_GROUP)}
+    return scan()[1]
 
 
 def decide_flags(
@@ -51,7 +77,20 @@ def decide_flags(
 
 
 def distribution_of(ep: EntryPoint) -> tuple[str | None, str | None]:
+    """The name and version of the distribution that provides ``ep``.
+
+    Read from the head of its metadata file: the full metadata parser is slower, and these
+    two fields are always in the head."""
     dist = getattr(ep, "dist", None)
     if dist is None:
         return None, None
-    return dist.metadata["Name"], dist.version
+    head: dict[str, str] = {}
+    for line in (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "").splitlines():
+        if not line:
+            break  # the headers end at the first blank line
+        key, sep, value = line.partition(":")
+        if sep and key in ("Name", "Version"):
+            head.setdefault(key, value.strip())
+    if len(head) < 2:
+        return dist.metadata["Name"], dist.version
+    return head["Name"], head["Version"]

@@ -1,5 +1,6 @@
-"""Get the transport ready off the critical path: import httpx, build the connection pool
-(its TLS context), and resolve the endpoint's host name, while the rest of start-up runs."""
+"""Get the transport ready off the critical path: import httpx and the async backend it
+loads on the first request, build the connection pool (its TLS context), and resolve the
+endpoint's host name, while the rest of start-up runs."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def warm(base_url: str | None = None) -> None:
         from corral.transport.client import prebuild
 
         prebuild()
+        # what httpcore imports on the first request: its asyncio backend, through anyio
+        import anyio._backends._asyncio  # noqa: F401
+        import httpcore._backends.anyio  # noqa: F401
         url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
         parts = urlsplit(url)
         if parts.hostname:

@@ -10,7 +10,6 @@ import msgspec
 
 from corral._version import __version__
 from corral.tools.base import Tool, ToolResult
-from corral.tools.builtin._html import html_to_text
 
 if TYPE_CHECKING:
     import httpx
@@ -134,6 +133,8 @@ class WebFetch(Tool):
             decoded = body.decode("utf-8", errors="replace")
         title = ""
         if content_type in _HTML_TYPES or (not content_type and "<html" in decoded[:2000]):
+            from corral.tools.builtin._html import html_to_text  # html.parser: only when used
+
             title, decoded = html_to_text(decoded, url)
         notes = []
         if truncated:

@@ -1,0 +1,52 @@
+"""What `corral -p` leaves unimported when no tool is called: the permission chain and the
+shell analyzer load with the first tool call, not before the first request."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from corral.testing import MessagesServer, text
+
+#: Loaded on first use only; none is needed to send the first request.
+DEFERRED = (
+    "corral.permissions.chain", "corral.permissions.shell", "corral.permissions._bash",
+    "corral.permissions._lexer", "corral.permissions._constructs", "corral.permissions.explain",
+    "corral.permissions.persist", "corral.permissions.suggest", "html.parser",
+    "corral.cli.permissions_cmd", "corral.memory.cli",
+)
+
+
+def imported_by(argv: list[str], project: Path) -> list[str]:
+    env = dict(os.environ, CORRAL_LOAD_PLUGINS="")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "corral", *argv],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+            if line.startswith("import time:")]
+
+
+def test_a_reply_without_tools_loads_no_chain_or_analyzer(anthropic_server: MessagesServer,
+                                                          project: Path) -> None:
+    anthropic_server.enqueue(text("just words"))
+    imported = imported_by(["-p", "hello"], project)
+    assert "corral.permissions.context" in imported  # the deny rules shaped the tool list
+    assert len(anthropic_server.message_requests) == 1
+    early = sorted(set(DEFERRED) & set(imported))
+    assert early == [], f"loaded before any tool call needed them: {early}"
+
+
+def test_the_permissions_package_still_offers_every_name() -> None:
+    code = ("import types, corral.permissions as p\n"
+            "from corral.permissions import decision_dict, explain\n"
+            "assert not isinstance(explain, types.ModuleType), explain\n"
+            "missing = [n for n in p.__all__ if getattr(p, n, None) is None]\n"
+            "assert not missing, missing\n"
+            "from corral.permissions import explain as again\n"
+            "assert again is explain\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]

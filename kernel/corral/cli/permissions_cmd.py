@@ -75,8 +75,8 @@ def explain_call(app: App, tool: str, tool_input: dict[str, Any],
     """The decision on ``tool`` with ``tool_input`` as one JSON-ready object."""
     import asyncio
 
-    from corral.permissions.explain import decision_dict, explain
     from corral.permissions.context import DEFAULT_TOOL_KINDS, Mode
+    from corral.permissions.explain import decision_dict, explain
     from corral.sandbox.runtime import sandboxed_context
     from corral.tools.base import ToolCall
 

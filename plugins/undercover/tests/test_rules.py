@@ -92,3 +92,13 @@ def test_activity_follows_remote_changes(repo: Path) -> None:
     cfg = repo / ".git" / "config"
     os.utime(cfg, (cfg.stat().st_atime, cfg.stat().st_mtime + 5))
     assert und.activity(s).active is True
+
+
+def test_nothing_to_keep_out_asks_git_nothing(repo: Path) -> None:
+    und = Undercover(repo)
+    assert und.activity(Settings()).active is False
+    assert und.activity(Settings(terms=["x1"], mode="off")).active is False
+    # neither the repository root (a git process) nor a scanner was made for the answer
+    assert "root" not in vars(und) and "_scanners" not in vars(und)
+    assert und.activity(Settings(terms=["x1"])).active is True  # no remote counts as public
+    assert und.root == repo.resolve()

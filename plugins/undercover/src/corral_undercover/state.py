@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from corral.api import StashKey
 
 from corral_undercover import _git
 from corral_undercover.activation import Activity, decide, has_rules
-from corral_undercover.matcher import Scanner
-from corral_undercover.rules import ScannerCache
 from corral_undercover.settings import Settings
+
+if TYPE_CHECKING:
+    from corral_undercover.matcher import Scanner
+    from corral_undercover.rules import ScannerCache
 
 NAME = "undercover"
 
@@ -30,16 +33,28 @@ def settings_of(config: Any) -> Settings:
 class Undercover:
     """What a session (or a git hook, or the CLI) needs to apply the filter in one directory.
 
-    The repository root is found once; whether undercover is active is re-decided when the
+    The repository root is found once, when first needed (with nothing to keep out, never:
+    no git runs at a session's start); whether undercover is active is re-decided when the
     settings object or the repository's config file (where remotes live) changes.
     """
 
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd.resolve()
-        self.root = _git.repo_root(self.cwd)
-        self._config_file = _git.config_path(self.root) if self.root is not None else None
-        self._scanners = ScannerCache()
         self._activity: tuple[tuple[int, float], Activity] | None = None
+
+    @functools.cached_property
+    def _scanners(self) -> ScannerCache:
+        from corral_undercover.rules import ScannerCache  # the matcher: when text is scanned
+
+        return ScannerCache()
+
+    @functools.cached_property
+    def root(self) -> Path | None:
+        return _git.repo_root(self.cwd)
+
+    @functools.cached_property
+    def _config_file(self) -> Path | None:
+        return _git.config_path(self.root) if self.root is not None else None
 
     def _config_mtime(self) -> float:
         try:
@@ -48,6 +63,8 @@ class Undercover:
             return -1.0
 
     def activity(self, settings: Settings) -> Activity:
+        if settings.mode == "off" or not has_rules(settings):
+            return decide(settings, None, [])  # inactive wherever it runs
         key = (id(settings), self._config_mtime())
         if self._activity is None or self._activity[0] != key:
             needs_git = settings.mode == "auto" and has_rules(settings) and self.root is not None

@@ -33,6 +33,7 @@ CONFIG = (
     "[features]\nkairos = true\n[api]\nmax_retries = 0\n"
     "[plugins.kairos]\ninterval_s = 600\npoll_s = 0.02\nchange_delay_s = 0.01\n"
     'permission_mode = "default"\nbridge_rate_per_s = 20\nweb_login_ttl_s = 4\n'
+    'schedule = [{every = "6h", prompt = "Summarise the open TODOs."}]\n'
 )
 #: Milliseconds any one browser wait may take.
 WAIT_MS = 15_000
@@ -110,6 +111,8 @@ def test_the_page_in_chromium_shows_ticks_sends_messages_and_answers_permissions
         used = page.url  # the link is spent: the page itself is at /
         assert used == base + "/"
         await page.wait_for_selector("#state[data-state=idle]")
+        await page.locator("#schedules li", has_text="Summarise the open TODOs.").wait_for()
+        await page.locator("#budgets dt", has_text="calls this hour").wait_for()
 
         # a tick: a watched file changes, the tick's tool call appears, folded, with its result
         (project / "todo.md").write_text("- make the notes final\n")
@@ -149,6 +152,15 @@ def test_the_page_in_chromium_shows_ticks_sends_messages_and_answers_permissions
         assert "done" in await edit.locator(".status").inner_text()
         await page.locator("#log", has_text="answered from the web page").wait_for()
         await page.wait_for_selector("#state[data-state=idle]")
+
+        # sleep and wake from the page
+        await page.fill("#sleep-min", "5")
+        await page.click("#sleep")
+        await page.wait_for_selector("#state[data-state=sleeping]")
+        assert daemon.runtime.ticker.sleeping
+        await page.click("#wake")
+        await page.wait_for_selector("#state[data-state=idle]")
+        assert not daemon.runtime.ticker.sleeping
 
         # a used link, and an expired one, are refused
         again = await (await browser.new_context()).new_page()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import msgspec
@@ -19,10 +20,19 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
 
 
 def struct_schema(struct_type: type[msgspec.Struct]) -> dict[str, Any]:
-    """Return an object schema for ``struct_type`` with every ``$ref`` inlined."""
+    """Return an object schema for ``struct_type`` with every ``$ref`` inlined.
+
+    Generated once per type and process (every session and sub-agent lists the same tools);
+    each call returns a fresh copy, so a caller may change its own."""
+    decoded: dict[str, Any] = msgspec.json.decode(_schema_json(struct_type))
+    return decoded
+
+
+@functools.lru_cache(maxsize=512)
+def _schema_json(struct_type: type[msgspec.Struct]) -> bytes:
     raw = msgspec.json.schema(struct_type)
     defs = raw.get("$defs", {})
     schema = _inline(raw, defs)
     schema.pop("title", None)
     schema.setdefault("type", "object")
-    return dict(schema)
+    return msgspec.json.encode(schema)

@@ -10,10 +10,11 @@ from typing import Any
 import msgspec
 import pytest
 from corral import hookimpl
-from corral.agents import AgentDefinition
+from corral.agents import AgentDefinition, AgentDir
 from corral.app import App
-from corral.commands import CliCommand, DoctorCheck, SendPrompt, SlashCommand
+from corral.commands import CliCommand, CommandDir, DoctorCheck, SendPrompt, SlashCommand
 from corral.events import Notice
+from corral.extra_config import HookSet, McpServerSet
 from corral.permissions import Vote
 from corral.prompt import PromptSection
 from corral.providers import Provider
@@ -96,6 +97,25 @@ class Recorder:
     @hookimpl
     def corral_register_agents(self, register: Any) -> None:
         register(AgentDefinition(name="a1", description="d", prompt="p"))
+
+    @hookimpl
+    def corral_agent_dirs(self, app: App) -> AgentDir:
+        return AgentDir(path=str(app.cwd / "rec-agents"), namespace="rec", source="recorder")
+
+    @hookimpl
+    def corral_command_dirs(self, session: Session) -> list[CommandDir]:
+        return [CommandDir(path=str(session.cwd / "rec-commands"), namespace="rec",
+                           source="recorder")]
+
+    @hookimpl
+    def corral_command_hooks(self, app: App) -> HookSet:
+        hooks = {"UserPromptSubmit": [{"hooks": [{
+            "type": "command", "command": 'echo "$CLAUDE_PLUGIN_ROOT" > root-seen.txt'}]}]}
+        return HookSet(hooks=hooks, source="recorder hooks.json", plugin_root="/rec/root")
+
+    @hookimpl
+    def corral_mcp_servers(self, app: App) -> McpServerSet:
+        return McpServerSet(servers={"rec": {"command": "rec-server"}}, source="recorder")
 
     @hookimpl
     def corral_register_providers(self, register: Any) -> None:
@@ -241,6 +261,41 @@ def test_hook_corral_add_options(app: App) -> None:
 
 def test_hook_corral_register_agents(app: App) -> None:
     assert [a.name for _, a in app.host.register_agents()] == ["a1"]
+
+
+def test_hook_corral_agent_dirs(app: App) -> None:
+    [folder] = app.host.agent_dirs(app)
+    assert (folder.namespace, folder.path) == ("rec", str(app.cwd / "rec-agents"))
+
+
+def test_hook_corral_command_dirs(app: App, project: Path) -> None:
+    from corral.custom_commands import session_commands
+
+    (project / "rec-commands" / "sub").mkdir(parents=True)
+    (project / "rec-commands" / "greet.md").write_text("Greet $ARGUMENTS.")
+    (project / "rec-commands" / "sub" / "deep.md").write_text("Deep.")
+    (project / ".claude" / "commands").mkdir(parents=True)
+    (project / ".claude" / "commands" / "deep.md").write_text("The project's own.")
+    found, problems = session_commands(Session(app))
+    assert problems == []
+    assert found["rec:greet"].body == "Greet $ARGUMENTS." and found["greet"] is found["rec:greet"]
+    # a short name another command takes stays that command's
+    assert found["rec:sub:deep"].body == "Deep." and found["deep"].body == "The project's own."
+
+
+def test_hook_corral_command_hooks(app: App, project: Path) -> None:
+    from corral.cmdhooks import fire, hook_table
+
+    session = Session(app)
+    [hook] = hook_table(session).for_event("UserPromptSubmit")
+    assert (hook.source, hook.plugin_root) == ("recorder hooks.json", "/rec/root")
+    asyncio.run(fire(session, "UserPromptSubmit", {"prompt": "hi"}))
+    assert (project / "root-seen.txt").read_text().strip() == "/rec/root"
+
+
+def test_hook_corral_mcp_servers(app: App) -> None:
+    [servers] = app.host.mcp_servers(app)
+    assert servers.servers == {"rec": {"command": "rec-server"}}
 
 
 def test_hook_corral_register_providers(app: App) -> None:

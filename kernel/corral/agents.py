@@ -20,3 +20,13 @@ class AgentDefinition(msgspec.Struct, frozen=True, kw_only=True):
     color: str | None = None
     #: Where the definition came from: a file path, ``plugin:<name>`` or ``builtin``.
     source: str = "builtin"
+
+
+class AgentDir(msgspec.Struct, frozen=True, kw_only=True):
+    """A folder of agent definition files a plugin contributes (``corral_agent_dirs``),
+    read like ``.claude/agents/``; each agent is named ``namespace:name``."""
+
+    path: str
+    namespace: str
+    #: What the user sees as its origin (``bundle tools@team``).
+    source: str

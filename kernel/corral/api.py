@@ -57,6 +57,10 @@ _HOMES: dict[str, str] = {
     "UserMessage": "corral.events",
     # What plugins contribute
     "AgentDefinition": "corral.agents",
+    "AgentDir": "corral.agents",
+    "CommandDir": "corral.commands",
+    "HookSet": "corral.extra_config",
+    "McpServerSet": "corral.extra_config",
     "CliCommand": "corral.commands",
     "SlashCommand": "corral.commands",
     "DoctorCheck": "corral.commands",
@@ -169,7 +173,9 @@ if TYPE_CHECKING:
         UsageReported as UsageReported,
         UserMessage as UserMessage,
     )
-    from corral.agents import AgentDefinition as AgentDefinition
+    from corral.agents import AgentDefinition as AgentDefinition, AgentDir as AgentDir
+    from corral.commands import CommandDir as CommandDir
+    from corral.extra_config import HookSet as HookSet, McpServerSet as McpServerSet
     from corral.commands import CliCommand as CliCommand, SlashCommand as SlashCommand
     from corral.commands import DoctorCheck as DoctorCheck, SendPrompt as SendPrompt
     from corral.providers import (

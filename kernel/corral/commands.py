@@ -100,3 +100,16 @@ class _Deferred:
 
     def __repr__(self) -> str:
         return f"<{self.module}.{self.attr}, imported when called>"
+
+
+class CommandDir(msgspec.Struct, frozen=True, kw_only=True):
+    """Markdown command files a plugin contributes (``corral_command_dirs``).
+
+    ``path`` is a folder, read like ``.claude/commands/`` (sub-folders give ``a:b``), or one
+    ``.md`` file. Each command is named ``namespace:name`` and is also reachable as
+    ``/name`` while no other command takes that name."""
+
+    path: str
+    namespace: str
+    #: What the user sees as its origin (``bundle tools@team``).
+    source: str

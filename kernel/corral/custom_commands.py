@@ -1,6 +1,8 @@
 """Custom slash commands from Markdown files (``.claude/commands/*.md``, ``~/.claude/commands/``).
 
-The file name is the command name; sub-folders give ``folder:name``. Frontmatter keys:
+The file name is the command name; sub-folders give ``folder:name``. Plugins add folders
+through ``corral_command_dirs`` (the kernel's bundle loader does): their commands are named
+``namespace:name`` and also answer to ``name`` while no other command takes it. Frontmatter keys:
 ``description``, ``argument-hint``, ``allowed-tools``, ``model``, ``disable-model-invocation``
 (the model may not run it through the SlashCommand tool). In the body, ``$ARGUMENTS`` is
 the whole argument text, ``$1`` … ``$9`` single arguments, and ``@path`` includes a file.
@@ -10,13 +12,19 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from corral import paths
 from corral.frontmatter import FrontmatterError, split
 from corral.permissions.rules import split_rules
+
+if TYPE_CHECKING:
+    from corral.commands import CommandDir
+    from corral.session import Session
 
 
 class CustomCommand(msgspec.Struct, kw_only=True):
@@ -67,23 +75,47 @@ def _flag(value: object) -> bool:
     return str(value).strip().lower() in ("true", "yes", "1", "on")
 
 
-def load_custom_commands(cwd: Path) -> tuple[dict[str, CustomCommand], list[str]]:
-    """Project commands win over user commands of the same name. Returns commands and
-    problems (a broken file is reported; the others still load)."""
+def _read_tree(root: Path, prefix: tuple[str, ...], into: dict[str, CustomCommand],
+               problems: list[str]) -> None:
+    """Every ``*.md`` under ``root`` (or ``root`` itself, a file) into ``into`` by name."""
+    files = [root] if root.is_file() else sorted(root.rglob("*.md")) if root.is_dir() else []
+    for path in files:
+        rel = path.relative_to(root).with_suffix("") if root.is_dir() else Path(path.stem)
+        name = ":".join((*prefix, *rel.parts))
+        try:
+            into[name] = parse_command_file(path, name)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problems.append(str(exc))
+
+
+def load_custom_commands(
+    cwd: Path, extra: Iterable[CommandDir] = ()
+) -> tuple[dict[str, CustomCommand], list[str]]:
+    """Project commands win over user commands of the same name, and both over plugins'
+    (``extra``, named ``namespace:name``; each also under its short name when no other
+    command has it). Returns commands and problems (a broken file is reported; the others
+    still load)."""
     found: dict[str, CustomCommand] = {}
     problems: list[str] = []
+    contributed: dict[str, CustomCommand] = {}
+    for item in extra:
+        _read_tree(Path(item.path), (item.namespace,), contributed, problems)
     roots = [paths.claude_user_dir() / "commands", paths.project_root(cwd) / ".claude" / "commands"]
     for root in roots:
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*.md")):
-            rel = path.relative_to(root).with_suffix("")
-            name = ":".join(rel.parts)
-            try:
-                found[name] = parse_command_file(path, name)
-            except (OSError, UnicodeDecodeError, ValueError) as exc:
-                problems.append(str(exc))
-    return found, problems
+        _read_tree(root, (), found, problems)
+    shorts: dict[str, list[str]] = {}
+    for name in contributed:
+        shorts.setdefault(name.partition(":")[2], []).append(name)
+    merged = {**contributed, **found}
+    for short, names in shorts.items():
+        if len(names) == 1 and short not in merged:
+            merged[short] = contributed[names[0]]
+    return merged, problems
+
+
+def session_commands(session: Session) -> tuple[dict[str, CustomCommand], list[str]]:
+    """:func:`load_custom_commands` for ``session``, with every plugin's command folders."""
+    return load_custom_commands(session.cwd, session.hooks.command_dirs(session))
 
 
 def expand(command: CustomCommand, arguments: str, cwd: Path) -> str:

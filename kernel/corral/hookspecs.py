@@ -21,11 +21,12 @@ if TYPE_CHECKING:
 
     import msgspec
 
-    from corral.agents import AgentDefinition
+    from corral.agents import AgentDefinition, AgentDir
     from corral.app import App
-    from corral.commands import CliCommand, DoctorCheck, SlashCommand
+    from corral.commands import CliCommand, CommandDir, DoctorCheck, SlashCommand
     from corral.config.schema import Config
     from corral.events import Event
+    from corral.extra_config import HookSet, McpServerSet
     from corral.memory.instructions import InstructionFile
     from corral.memory.store import MemoryChange
     from corral.permissions.decision import Vote
@@ -137,6 +138,58 @@ def corral_register_agents(register: Callable[[AgentDefinition], None]) -> None:
     plugin agents on a name clash.
 
     :param register: Call with a :class:`corral.agents.AgentDefinition`.
+    """
+
+
+@hookspec
+def corral_agent_dirs(app: App) -> list[AgentDir] | AgentDir | None:
+    """Add folders of agent definition files (Markdown, as in ``.claude/agents/``).
+
+    Called when the agent catalogue is built, beside :func:`corral_register_agents`. Each
+    agent is named ``namespace:name``; project and user agent files win on a name clash.
+
+    :param app: The application (its configuration says what is enabled).
+    :return: A :class:`corral.agents.AgentDir`, a list of them, or ``None``.
+    """
+
+
+@hookspec
+def corral_command_dirs(session: Session) -> list[CommandDir] | CommandDir | None:
+    """Add Markdown slash commands (folders or files, as in ``.claude/commands/``).
+
+    Called whenever the session's custom commands are listed or one is looked up: the
+    REPL's command table, and a ``/name args`` message (interactive or ``corral -p``).
+    Commands are named ``namespace:name``, and reachable as ``/name`` while the short name
+    is unambiguous; project and user commands win.
+
+    :param session: The current session.
+    :return: A :class:`corral.commands.CommandDir`, a list of them, or ``None``.
+    """
+
+
+@hookspec
+def corral_command_hooks(app: App) -> list[HookSet] | HookSet | None:
+    """Add command hooks (Claude Code's ``hooks`` shape) beside the settings files' hooks.
+
+    Called once per loaded configuration, when the hook table is first needed. The hooks
+    fire like settings hooks; under the managed ``allowManagedHooksOnly`` lock they are
+    ignored.
+
+    :param app: The application.
+    :return: A :class:`corral.extra_config.HookSet`, a list of them, or ``None``.
+    """
+
+
+@hookspec
+def corral_mcp_servers(app: App) -> list[McpServerSet] | McpServerSet | None:
+    """Add MCP server configurations (entries of an ``mcpServers`` object).
+
+    Called by the MCP plugin when it reads the configured servers, once per run. The
+    servers have the lowest precedence: a server of the same name from any settings scope
+    wins.
+
+    :param app: The application.
+    :return: A :class:`corral.extra_config.McpServerSet`, a list of them, or ``None``.
     """
 
 

@@ -91,7 +91,7 @@ def _hooks_section(app: App) -> int:
     from corral.ui.console import get_console
 
     console = get_console()
-    table = read_hooks(app.loaded.layers)
+    table = read_hooks(app.loaded.layers, app.host.command_hooks(app))
     count = sum(len(table.for_event(event)) for event in table.hooks)
     console.print(f"[bold]command hooks[/]: {count} configured")
     for note in table.unused:

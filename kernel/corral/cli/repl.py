@@ -307,6 +307,17 @@ class Repl:
         else:
             self.console.print(f"[dim]mode stays {self.session.permission_mode}[/]")
 
+    async def confirm(self, question: str) -> bool:
+        """Ask a yes/no question at the prompt; anything but yes (or Ctrl-C) is no."""
+        from prompt_toolkit import PromptSession
+
+        asker: PromptSession[str] = PromptSession()
+        try:
+            answer = (await asker.prompt_async(f"  {question} [y/N] ")).strip()
+        except (KeyboardInterrupt, EOFError):
+            answer = ""
+        return answer.lower() in ("y", "yes")
+
     async def remember(self, text: str) -> None:
         """``# text``: save a memory entry, asking whether it is for this project or for
         every project of the user."""

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from corral.commands import SendPrompt, SlashCommand
-from corral.custom_commands import CustomCommand, load_custom_commands
+from corral.custom_commands import CustomCommand, session_commands
 
 if TYPE_CHECKING:
     from corral.cli.repl import Repl
@@ -28,13 +28,15 @@ class SlashTable:
             "resume": ("resume an earlier session [id]", self.resume),
             "permissions": ("list the permission rules and where they come from", self.perms),
             "plugins": ("list plugins", self.plugins),
+            "plugin": ("plugin bundles: list, install NAME@MARKETPLACE, enable, disable, "
+                       "uninstall, marketplace add|list|remove|update", self.bundles),
             "sandbox": ("show whether shell commands run sandboxed, and the policy", self.sandbox),
             "exit": ("leave corral", self.exit),
         }
         self.plugin: dict[str, SlashCommand] = {}
         self.refresh_plugin_commands()
         self.custom: dict[str, CustomCommand] = {}
-        self.custom, self.problems = load_custom_commands(repl.session.cwd)
+        self.custom, self.problems = session_commands(repl.session)
 
     def refresh_plugin_commands(self) -> None:
         self.plugin = {}
@@ -88,8 +90,12 @@ class SlashTable:
             out.print(f"  /{name:12} {text}", highlight=False)
         for name, command in sorted(self.plugin.items()):
             out.print(f"  /{name:12} {command.description}", highlight=False)
+        short = {c.name: n for n, c in self.custom.items() if n != c.name}
         for name, custom in sorted(self.custom.items()):
-            out.print(f"  /{name:12} {custom.description} [dim]({custom.source})[/]",
+            if name != custom.name:
+                continue  # a plugin command's short name, shown beside its full name
+            also = f" (also /{short[name]})" if name in short else ""
+            out.print(f"  /{name:12} {custom.description} [dim]({custom.source}){also}[/]",
                       highlight=False)
         taken = {*self.builtin, *self.plugin, *self.custom}
         for name, description in sorted(self.skill_names().items()):
@@ -165,6 +171,35 @@ class SlashTable:
         from corral.cli.plugins_cmd import run_plugins
 
         run_plugins(self.repl.app, as_json=False)
+        return ("none", "")
+
+    async def bundles(self, text: str) -> Action:
+        """``/plugin …``: the ``corral plugin`` actions; a marketplace a project proposes
+        is installed from once the user says yes here."""
+        from corral.bundles import cli
+        from corral.bundles.marketplace import TrustNeeded
+        from corral.errors import CorralError
+
+        def out(line: str) -> None:
+            self.repl.console.print(line, highlight=False, markup=False)
+
+        app = self.repl.app
+        try:
+            args = cli.slash_args(text)
+            try:
+                cli.dispatch(args, app, out)
+            except TrustNeeded as need:
+                if not await self.repl.confirm(cli.trust_question(need)):
+                    out("not installed: the marketplace is not trusted")
+                    return ("none", "")
+                cli.install(args.spec, app, out, trust=True)
+        except CorralError as exc:
+            self.repl.console.print(f"[red]{exc}[/]", highlight=False)
+            return ("none", "")
+        if args.plugin_action in ("install", "uninstall", "enable", "disable"):
+            app.reload_config()  # a fresh configuration: bundles are read again
+            self.custom, self.problems = session_commands(self.repl.session)
+            out("commands, agents and hooks follow at once; MCP servers with the next session")
         return ("none", "")
 
     async def exit(self, _: str) -> Action:

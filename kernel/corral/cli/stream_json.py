@@ -23,11 +23,11 @@ def _encode(obj: Any) -> str:
 
 
 def _slash_commands(session: Session) -> list[str]:
-    from corral.custom_commands import load_custom_commands
+    from corral.custom_commands import session_commands
 
     names: set[str] = set()
     try:
-        names.update(load_custom_commands(session.cwd)[0])
+        names.update(session_commands(session)[0])
     except Exception:  # a broken command file must not stop the run; the REPL reports it
         pass
     for _, command in session.app.host.register_commands(session):

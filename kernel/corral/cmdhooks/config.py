@@ -25,6 +25,7 @@ from corral.permissions.rules import RuleError, parse_rule
 if TYPE_CHECKING:
     from corral.config.layers import Layer
     from corral.config.loader import LoadedConfig
+    from corral.extra_config import HookSet
     from corral.session import Session
 
 #: The events corral fires, in Claude Code's names.
@@ -108,6 +109,8 @@ class ConfiguredHook(msgspec.Struct, frozen=True, kw_only=True):
     def key(self) -> tuple[str, str, str, str]:
         """What makes two entries the same hook."""
         return (self.event, self.matcher, self.kind, self.command)
+    #: For a plugin's hooks (a bundle's): ``CLAUDE_PLUGIN_ROOT`` in the hook's environment.
+    plugin_root: str | None = None
 
 
 class BrokenHook(msgspec.Struct, frozen=True, kw_only=True):
@@ -170,10 +173,12 @@ def managed_hooks_only(layers: Iterable[Layer]) -> bool:
 class _Reader:
     """Collects hooks, broken entries and unused fields of one file."""
 
-    def __init__(self, source: str, broken: list[BrokenHook], unused: list[str]) -> None:
+    def __init__(self, source: str, broken: list[BrokenHook], unused: list[str],
+                 plugin_root: str | None = None) -> None:
         self.source = source
         self.broken = broken
         self.unused = unused
+        self.plugin_root = plugin_root
 
     def fail(self, event: str | None, matcher: str | None, where: str, problem: str) -> None:
         self.broken.append(BrokenHook(event=event, matcher=matcher, source=self.source,
@@ -278,7 +283,8 @@ class _Reader:
             status_message=status if isinstance(status, str) else None,
             headers=self.headers(entry), allowed_env_vars=self.allowed_env(entry),
             model=model if isinstance(model, str) and model else None,
-            run_async=flags["async"], once=flags["once"])
+            run_async=flags["async"], once=flags["once"],
+            plugin_root=self.plugin_root)
 
     def target(self, event: str, matcher: str, where: str, kind: str,
                entry: dict[str, Any]) -> str | None:
@@ -325,21 +331,24 @@ def _rule_problem(condition: Any, source: str) -> str | None:
     return None
 
 
-def read_hooks(layers: Iterable[Layer]) -> HookTable:
-    """Collect the hooks of ``layers`` (only the managed layer's under the lock)."""
+def read_hooks(layers: Iterable[Layer], extra: Iterable[HookSet] = ()) -> HookTable:
+    """Collect the hooks of ``layers`` (only the managed layer's under the lock), then
+    those plugins add (``extra``, from ``corral_command_hooks``)."""
     layers = list(layers)
     locked = managed_hooks_only(layers)
     table: dict[str, list[ConfiguredHook]] = {}
     broken: list[BrokenHook] = []
     unused: list[str] = []
     seen: set[tuple[str, str, str, str]] = set()
-    for layer in layers:
-        if locked and layer.name != "managed":
-            continue
-        section = layer.data.get("hooks")
+    sources: list[tuple[str, Any, str | None]] = [
+        (layer.source, layer.data.get("hooks"), None) for layer in layers
+        if not locked or layer.name == "managed"]
+    if not locked:
+        sources += [(item.source, item.hooks, item.plugin_root) for item in extra]
+    for source, section, plugin_root in sources:
         if section is None or section == {}:
             continue
-        for hook in _Reader(layer.source, broken, unused).section(section):
+        for hook in _Reader(source, broken, unused, plugin_root).section(section):
             key = hook.key
             if key not in seen:  # the merged configuration holds each item once, too
                 seen.add(key)
@@ -353,7 +362,7 @@ def hook_table(session: Session) -> HookTable:
     loaded = session.app.loaded
     table = _TABLES.get(loaded)
     if table is None:
-        table = read_hooks(loaded.layers)
+        table = read_hooks(loaded.layers, session.app.host.command_hooks(session.app))
         for error in table.errors:
             session.hooks.warn(f"corral: warning: {error}")
         _TABLES[loaded] = table

@@ -124,7 +124,8 @@ async def fire(
                                             "status_message": True}))
 
     async def one(hook: ConfiguredHook) -> HookRun:
-        return read_run(hook, await run_hook(session, hook, data, env))
+        own = env if hook.plugin_root is None else {**env, "CLAUDE_PLUGIN_ROOT": hook.plugin_root}
+        return read_run(hook, await run_hook(session, hook, data, own))
 
     for hook in hooks:
         if hook.run_async:

@@ -2,7 +2,8 @@
 
 Every documented key and value form is accepted. What corral uses is translated
 (``permissions``, ``sandbox``, ``hooks``, ``env``, ``model``, ``includeCoAuthoredBy``, ``attribution``,
-``allowManagedPermissionRulesOnly``, ``allowManagedHooksOnly``); every other key is left to
+``allowManagedPermissionRulesOnly``, ``allowManagedHooksOnly``, ``enabledPlugins``,
+``extraKnownMarketplaces``); every other key is left to
 Claude Code and listed as not used (``corral doctor``). An unknown key inside
 ``permissions`` is a warning, never a refusal. A value corral cannot accept is an error
 that names the key as written in the file, with its line and column. corral's own TOML
@@ -42,6 +43,9 @@ PLUGIN_KEYS = {
     "enabledMcpjsonServers": "mcp",
     "disabledMcpjsonServers": "mcp",
 }
+#: Plugin bundle keys (docs/bundles.md), kept as written under corral's names.
+_BUNDLE_KEYS = {"enabledPlugins": "enabled_plugins",
+                "extraKnownMarketplaces": "extra_known_marketplaces"}
 _MODES = {"default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"}
 #: Claude Code's mode names with no corral mode of their own, and what they mean here.
 _MODE_ALIASES = {"auto": "default"}
@@ -173,6 +177,19 @@ class _Reader:
             self.unused.append(f"{self.source}: statusLine.{', statusLine.'.join(extra)}: "
                                "not used by corral")
         return {"type": "command", "command": command, "padding": padding}
+    def bundle_table(self, key: str, table: dict[str, Any]) -> dict[str, Any]:
+        """``enabledPlugins`` (values true/false) or ``extraKnownMarketplaces`` (objects);
+        an entry of another shape is warned about and left out."""
+        out: dict[str, Any] = {}
+        kind = bool if key == "enabledPlugins" else dict
+        for name, value in table.items():
+            if isinstance(value, kind):
+                out[str(name)] = value
+            else:
+                expected = "true or false" if kind is bool else "an object with `source`"
+                self.warnings.append(f"{self.source}: {key}.{name}: expected {expected}; "
+                                     f"ignored{position(self.raw, key, str(name))}")
+        return out
 
     def attribution(self, doc: dict[str, Any]) -> str | None:
         """corral's commit trailer from ``attribution.commit`` or ``includeCoAuthoredBy``."""
@@ -252,6 +269,12 @@ def translate(raw: bytes, source: str) -> Translated:
                                "apiKeyHelper")
         data.setdefault("api", {})["key_helper"] = helper
         used.add("apiKeyHelper")
+    for key, field in _BUNDLE_KEYS.items():
+        if key in doc:
+            if not isinstance(doc[key], dict):
+                raise reader.error("expected an object", key)
+            data[field] = reader.bundle_table(key, doc[key])
+            used.add(key)
     if "sandbox" in doc:
         data["sandbox"] = from_claude(doc["sandbox"], source, reader.warnings,
                                       lambda *keys: position(raw, *keys))

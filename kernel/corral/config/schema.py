@@ -159,6 +159,13 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: Delete transcripts older than this many days at start-up (Claude Code's
     #: ``cleanupPeriodDays``); unset keeps every transcript.
     cleanup_period_days: int | None = None
+    #: Plugin bundles switched on or off, ``{"name@marketplace": true}`` (Claude Code's
+    #: ``enabledPlugins``); a bundle not named here follows its installed state.
+    enabled_plugins: dict[str, bool] = msgspec.field(default_factory=dict)
+    #: Marketplaces a settings file proposes (Claude Code's ``extraKnownMarketplaces``):
+    #: ``{name: {"source": {"source": "github" | "git" | "directory", ...}}}``. Kept raw;
+    #: :mod:`corral.bundles` reads it.
+    extra_known_marketplaces: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def plugin_settings(self, name: str) -> Any:
         """The validated settings of plugin ``name`` (its Struct, defaults filled in), or

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corral.commands import SendPrompt, SlashCommand
-from corral.custom_commands import CustomCommand, expand, load_custom_commands
+from corral.custom_commands import CustomCommand, expand, session_commands
 from corral.permissions.session import TURN_ALLOW
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def find_invocation(session: Session, text: str) -> Invocation | None:
     name, _, rest = stripped[1:].partition(" ")
     if not name:
         return None
-    commands, _ = load_custom_commands(session.cwd)
+    commands, _ = session_commands(session)
     command = commands.get(name)
     return None if command is None else Invocation(command, rest.strip())
 

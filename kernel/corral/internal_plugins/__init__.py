@@ -11,4 +11,5 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("skills", "corral.internal_plugins.skills"),
     ("status-line", "corral.internal_plugins.status_line"),
     ("slash-command-tool", "corral.internal_plugins.slash_tool"),
+    ("bundles", "corral.internal_plugins.bundles"),
 )

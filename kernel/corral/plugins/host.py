@@ -26,11 +26,12 @@ from corral.plugins.records import PluginRecord
 if TYPE_CHECKING:
     import argparse
 
-    from corral.agents import AgentDefinition
+    from corral.agents import AgentDefinition, AgentDir
     from corral.app import App
-    from corral.commands import CliCommand, DoctorCheck, SlashCommand
+    from corral.commands import CliCommand, CommandDir, DoctorCheck, SlashCommand
     from corral.config.schema import Config
     from corral.events import Event
+    from corral.extra_config import HookSet, McpServerSet
     from corral.permissions.decision import Vote
     from corral.prompt import PromptSection
     from corral.providers import Provider
@@ -280,6 +281,40 @@ class PluginHost:
 
     def register_agents(self) -> list[tuple[str, AgentDefinition]]:
         return self._collect("corral_register_agents")
+
+    def _listed(self, hookname: str, kwargs: dict[str, Any], kind: type) -> list[Any]:
+        """Every item the plugins return (one or a list each); a wrong type takes the
+        plugin out."""
+        items: list[Any] = []
+        for name, value in self._call_sync(hookname, kwargs):
+            values = value if isinstance(value, list) else [value]
+            bad = next((v for v in values if not isinstance(v, kind)), None)
+            if bad is not None:
+                self.fail(name, TypeError(f"returned {type(bad).__name__}, expected "
+                                          f"{kind.__name__}"), f"in {hookname}")
+                continue
+            items += values
+        return items
+
+    def agent_dirs(self, app: App) -> list[AgentDir]:
+        from corral.agents import AgentDir
+
+        return self._listed("corral_agent_dirs", {"app": app}, AgentDir)
+
+    def command_dirs(self, session: Session) -> list[CommandDir]:
+        from corral.commands import CommandDir
+
+        return self._listed("corral_command_dirs", {"session": session}, CommandDir)
+
+    def command_hooks(self, app: App) -> list[HookSet]:
+        from corral.extra_config import HookSet
+
+        return self._listed("corral_command_hooks", {"app": app}, HookSet)
+
+    def mcp_servers(self, app: App) -> list[McpServerSet]:
+        from corral.extra_config import McpServerSet
+
+        return self._listed("corral_mcp_servers", {"app": app}, McpServerSet)
 
     def register_providers(self) -> list[tuple[str, Provider]]:
         return self._collect("corral_register_providers")

@@ -51,11 +51,11 @@ class SkillsReport(msgspec.Struct, kw_only=True):
 def command_names(session: Session) -> dict[str, str]:
     """Commands that win over a skill's ``/name``: plugins' slash commands (by plugin) and
     custom Markdown commands (by file)."""
-    from corral.custom_commands import load_custom_commands
+    from corral.custom_commands import session_commands
 
     names = {command.name: f"plugin {plugin}"
              for plugin, command in session.app.host.register_commands(session)}
-    commands, _ = load_custom_commands(session.cwd)
+    commands, _ = session_commands(session)
     names.update({name: command.source for name, command in commands.items()})
     return names
 

@@ -2,7 +2,7 @@
 
 Precedence, highest first: managed (``<site config>/agents/``), project
 (``.claude/agents/`` at the project root), user (``~/.claude/agents/``), plugins
-(``corral_register_agents``), then corral's built-in agents. A name defined in two places
+(``corral_register_agents``, and the folders of ``corral_agent_dirs``: ``namespace:name``), then corral's built-in agents. A name defined in two places
 is taken from the higher one; the clash is kept in :attr:`Catalogue.shadowed` and shown.
 """
 
@@ -65,6 +65,11 @@ def build_catalogue(app: App, cwd: Path) -> Catalogue:
         source = definition.source if definition.source.startswith("plugin:") else (
             f"plugin:{plugin}")
         layers["plugin"].append(msgspec.structs.replace(definition, source=source))
+    for folder in app.host.agent_dirs(app):  # plugin bundles' agents, named namespace:name
+        found, broken = load_agent_dir(Path(folder.path), "plugin")
+        layers["plugin"] += [msgspec.structs.replace(d, name=f"{folder.namespace}:{d.name}")
+                             for d in found]
+        problems.extend(broken)
     dirs = agent_dirs(cwd)
     for layer in ("user", "project", "managed"):
         found, broken = load_agent_dir(dirs[layer], layer)

@@ -102,14 +102,14 @@ def load_agent_file(path: Path, source: str) -> AgentDefinition:
 
 
 def load_agent_dir(folder: Path, layer: str) -> tuple[list[AgentDefinition], list[LoadProblem]]:
-    """Every ``*.md`` of ``folder`` (sorted; sub-folders included), and the broken ones.
+    """Every ``*.md`` of ``folder`` (sorted; sub-folders included; or ``folder`` itself when
+    it is a file), and the broken ones.
 
     Each definition's source is ``<layer>:<path>``."""
     agents: list[AgentDefinition] = []
     problems: list[LoadProblem] = []
-    if not folder.is_dir():
-        return agents, problems
-    for path in sorted(folder.rglob("*.md")):
+    files = [folder] if folder.is_file() else sorted(folder.rglob("*.md")) if folder.is_dir() else []
+    for path in files:
         try:
             agents.append(load_agent_file(path, f"{layer}:{path}"))
         except AgentFileError as exc:

@@ -3,22 +3,23 @@
 Scopes, as Claude Code keeps them: ``project`` (``.mcp.json`` at the project root, shared
 through the repository), ``local`` (``projects[<root>].mcpServers`` in ``~/.claude.json``,
 private to this project), ``user`` (the top-level ``mcpServers`` of ``~/.claude.json``, and
-``[plugins.mcp.servers]`` in corral's own config), and ``cli`` (``--mcp-config``). On a name
-clash the narrower scope wins: cli, then local, then project, then user.
+``[plugins.mcp.servers]`` in corral's own config), ``cli`` (``--mcp-config``), and ``plugin``
+(servers other plugins add through ``corral_mcp_servers``: enabled plugin bundles' ``.mcp.json``).
+On a name clash the narrower scope wins: cli, then local, then project, then user, then plugin.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
 from corral.api import project_root
 
-Scope = Literal["user", "project", "local", "cli"]
+Scope = Literal["plugin", "user", "project", "local", "cli"]
 Transport = Literal["stdio", "http", "sse"]
 
 #: Names Claude Code gives the transports, and ours.
@@ -202,7 +203,7 @@ def local_entry(doc: dict[str, Any] | None, root: Path) -> dict[str, Any]:
 
 def load_servers(
     cwd: Path, *, environ: Mapping[str, str], corral_servers: Mapping[str, Any],
-    cli_configs: list[str], strict: bool,
+    cli_configs: list[str], strict: bool, plugin_sets: Sequence[Any] = (),
 ) -> Servers:
     """Every configured server for a run in ``cwd``, narrowest scope winning on a clash."""
     root = project_root(cwd)
@@ -238,6 +239,11 @@ def load_servers(
         out.servers = cli.servers
         return out
     layers: list[Servers] = []
+    contributed = Servers(problems=out.problems)
+    for item in plugin_sets:  # corral.api.McpServerSet
+        parse_servers(item.servers, scope="plugin", source=item.source, environ=environ,
+                      into=contributed)
+    layers.append(contributed)
     user = Servers(problems=out.problems)
     parse_servers(dict(corral_servers), scope="user", source="corral config", environ=environ,
                   into=user, prefix="plugins.mcp.servers")

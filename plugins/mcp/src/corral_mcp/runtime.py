@@ -38,6 +38,7 @@ def configured(app: App, *, environ: dict[str, str] | None = None) -> Servers:
         corral_servers=settings.servers,
         cli_configs=[*settings.config, *(getattr(options, "mcp_config", None) or [])],
         strict=settings.strict_config or bool(getattr(options, "mcp_strict_config", False)),
+        plugin_sets=app.host.mcp_servers(app),
     )
 
 

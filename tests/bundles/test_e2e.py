@@ -128,3 +128,17 @@ def test_a_headless_run_without_bundles_imports_no_bundle_code(
                        timeout=120, stdin=subprocess.DEVNULL)
     assert "corral.bundles.active" in imported_modules("/greet world")
     assert "BANG-world" in first_user_text(anthropic_server, -1)
+
+
+def test_bundle_skills_reach_the_skill_catalogue(run_cli, project: Path, tmp_path: Path) -> None:
+    from corral.app import App
+    from corral.internal_plugins.skills import catalogue
+    from corral.session import Session
+
+    installed(run_cli, tmp_path)
+    found = catalogue(Session(App.create(cwd=project)))
+    assert found is not None
+    skill = found.find("release-notes")  # its short name, while no other skill has it
+    assert skill is not None and skill.name == "tools:release-notes"
+    assert skill.description == "Write release notes from the git log."
+    assert Path(skill.folder).parent.parent.name == "1.2.0"  # read from the installed copy

@@ -152,8 +152,8 @@ def agent_dirs(app: App) -> list[AgentDir]:
 
 
 def skill_paths(app: App) -> list[tuple[str, str]]:
-    """``(folder, source)`` of each enabled bundle's skills folder."""
-    return [(path, f"bundle {b.key}") for b in active(app) for path in b.skills]
+    """``(folder, bundle name)`` of each enabled bundle's skill folders."""
+    return [(path, b.name) for b in active(app) for path in b.skills]
 
 
 def hook_sets(app: App) -> list[HookSet]:

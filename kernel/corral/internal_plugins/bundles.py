@@ -1,6 +1,7 @@
 """Plugin bundles (docs/bundles.md), wired to the run through ordinary hooks.
 
-Enabled bundles add command folders, agent folders, command hooks and MCP servers; the
+Enabled bundles add command folders, agent folders, skill folders, command hooks and MCP
+servers; the
 ``corral plugin`` subcommand manages marketplaces and installs; ``corral doctor`` lists
 bundles that failed to load. A run with no bundle installed and no ``--plugin-dir`` imports
 nothing of :mod:`corral.bundles`: every hook first looks for the state file.
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from corral.commands import CliCommand, CommandDir, DoctorCheck
     from corral.extra_config import HookSet, McpServerSet
     from corral.session import Session
+    from corral.skills.model import SkillDir
 
 
 def in_use(app: App) -> bool:
@@ -58,6 +60,18 @@ def corral_command_dirs(session: Session) -> list[CommandDir] | None:
     from corral.bundles.active import command_dirs
 
     return command_dirs(session.app)
+
+
+@hookimpl
+def corral_skill_dirs(session: Session) -> list[SkillDir] | None:
+    if not in_use(session.app):
+        return None
+    from pathlib import Path
+
+    from corral.bundles.active import skill_paths
+    from corral.skills.model import SkillDir
+
+    return [SkillDir(Path(path), f"plugin:{name}") for path, name in skill_paths(session.app)]
 
 
 @hookimpl

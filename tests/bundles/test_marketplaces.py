@@ -146,3 +146,14 @@ def test_doctor_and_corral_plugins_show_bundles(run_cli, tmp_path: Path) -> None
     assert {r["kind"] for r in rows if r["builtin"]} == {"python"}
     code, out, err = run_cli("plugins")
     assert "Python plugins" in out and "Plugin bundles" in out
+
+
+def test_an_installed_copy_gone_missing_is_a_problem_under_its_own_name(
+        run_cli, tmp_path: Path) -> None:
+    market = write_marketplace(tmp_path / "market")
+    assert run_cli("plugin", "marketplace", "add", str(market))[0] == 0
+    assert run_cli("plugin", "install", "tools@team")[0] == 0
+    [state] = listing(run_cli)
+    shutil.rmtree(state["path"])
+    [state] = listing(run_cli)
+    assert state["key"] == "tools@team" and "folder is missing" in state["problems"][0]

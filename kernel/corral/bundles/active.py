@@ -66,7 +66,7 @@ def states(app: App) -> list[BundleState]:
     for key, record in sorted(installed.items()):
         setting = wanted.get(key)
         enabled = record.enabled if setting is None else setting
-        bundle = load_bundle(Path(record.path), record.marketplace)
+        bundle = load_bundle(Path(record.path), record.marketplace, name_hint=record.name)
         out.append(_state(bundle, record.marketplace, enabled,
                           _decider(loaded, key) or "installed state", True, record.version))
     for key, on in sorted(wanted.items()):
@@ -129,7 +129,8 @@ def active(app: App) -> list[Bundle]:
     wanted = app.config.enabled_plugins
     for key, record in sorted(store.load_installed().bundles.items()):
         if wanted.get(key, record.enabled):
-            found.append(load_bundle(Path(record.path), record.marketplace))
+            found.append(load_bundle(Path(record.path), record.marketplace,
+                                     name_hint=record.name))
     found += [load_bundle(Path(folder), "dir") for folder in plugin_dirs(app)]
     _CACHE[loaded] = found
     return found

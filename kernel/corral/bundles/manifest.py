@@ -145,14 +145,21 @@ def _author(value: Any) -> str:
     return str(value or "")
 
 
-def load_bundle(root: Path, key_suffix: str, entry: dict[str, Any] | None = None) -> Bundle:
+def load_bundle(root: Path, key_suffix: str, entry: dict[str, Any] | None = None, *,
+                name_hint: str | None = None) -> Bundle:
     """Read the bundle in ``root``. ``entry`` is its marketplace entry: its fields fill in
-    what the manifest leaves out (for a bundle without a manifest, they are the manifest)."""
+    what the manifest leaves out (for a bundle without a manifest, they are the manifest).
+    ``name_hint`` (the installed name) stands in when the manifest gives no usable name."""
     root = root.resolve()
+    fallback = name_hint or root.name
+    if not root.is_dir():
+        bundle = Bundle(name=fallback, key=f"{fallback}@{key_suffix}", root=str(root))
+        bundle.problems.append(f"{root}:1: the bundle's folder is missing (reinstall it)")
+        return bundle
     try:
         doc, raw, source = read_manifest(root)
     except JsonProblem as exc:
-        bundle = Bundle(name=root.name, key=f"{root.name}@{key_suffix}", root=str(root))
+        bundle = Bundle(name=fallback, key=f"{fallback}@{key_suffix}", root=str(root))
         bundle.problems.append(str(exc))
         return bundle
     merged = {**(entry or {}), **doc}
@@ -160,7 +167,7 @@ def load_bundle(root: Path, key_suffix: str, entry: dict[str, Any] | None = None
     if not isinstance(name, str) or not _NAME.match(name):
         problem = (f"{source}:{line_of(raw, 'name')}: name: {name!r} is not a bundle name "
                    "(letters, digits, '.', '_', '-')") if name is not None else None
-        name = root.name
+        name = fallback
         bundle = Bundle(name=name, key=f"{name}@{key_suffix}", root=str(root))
         if problem:
             bundle.problems.append(problem)

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from corral import hookimpl, paths
-from corral.bundle_args import configure_parser
 
 if TYPE_CHECKING:
     from corral.agents import AgentDir
@@ -43,14 +42,11 @@ def corral_add_options(parser: argparse.ArgumentParser) -> None:
 def corral_register_cli(register: Callable[[CliCommand], None]) -> None:
     from corral.commands import CliCommand
 
-    def run(args: argparse.Namespace, app: App) -> int:
-        from corral.bundles.cli import run_plugin_command
-
-        return run_plugin_command(args, app)
-
-    register(CliCommand(name="plugin", help="plugin bundles and marketplaces: install, "
-                        "enable, disable, list (`corral plugins` lists pip plugins too)",
-                        run=run, configure=configure_parser))
+    register(CliCommand.lazy(
+        name="plugin", module="corral.bundles.cli", run="run_plugin_command",
+        configure="configure_parser",
+        help="plugin bundles and marketplaces: install, enable, disable, list (`corral "
+        "plugins` lists pip plugins too)"))
 
 
 @hookimpl

@@ -38,9 +38,9 @@ KERNEL_COMMANDS: tuple[CliCommand, ...] = (
         "prompt, turns, cost. `corral -r ID` resumes one, `corral -c` the newest."),
     CliCommand.lazy(
         name="plugins", module="corral.cli.plugins_cmd",
-        help="list installed plugins and their flags",
-        description="List the installed plugins: distribution, version, whether each is "
-        "enabled and what decided it, and the hooks it implements."),
+        help="list Python plugins and plugin bundles",
+        description="List the installed plugins: Python plugins (version, enabled and "
+        "what decided it, hooks), then plugin bundles (docs/bundles.md)."),
     CliCommand.lazy(name="config", module="corral.cli.config_cmd",
                     help="inspect the effective configuration"),
     CliCommand.lazy(

@@ -20,7 +20,7 @@ HERE = Path(__file__).parent / "heldout"
 IGNORED = {
     "forceLoginMethod", "spinnerTipsEnabled", "alwaysThinkingEnabled",
     "companyAnnouncements", "awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper",
-    "enabledPlugins", "extraKnownMarketplaces", "attribution.pr", "verbose", "autoUpdates",
+    "attribution.pr", "verbose", "autoUpdates",
     "theme", "preferredNotifChannel",
 }
 #: Keys the mcp plugin reads from the same files.
@@ -52,6 +52,10 @@ def test_the_files_load_and_mean_what_they_say(project: Path) -> None:
     assert config.attribution == "Co-authored-by: the team's assistant"
     assert config.env["MAX_THINKING_TOKENS"] == "8000"
     assert config.sandbox.excluded_commands == ["docker"]
+    # plugin bundles (docs/bundles.md): the project enables one from a marketplace it proposes
+    assert config.enabled_plugins == {"formatter@acme-tools": True}
+    assert config.extra_known_marketplaces["acme-tools"]["source"]["repo"] == \
+        "acme-corp/claude-plugins"
     table = read_hooks(loaded.layers)
     assert table.broken == []
     kinds = {(h.event, h.kind) for event in table.hooks for h in table.hooks[event]}

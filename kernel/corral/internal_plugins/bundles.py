@@ -107,7 +107,9 @@ def corral_doctor(app: App) -> list[DoctorCheck] | None:
     checks: list[DoctorCheck] = []
     for state in states(app):
         what = "enabled" if state.enabled else "disabled"
-        checks.append(DoctorCheck(ok=not (state.enabled and state.problems),
+        checks.append(DoctorCheck(ok=not (state.enabled and state.installed and state.problems),
                                   text=f"bundle {state.key} {state.version or ''}: {what}"))
-        checks += [DoctorCheck(ok=not state.enabled, text=f"  {p}") for p in state.problems]
+        # a bundle the settings enable but nobody installed yet is a note, not a fault
+        broken = state.enabled and state.installed
+        checks += [DoctorCheck(ok=not broken, text=f"  {p}") for p in state.problems]
     return checks

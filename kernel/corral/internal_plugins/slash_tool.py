@@ -62,10 +62,11 @@ class SlashCommandTool(Tool):
 
 
 def invocable(session: Session) -> list[CustomCommand]:
-    from corral.custom_commands import load_custom_commands
+    from corral.custom_commands import session_commands
 
-    commands, _ = load_custom_commands(session.cwd)
-    return [c for _, c in sorted(commands.items()) if not c.disable_model_invocation]
+    commands, _ = session_commands(session)  # a plugin command's short name listed once
+    return [c for n, c in sorted(commands.items())
+            if n == c.name and not c.disable_model_invocation]
 
 
 @hookimpl

@@ -20,23 +20,21 @@ if TYPE_CHECKING:
 
 async def session_start(session: Session, source: str) -> None:
     """Fire SessionStart (``source``: startup, resume, clear or compact)."""
-    runs = await fire(session, "SessionStart", {"source": source}, match=source)
-    context: list[str] = []
-    for run in runs:
-        spec = run.specific
-        if spec is not None and spec.additional_context:
-            context.append(spec.additional_context)
-        elif run.reply is None and run.problem is None and run.text:
-            context.append(run.text)
-    if context:
-        add_pending_context(session, context)
+    await _fire_for_context(session, "SessionStart", {"source": source}, source)
 
 
 async def setup(session: Session, trigger: str) -> None:
     """Fire Setup (``trigger``: ``init`` for ``--init`` / ``--init-only``, ``maintenance``
     for ``--maintenance``), before the session starts. Its hooks get ``CLAUDE_ENV_FILE``;
     ``additionalContext`` (or plain stdout) joins the first user message."""
-    runs = await fire(session, "Setup", {"trigger": trigger}, match=trigger)
+    await _fire_for_context(session, "Setup", {"trigger": trigger}, trigger)
+
+
+async def _fire_for_context(session: Session, event: str, fields: dict[str, str],
+                            match: str) -> None:
+    """Fire ``event``; keep its hooks' ``additionalContext`` (or plain stdout) for the next
+    user message."""
+    runs = await fire(session, event, fields, match=match)
     context: list[str] = []
     for run in runs:
         spec = run.specific

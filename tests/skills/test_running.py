@@ -176,3 +176,16 @@ def test_a_skill_model_holds_from_the_skill_call_to_the_end_of_the_turn(
     assert code == 0, out + err
     models = [r.body["model"] for r in anthropic_server.message_requests]
     assert models == ["claude-sonnet-4-6", "claude-haiku-4-5"]
+
+
+def test_stream_json_init_names_the_skills(
+        anthropic_server: MessagesServer, run_cli, project: Path) -> None:
+    write_skill(skills_root(project), "release-notes", NOTES)
+    write_skill(skills_root(project), "quiet", "---\ndescription: q\nuser-invocable: false\n"
+                "---\nQ\n")
+    anthropic_server.enqueue(text("ok"))
+    code, out, err = run_cli("-p", "hi", "--output-format", "stream-json")
+    assert code == 0, out + err
+    init = json.loads(out.splitlines()[0])
+    assert init["subtype"] == "init" and init["skills"] == ["quiet", "release-notes"]
+    assert "release-notes" in init["slash_commands"] and "quiet" not in init["slash_commands"]

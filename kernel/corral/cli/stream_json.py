@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import msgspec
 
 from corral.events import AssistantMessage, Event, ToolResultMessage, UsageReported
+from corral.internal_plugins.skills import catalogue
 from corral.session import Session
 
 
@@ -32,7 +33,16 @@ def _slash_commands(session: Session) -> list[str]:
         pass
     for _, command in session.app.host.register_commands(session):
         names.add(command.name)
+    found = catalogue(session)
+    if found is not None:
+        names.update(s.name for s in found.skills.values() if s.user_invocable)
     return sorted(names)
+
+
+def _skills(session: Session) -> list[str]:
+    """The skills the session found (none are looked for without a skill folder)."""
+    found = catalogue(session)
+    return sorted(found.skills) if found is not None else []
 
 
 def mcp_servers(session: Session) -> list[dict[str, str]]:
@@ -67,6 +77,7 @@ class ClaudeStream:
             "apiKeySource": "ANTHROPIC_API_KEY" if os.environ.get("ANTHROPIC_API_KEY")
             else "ANTHROPIC_AUTH_TOKEN" if os.environ.get("ANTHROPIC_AUTH_TOKEN") else "none",
             "slash_commands": _slash_commands(session),
+            "skills": _skills(session),
         })
 
     def __call__(self, event: Event) -> None:

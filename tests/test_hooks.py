@@ -21,6 +21,7 @@ from corral.providers import Provider
 from corral.session import Session
 from corral.stash import StashKey
 from corral.tools import Tool, ToolCall, ToolResult
+from corral.verdicts import PermissionAnswer, PromptVerdict, ToolVerdict
 
 #: Switches the tests flip on a session to make the recorder answer differently.
 LATE: StashKey[bool] = StashKey("late")
@@ -28,6 +29,7 @@ GROW: StashKey[bool] = StashKey("grow")
 LATE_COMMAND: StashKey[bool] = StashKey("late_command")
 REMIND: StashKey[bool] = StashKey("remind")
 SKILLS: StashKey[bool] = StashKey("skills")
+ANSWER: StashKey[bool] = StashKey("answer")
 
 
 class Recorder:
@@ -125,12 +127,12 @@ class Recorder:
         register(Provider(name="p1", stream=stream))
 
     @hookimpl
-    async def corral_session_start(self, session: Session) -> None:
-        self.calls.append("session_start")
+    async def corral_session_start(self, session: Session, source: str) -> None:
+        self.calls.append(f"session_start:{source}")
 
     @hookimpl
-    def corral_session_end(self, session: Session) -> None:
-        self.calls.append("session_end")
+    def corral_session_end(self, session: Session, reason: str) -> None:
+        self.calls.append(f"session_end:{reason}")
 
     @hookimpl
     def corral_system_prompt(self, session: Session) -> PromptSection:
@@ -157,6 +159,41 @@ class Recorder:
     @hookimpl
     def corral_pending_context(self, session: Session) -> str | None:
         return "<reminder>tests first</reminder>" if session.stash.get(REMIND) else None
+
+    @hookimpl
+    def corral_user_prompt(self, session: Session, text: str, origin: str) -> PromptVerdict | None:
+        self.calls.append(f"user_prompt:{origin}")
+        if "forbidden" in text:
+            return PromptVerdict(blocked=True, reason="recorder forbids it")
+        return PromptVerdict(context=["<rec/>"]) if session.stash.get(REMIND) else None
+
+    @hookimpl
+    def corral_before_stop(self, session: Session, origin: str, continued: int) -> str | None:
+        return "check the tests" if session.stash.get(REMIND) and continued == 0 else None
+
+    @hookimpl
+    def corral_before_compact(self, session: Session, trigger: str, instructions: str) -> None:
+        self.calls.append(f"before_compact:{trigger}:{instructions}")
+
+    @hookimpl
+    async def corral_notify(self, session: Session, message: str, kind: str) -> None:
+        self.calls.append(f"notify:{kind}:{message}")
+
+    @hookimpl
+    def corral_before_tool(self, session: Session, call: ToolCall,
+                           tool: Tool | None) -> ToolVerdict | None:
+        if call.input.get("bad"):
+            return ToolVerdict(invalid="recorder: bad input")
+        if call.input.get("veto"):
+            return ToolVerdict(votes=[("rec-pre", Vote(decision="deny", reason="recorder vetoes"))])
+        return None
+
+    @hookimpl
+    def corral_permission_request(self, session: Session, call: ToolCall,
+                                  context: Any) -> PermissionAnswer | None:
+        if not session.stash.get(ANSWER):
+            return None
+        return PermissionAnswer(decision="allow", reason="recorder allows", source="recorder")
 
     @hookimpl
     def corral_idle(self, session: Session) -> str:
@@ -303,13 +340,17 @@ def test_hook_corral_register_providers(app: App) -> None:
 
 
 def test_hook_corral_session_start(app: App, rec: Recorder) -> None:
-    asyncio.run(app.host.session_start(Session(app)))
-    assert rec.calls[-1] == "session_start"
+    session = Session(app)
+    asyncio.run(session.start())
+    assert "session_start:startup" in rec.calls
+    session.messages.append({"role": "user", "content": "hi"})
+    asyncio.run(session.start())
+    assert "session_start:resume" in rec.calls
 
 
 def test_hook_corral_session_end(app: App, rec: Recorder) -> None:
-    asyncio.run(app.host.session_end(Session(app)))
-    assert rec.calls[-1] == "session_end"
+    asyncio.run(Session(app).end("logout"))
+    assert "session_end:logout" in rec.calls
 
 
 def test_hook_corral_system_prompt(app: App) -> None:
@@ -415,6 +456,81 @@ def test_hook_corral_compact(app: App, rec: Recorder) -> None:
     assert asyncio.run(Engine(session, client=object()).maybe_compact("manual", force=True))
     assert rec.calls[-2:] == ["compact:manual", "event:Compacted"]
     assert session.messages == [{"role": "user", "content": "compacted 2 messages"}]
+
+
+def test_hook_corral_user_prompt(app: App, rec: Recorder) -> None:
+    from corral.engine import Engine
+
+    session = Session(app)
+    outcome = asyncio.run(Engine(session, client=object()).run_turn("a forbidden wish"))
+    assert outcome.is_error and "recorder forbids it" in outcome.result
+    assert session.messages == []  # a blocked message never enters the conversation
+    assert "user_prompt:user" in rec.calls
+    session.stash[REMIND] = True
+    verdict = asyncio.run(app.host.user_prompt(session, "hello", "user"))
+    assert not verdict.blocked and verdict.context == ["<rec/>"]
+
+
+def test_hook_corral_before_stop(app: App) -> None:
+    session = Session(app)
+    assert asyncio.run(app.host.before_stop(session, "user", 0)) is None
+    session.stash[REMIND] = True
+    assert asyncio.run(app.host.before_stop(session, "user", 0)) == "check the tests"
+    assert asyncio.run(app.host.before_stop(session, "user", 1)) is None
+
+
+def test_hook_corral_before_compact(app: App, rec: Recorder) -> None:
+    from corral.engine import Engine
+
+    session = Session(app)
+    session.messages = [{"role": "user", "content": "a"}, {"role": "assistant", "content": []}]
+    engine = Engine(session, client=object())
+    assert asyncio.run(engine.maybe_compact("manual", force=True, focus="the API"))
+    before = rec.calls.index("before_compact:manual:the API")
+    assert before < rec.calls.index("compact:manual")
+
+
+def test_hook_corral_notify(app: App, rec: Recorder) -> None:
+    from corral.engine.permission_gate import decide_call
+
+    session = Session(app)
+
+    async def ask(call: ToolCall, decision: Any) -> tuple[str, str]:
+        return ("allow", "")
+
+    session.ask_permission = ask
+    call = ToolCall(id="1", name="Bash", input={"command": "ls"})  # the recorder asks
+    decision = asyncio.run(decide_call(session, call))
+    assert decision.decision == "allow" and decision.tier == "prompt"
+    assert "notify:permission_prompt:corral needs your permission to use Bash" in rec.calls
+
+
+def test_hook_corral_before_tool(app: App) -> None:
+    from corral.engine.permission_gate import decide_call
+
+    session = Session(app)
+    plain = asyncio.run(decide_call(session, ToolCall(id="1", name="Read",
+                                                      input={"file_path": "x"})))
+    assert plain.decision == "allow"
+    bad = asyncio.run(decide_call(session, ToolCall(id="2", name="Read",
+                                                    input={"file_path": "x", "bad": True})))
+    assert (bad.decision, bad.tier, bad.reason) == ("deny", "hook", "recorder: bad input")
+    vetoed = asyncio.run(decide_call(session, ToolCall(id="3", name="Read",
+                                                       input={"file_path": "x", "veto": True})))
+    assert vetoed.decision == "deny" and "recorder vetoes" in vetoed.reason
+
+
+def test_hook_corral_permission_request(app: App) -> None:
+    from corral.engine.permission_gate import decide_call
+
+    session = Session(app)  # headless: nobody can be asked
+    call = ToolCall(id="1", name="Bash", input={"command": "ls"})  # the recorder asks
+    assert asyncio.run(decide_call(session, call)).decision == "deny"
+    session.stash[ANSWER] = True
+    answered = asyncio.run(decide_call(session, call))
+    assert (answered.decision, answered.tier, answered.reason) == ("allow", "hook",
+                                                                    "recorder allows")
+    assert answered.source == "recorder"
 
 
 def test_hook_corral_check_permission(app: App) -> None:

@@ -75,6 +75,10 @@ _HOMES: dict[str, str] = {
     "ToolResult": "corral.tools.base",
     "Vote": "corral.permissions.decision",
     "Decision": "corral.permissions.decision",
+    "PromptVerdict": "corral.verdicts",
+    "ToolVerdict": "corral.verdicts",
+    "PermissionAnswer": "corral.verdicts",
+    "request_halt": "corral.verdicts",
     # Running turns
     "Engine": "corral.engine",
     "TurnOutcome": "corral.engine",
@@ -188,6 +192,12 @@ if TYPE_CHECKING:
     from corral.tools.base import Tool as Tool, ToolCall as ToolCall, ToolResult as ToolResult
     from corral.permissions.decision import Vote as Vote
     from corral.permissions.decision import Decision as Decision
+    from corral.verdicts import (
+        PermissionAnswer as PermissionAnswer,
+        PromptVerdict as PromptVerdict,
+        ToolVerdict as ToolVerdict,
+        request_halt as request_halt,
+    )
     from corral.engine import Engine as Engine, TurnOutcome as TurnOutcome
     from corral.engine.runner import ToolRunner as ToolRunner
     from corral.engine.client import make_client as make_client

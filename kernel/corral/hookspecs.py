@@ -29,12 +29,14 @@ if TYPE_CHECKING:
     from corral.extra_config import HookSet, McpServerSet
     from corral.memory.instructions import InstructionFile
     from corral.memory.store import MemoryChange
+    from corral.permissions.context import PermissionContext
     from corral.permissions.decision import Vote
     from corral.prompt import PromptSection
     from corral.providers import Provider
     from corral.session import Session
     from corral.skills.model import SkillDir
     from corral.tools.base import Tool, ToolCall, ToolResult
+    from corral.verdicts import PermissionAnswer, PromptVerdict, ToolVerdict
 
 hookspec = pluggy.HookspecMarker("corral")
 
@@ -225,21 +227,28 @@ def corral_skill_dirs(session: Session) -> list[SkillDir] | SkillDir | None:
 
 
 @hookspec
-def corral_session_start(session: Session) -> None:
+def corral_session_start(session: Session, source: str) -> None:
     """A session has started: its configuration, tools and transcript are ready.
 
-    Called before the first request of the session.
+    Called before the first request of the session. The kernel's SessionStart command
+    hooks run here, after the other implementations.
 
     :param session: The new session.
+    :param source: Why it started: ``startup``, ``resume`` (it has messages) or ``clear``.
     """
 
 
 @hookspec
-def corral_session_end(session: Session) -> None:
+def corral_session_end(session: Session, reason: str) -> None:
     """A session is ending (the user quit, the headless run finished, or the process is
     shutting down). Called once per session, after the last request.
 
+    The kernel's SessionEnd command hooks run first, then its background jobs are killed.
+    corral leaves the process with ``os._exit`` once output is flushed, so ``atexit``
+    handlers do not run: clean up here.
+
     :param session: The ending session.
+    :param reason: ``clear``, ``logout``, ``prompt_input_exit`` or ``other``.
     """
 
 
@@ -305,6 +314,63 @@ def corral_pending_context(session: Session) -> str | None:
 
     :param session: The current session.
     :return: The text to add, or ``None`` for nothing.
+    """
+
+
+@hookspec
+def corral_user_prompt(session: Session, text: str, origin: str) -> PromptVerdict | None:
+    """Judge a message before it enters the conversation and starts a turn.
+
+    Called once per turn, before the message is added. A blocked verdict ends the turn with
+    its reason and the message is not added; the context of every verdict is appended to
+    the message. The kernel's UserPromptSubmit command hooks answer here (a sub-agent's
+    turn, origin ``agent``, fires SubagentStart instead).
+
+    :param session: The current session.
+    :param text: The message's text.
+    :param origin: Who sent it: ``user``, ``agent`` (a sub-agent's task), ``tick`` ...
+    :return: A :class:`corral.verdicts.PromptVerdict`, or ``None`` to say nothing.
+    """
+
+
+@hookspec
+def corral_before_stop(session: Session, origin: str, continued: int) -> str | None:
+    """The model ended its reply without tool calls; send it back to work, or let it stop.
+
+    Called each time the model stops within a turn. The reasons of every implementation
+    are joined into the next user message and the turn goes on; ``None`` from all lets the
+    turn end. The kernel's Stop (and SubagentStop) command hooks answer here.
+
+    :param session: The current session.
+    :param origin: The turn's origin (``agent`` for a sub-agent's turn).
+    :param continued: How many times this turn already went on because of this hook.
+    :return: Why the model should go on, or ``None``.
+    """
+
+
+@hookspec
+def corral_before_compact(session: Session, trigger: str, instructions: str) -> None:
+    """The conversation is about to be compacted.
+
+    Called before :func:`corral_compact` is asked, for a compaction that may still be
+    vetoed. The kernel's PreCompact command hooks run here.
+
+    :param session: The current session.
+    :param trigger: ``manual`` (``/compact``) or ``auto``.
+    :param instructions: What the user asked the summary to focus on (may be empty).
+    """
+
+
+@hookspec
+def corral_notify(session: Session, message: str, kind: str) -> None:
+    """corral is waiting for the user; tell them.
+
+    Called before the permission prompt waits for an answer. The kernel's Notification
+    command hooks run here.
+
+    :param session: The current session.
+    :param message: What corral waits for.
+    :param kind: What kind of wait: ``permission_prompt`` ...
     """
 
 
@@ -382,6 +448,38 @@ def corral_compact(
 
 
 @hookspec
+def corral_before_tool(session: Session, call: ToolCall, tool: Tool | None) -> ToolVerdict | None:
+    """Vote on a tool call, and maybe replace its input, before the permission chain.
+
+    Called for every tool call, before :func:`corral_check_permission`. A verdict's votes
+    join the hook tier; an ``invalid`` verdict denies the call; a plugin may set
+    ``call.input`` (already validated against ``tool``). The kernel's PreToolUse command
+    hooks answer here.
+
+    :param session: The current session.
+    :param call: The call being decided.
+    :param tool: The tool it calls, or ``None`` when there is no such tool.
+    :return: A :class:`corral.verdicts.ToolVerdict`, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def corral_permission_request(
+    session: Session, call: ToolCall, context: PermissionContext
+) -> PermissionAnswer | None:
+    """Answer for the user: a tool call would ask (or be denied in a headless run).
+
+    Called after the chain decided ``ask``, before the prompt. The kernel's
+    PermissionRequest command hooks answer here. Stops at first non-None result.
+
+    :param session: The current session.
+    :param call: The call that would ask.
+    :param context: The permission context it was decided in (to suggest rules).
+    :return: A :class:`corral.verdicts.PermissionAnswer` (allow or deny), or ``None``.
+    """
+
+
+@hookspec
 def corral_check_permission(session: Session, call: ToolCall) -> Vote | None:
     """Vote on a tool call in the permission chain's hook tier.
 
@@ -411,7 +509,9 @@ def corral_rewrite_tool_input(session: Session, call: ToolCall) -> dict[str, Any
 def corral_after_tool(session: Session, call: ToolCall, result: ToolResult) -> ToolResult | None:
     """Observe or replace a tool's result before it goes back to the model.
 
-    Called after every tool call that ran. The last non-None result replaces the original.
+    Called after every tool call that ran, as a chain: each implementation sees the result
+    the one before it left, and a non-None return replaces it. The kernel's PostToolUse
+    command hooks run last.
 
     :param session: The current session.
     :param call: The call that ran.

@@ -4,8 +4,9 @@ Configured as ``hooks.<Event>[] = {matcher, hooks: [{type = "command", command, 
 in any layer (corral TOML or Claude Code ``settings.json``); ``type`` may also be ``http``
 (POST the input to ``url``), ``prompt`` or ``agent`` (the model decides). A command hook
 gets one JSON object on stdin; exit 0 (with optional JSON on stdout), exit 2 to block,
-anything else is a reported error. Matching hooks run in parallel. The engine calls the functions below at the points
-each event names; the REPL and plugins may call :func:`notify` and :func:`subagent_stop`.
+anything else is a reported error. Matching hooks run in parallel. The functions below fire
+each event; the internal plugin :mod:`corral.internal_plugins.command_hooks` calls them from
+the kernel's hooks, so the engine meets command hooks only through the plugin host.
 """
 
 from __future__ import annotations
@@ -42,20 +43,19 @@ from corral.cmdhooks.turn_events import (
     MAX_STOP_CONTINUATIONS,
     SUBAGENT_ORIGIN,
     PromptVerdict,
-    StopGuard,
     stop,
+    stop_check,
     subagent_start,
     subagent_stop,
-    take_halt,
     user_prompt_submit,
-    with_context,
 )
 
 __all__ = [
     "DEFAULT_TIMEOUT_S", "EVENTS", "MAX_STOP_CONTINUATIONS", "OUTPUT_CAP", "SUBAGENT_ORIGIN",
-    "MODEL_HOOKS", "NO_HOOKS", "BrokenHook", "ConfiguredHook", "ModelHookRunner", "finish", "setup", "HookReply", "HookRun", "HookSpecificOutput",
-    "HookTable", "PermissionAnswer", "PreToolVerdict", "permission_request", "PromptVerdict", "StopGuard", "fire", "hook_table",
-    "matching_hooks", "notify", "post_tool_use", "pre_compact", "pre_tool_use", "read_hooks",
-    "session_end", "session_start", "stop", "subagent_start", "subagent_stop", "take_halt",
-    "user_prompt_submit", "with_context",
+    "MODEL_HOOKS", "NO_HOOKS", "BrokenHook", "ConfiguredHook", "ModelHookRunner", "finish",
+    "setup", "HookReply", "HookRun", "HookSpecificOutput",
+    "HookTable", "PermissionAnswer", "PreToolVerdict", "PromptVerdict", "fire", "hook_table",
+    "matching_hooks", "notify", "permission_request", "post_tool_use", "pre_compact",
+    "pre_tool_use", "read_hooks", "session_end", "session_start", "stop", "stop_check",
+    "subagent_start", "subagent_stop", "user_prompt_submit",
 ]

@@ -17,9 +17,9 @@ import msgspec
 
 from corral.cmdhooks.config import BrokenHook, ConfiguredHook, hook_table
 from corral.cmdhooks.fire import fire, short_command
-from corral.cmdhooks.turn_events import request_halt
 from corral.permissions.decision import Decision, Verdict, Vote
 from corral.tools.base import ToolResult
+from corral.verdicts import PermissionAnswer, ToolVerdict, request_halt
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -30,16 +30,13 @@ _VOTE_PREFIX = "command-hook-"
 
 
 @dataclass
-class PreToolVerdict:
+class PreToolVerdict(ToolVerdict):
     """What the PreToolUse hooks said about one call."""
 
-    votes: list[tuple[str, Vote]] = field(default_factory=list)
     #: Who cast each vote, by vote name.
     voters: dict[str, ConfiguredHook] = field(default_factory=dict)
     #: One line per hook that had a say, for the decision's reason.
     notes: list[str] = field(default_factory=list)
-    #: Set when a hook's ``updatedInput`` does not fit the tool: the call is denied.
-    invalid: str | None = None
     #: Entries that cannot run but could guard this call, by the name of their ask vote.
     broken: dict[str, BrokenHook] = field(default_factory=dict)
 
@@ -70,6 +67,8 @@ async def pre_tool_use(session: Session, call: ToolCall, tool: Tool | None) -> P
             decision="ask", reason=f"a hook entry corral cannot run could guard this call "
             f"({broken.source}: {broken.where}: {broken.problem})")))
         verdict.broken[name] = broken
+        # an entry corral cannot run keeps its ask: no PermissionRequest hook may lift it
+        verdict.lets_ask_be_answered = False
     updated: tuple[ConfiguredHook, dict[str, Any]] | None = None
     for index, run in enumerate(runs):
         who = f"PreToolUse hook {short_command(run.hook.command)}"
@@ -153,14 +152,6 @@ def _text_of(content: str | list[dict[str, Any]]) -> str:
     if isinstance(content, str):
         return content
     return "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict))
-
-
-class PermissionAnswer(msgspec.Struct, frozen=True, kw_only=True):
-    """What PermissionRequest hooks said about a call that would ask."""
-
-    decision: Verdict
-    reason: str
-    source: str
 
 
 async def permission_request(session: Session, call: ToolCall,

@@ -12,14 +12,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import msgspec
+from typing import TYPE_CHECKING
 
 from corral.cmdhooks._context import take_pending_context
 from corral.cmdhooks.fire import fire, short_command
 from corral.events import Notice
 from corral.stash import StashKey
+from corral.verdicts import PromptVerdict
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -29,45 +28,13 @@ MAX_STOP_CONTINUATIONS = 8
 #: The ``origin`` of a sub-agent's turn: it fires SubagentStop instead of Stop, and no
 #: UserPromptSubmit.
 SUBAGENT_ORIGIN = "agent"
-#: Why a hook asked to end the turn (``continue: false``), until the loop takes it.
-_HALT: StashKey[str] = StashKey("cmdhooks_halt")
 #: Set once SubagentStart fired for a sub-agent session.
 _STARTED: StashKey[bool] = StashKey("subagent_started")
 
 
-class PromptVerdict(msgspec.Struct, frozen=True, kw_only=True):
-    """What the UserPromptSubmit hooks said about one message."""
-
-    blocked: bool = False
-    reason: str = ""
-    #: Text to add to the message (hooks' ``additionalContext`` and plain stdout, and
-    #: context SessionStart hooks left for the first message).
-    context: list[str] = msgspec.field(default_factory=list)
-
-
-def request_halt(session: Session, reason: str) -> None:
-    """A hook said ``continue: false``: the turn ends after the current round."""
-    session.stash.setdefault(_HALT, reason)
-
-
-def take_halt(session: Session) -> str | None:
-    """The reason a hook asked to end the turn, once; ``None`` when none did."""
-    return session.stash.pop(_HALT)
-
-
-def with_context(content: str | list[dict[str, Any]],
-                 context: list[str]) -> str | list[dict[str, Any]]:
-    """``content`` with the hooks' context appended as a text block."""
-    if not context:
-        return content
-    from corral.messages import with_text
-
-    text = "\n\n".join(context)
-    return with_text(content, f"<hook-context>\n{text}\n</hook-context>")
-
-
 async def user_prompt_submit(session: Session, prompt: str) -> PromptVerdict:
-    """Fire UserPromptSubmit for ``prompt``."""
+    """Fire UserPromptSubmit for ``prompt``. The verdict's context also holds what
+    SessionStart hooks left for the first message."""
     runs = await fire(session, "UserPromptSubmit", {"prompt": prompt})
     reasons: list[str] = []
     context: list[str] = []
@@ -140,26 +107,21 @@ async def _stop_event(session: Session, event: str, active: bool) -> str | None:
     return "\n".join(reasons) or None
 
 
-class StopGuard:
-    """Fires Stop (or SubagentStop) each time the model stops within one turn, with
-    ``stop_hook_active`` and the cap on continuations."""
-
-    def __init__(self, origin: str = "user") -> None:
-        self.event = "SubagentStop" if origin == SUBAGENT_ORIGIN else "Stop"
-        self.continued = 0
-
-    async def check(self, session: Session) -> str | None:
-        """The reason to keep going (becomes the next user message), or ``None``."""
-        reason = await _stop_event(session, self.event, self.continued > 0)
-        if reason is None:
-            return None
-        if self.continued >= MAX_STOP_CONTINUATIONS:
-            await session.emit(Notice(
-                level="warning",
-                text=f"{self.event} hooks sent the model back {self.continued} times in one "
-                "turn; the turn ends now (check stop_hook_active in the hook to avoid loops)",
-                data={"hook_event": self.event, "continuations": self.continued},
-            ))
-            return None
-        self.continued += 1
-        return reason
+async def stop_check(session: Session, origin: str, continued: int) -> str | None:
+    """Fire Stop (SubagentStop when ``origin`` is :data:`SUBAGENT_ORIGIN`) as the model
+    stops within a turn that stop hooks already sent back ``continued`` times: the reason to
+    keep going (the next user message), or ``None``. Past :data:`MAX_STOP_CONTINUATIONS`
+    the turn ends anyway, with a warning."""
+    event = "SubagentStop" if origin == SUBAGENT_ORIGIN else "Stop"
+    reason = await _stop_event(session, event, continued > 0)
+    if reason is None:
+        return None
+    if continued >= MAX_STOP_CONTINUATIONS:
+        await session.emit(Notice(
+            level="warning",
+            text=f"{event} hooks sent the model back {continued} times in one "
+            "turn; the turn ends now (check stop_hook_active in the hook to avoid loops)",
+            data={"hook_event": event, "continuations": continued},
+        ))
+        return None
+    return reason

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from corral.cmdhooks.model_hooks import NO_HOOKS
+from corral.cmdhooks.model_hooks import MODEL_HOOKS, NO_HOOKS
 from corral.cmdhooks.turn_events import SUBAGENT_ORIGIN
 
 if TYPE_CHECKING:
@@ -70,3 +70,8 @@ class HookModel:
             raise RuntimeError(f"the hook's agent ended with {outcome.subtype}: "
                                f"{outcome.result[:200]}")
         return outcome.result
+
+
+def attach_hook_model(engine: Engine) -> None:
+    """Let the prompt and agent hooks of ``engine``'s session ask the model through it."""
+    engine.session.stash[MODEL_HOOKS] = HookModel(engine)

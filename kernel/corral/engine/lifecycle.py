@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from corral import cmdhooks
 from corral.engine.cleanup import start_cleanup
 from corral.engine.transcript import Transcript, project_dir
 from corral.events import SessionEnded, SessionStarted
@@ -37,29 +36,24 @@ class Lifecycle:
         session.transcript = Transcript(project_dir(session.cwd) / f"{session.id}.jsonl")
 
     async def start(self, session: Session, source: str | None = None) -> None:
-        """Announce the session: the event, ``corral_session_start``, then SessionStart
-        command hooks (a sub-agent's session fires none). ``source`` is what those hooks
-        see: startup, resume or clear; by default ``resume`` when it has messages."""
+        """Announce the session: the event, then ``corral_session_start`` (SessionStart
+        command hooks last; a sub-agent's session fires none). ``source`` is startup,
+        resume or clear; by default ``resume`` when it has messages."""
         if session.parent_id is None:
             keep = frozenset() if session.transcript is None else frozenset(
                 {session.transcript.path, session.transcript.hook_path})
             start_cleanup(session.config.cleanup_period_days, keep)
         await session.emit(SessionStarted(session_id=session.id, cwd=str(session.cwd)))
-        await session.hooks.session_start(session)
-        if session.parent_id is None:
-            await cmdhooks.session_start(
-                session, source or ("resume" if session.messages else "startup"))
+        await session.hooks.session_start(
+            session, source or ("resume" if session.messages else "startup"))
 
     async def end(self, session: Session, reason: str = "other") -> None:
-        """Close the session: SessionEnd command hooks with ``reason`` (clear, logout,
-        prompt_input_exit, other; a sub-agent's session fires none), then
-        ``corral_session_end`` (the kernel's background jobs end there, first), the event,
-        the sandbox's proxy and temp dir, then the transcript."""
+        """Close the session: ``corral_session_end`` with ``reason`` (clear, logout,
+        prompt_input_exit, other; SessionEnd command hooks first, then the kernel's
+        background jobs end; a sub-agent's session fires no command hooks), the event, the
+        sandbox's proxy and temp dir, then the transcript."""
         try:
-            if session.parent_id is None:
-                await cmdhooks.session_end(session, reason)
-            await cmdhooks.finish(session)
-            await session.hooks.session_end(session)
+            await session.hooks.session_end(session, reason)
             await session.emit(SessionEnded(session_id=session.id))
         finally:
             # after the background jobs (ended by corral_session_end): the proxy and the

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from corral import cmdhooks
 from corral.engine import compact as compaction
-from corral.engine.hook_model import HookModel
+from corral.engine.hook_model import attach_hook_model
 from corral.engine.pricing import cost_usd
 from corral.engine.request import build_request, tool_schemas
 from corral.engine.retry import backoff, classify
@@ -35,6 +34,7 @@ from corral.events import (
 from corral.providers import connect
 from corral.tools.base import MODEL_REQUEST, SideReply
 from corral.transport.errors import APIError
+from corral.verdicts import take_halt, with_context
 
 if TYPE_CHECKING:
     from corral.providers import Connection, Provider
@@ -93,7 +93,7 @@ class Engine:
         self.unknown_price_warned = False
         #: The provider plugin's connection, made on the first request that needs it.
         self._connection: Connection | None = None
-        session.stash[cmdhooks.MODEL_HOOKS] = HookModel(self)
+        attach_hook_model(self)
         session.stash[MODEL_REQUEST] = self.side_request
 
     @property
@@ -169,18 +169,15 @@ class Engine:
         start = time.monotonic()
         turns = 0
         text = content if isinstance(content, str) else _text_of(content)
-        if origin != cmdhooks.SUBAGENT_ORIGIN:
-            verdict = await cmdhooks.user_prompt_submit(session, text)
-            if verdict.blocked:
-                message = f"a UserPromptSubmit hook blocked the prompt: {verdict.reason}"
-                return await self._end("error_during_execution", 0, start, message=message)
-            content = cmdhooks.with_context(content, verdict.context)
-        else:
-            await cmdhooks.subagent_start(session)
+        verdict = await session.hooks.user_prompt(session, text, origin)
+        if verdict.blocked:
+            message = f"a UserPromptSubmit hook blocked the prompt: {verdict.reason}"
+            return await self._end("error_during_execution", 0, start, message=message)
+        content = with_context(content, verdict.context)
         session.messages.append({"role": "user", "content": content})
         await session.emit(UserMessage(text=text, origin=origin))
         done: dict[str, dict[str, Any]] = {}
-        stop_guard = cmdhooks.StopGuard(origin)
+        continued = 0  # how many times corral_before_stop sent the model back this turn
         try:
             while True:
                 limit = self._limit_hit(turns, start)
@@ -208,9 +205,10 @@ class Engine:
                 uses = [b for b in reply.content if b.get("type") == "tool_use"]
                 if not uses:
                     session.last_result = _text_of(reply.content)
-                    again = await stop_guard.check(session)
+                    again = await session.hooks.before_stop(session, origin, continued)
                     if again is None:
                         return await self._end("success", turns, start)
+                    continued += 1
                     session.messages.append({"role": "user", "content": again})
                     await session.emit(UserMessage(text=again, origin="stop_hook"))
                     continue
@@ -223,7 +221,7 @@ class Engine:
                 session.messages.append({"role": "user", "content": results})
                 await session.emit(ToolResultMessage(content=results))
                 done = {}
-                halt = cmdhooks.take_halt(session)
+                halt = take_halt(session)
                 if halt is not None:  # a hook said `continue: false`
                     session.last_result = halt
                     return await self._end("success", turns, start)
@@ -449,7 +447,8 @@ class Engine:
             return False
         if len(session.messages) < 2:
             return False
-        await cmdhooks.pre_compact(session, "manual" if reason == "manual" else "auto", focus or "")
+        await session.hooks.before_compact(
+            session, "manual" if reason == "manual" else "auto", focus or "")
         verdict = await session.hooks.compact(session, list(session.messages), reason)
         before = self.last_context_tokens or compaction.estimate_tokens(session.messages)
         if verdict is False:

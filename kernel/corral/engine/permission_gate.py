@@ -14,17 +14,15 @@ from corral.permissions.session import permission_context, reset_permission_cont
 from corral.sandbox.runtime import sandboxed_context
 
 if TYPE_CHECKING:
-    from corral.cmdhooks import PermissionAnswer
-    from corral.permissions.context import PermissionContext
     from corral.session import Session
     from corral.tools.base import Tool, ToolCall
 
 async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None) -> Decision:
     """The one decision function every tool call goes through.
 
-    PreToolUse command hooks run first: their votes join the plugins' in the hook tier, and
-    an ``updatedInput`` replaces ``call.input`` (validated) before anything is decided."""
-    from corral import cmdhooks
+    ``corral_before_tool`` runs first (PreToolUse command hooks answer there): its votes
+    join the plugins' in the hook tier, and it may replace ``call.input`` (validated)
+    before anything is decided."""
     from corral.permissions.chain import decide
 
     ctx = sandboxed_context(session)
@@ -32,16 +30,20 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
         # a plugin tool the chain has no kind for: read-only (for this input) or not
         kind = "readonly" if tool.is_read_only(call.input) else "other"
         ctx = ctx.with_tools({call.name: kind})  # type: ignore[dict-item]
-    pre = await cmdhooks.pre_tool_use(session, call, tool)
-    if pre.invalid is not None:
-        return Decision(decision="deny", tier="hook", reason=pre.invalid)
+    verdicts = await session.hooks.before_tool(session, call, tool)
+    for verdict in verdicts:
+        if verdict.invalid is not None:
+            return Decision(decision="deny", tier="hook", reason=verdict.invalid)
     votes = await session.hooks.check_permission(session, call)
-    decision = pre.annotate(decide(call, ctx, [*votes, *pre.votes]))
+    decision = decide(call, ctx, [*votes, *(v for verdict in verdicts for v in verdict.votes)])
+    for verdict in verdicts:
+        decision = verdict.annotate(decision)
     if decision.decision != "ask":
         return decision
-    hooked = await _permission_request(session, call, ctx)
-    if hooked is not None and (hooked.decision == "deny" or not pre.broken):
-        # an entry corral cannot run keeps its ask: no other hook may lift it
+    hooked = await session.hooks.permission_request(session, call, ctx)
+    if hooked is not None and (hooked.decision == "deny"
+                               or all(v.lets_ask_be_answered for v in verdicts)):
+        # a verdict that must keep its ask (an entry corral cannot run) is not lifted
         return Decision(decision=hooked.decision, tier="hook", reason=hooked.reason,
                         source=hooked.source)
     if session.ask_permission is None:
@@ -53,7 +55,7 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
             reason=f"{decision.reason}; nobody can be asked in a headless run (allow it with a "
             f"rule, --allowedTools or --permission-mode)",
         )
-    await cmdhooks.notify(session, f"corral needs your permission to use {call.name}")
+    await session.hooks.notify(session, f"corral needs your permission to use {call.name}")
     answer, message = await session.ask_permission(call, decision)
     if answer == "allow":
         return Decision(decision="allow", tier="prompt", reason="allowed once by the user")
@@ -63,17 +65,6 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
                         reason=f"allowed by the user; rule {rule!r} saved")
     reason = "denied by the user" + (f": {message}" if message else "")
     return Decision(decision="deny", tier="prompt", reason=reason)
-
-
-async def _permission_request(session: Session, call: ToolCall,
-                              ctx: PermissionContext) -> PermissionAnswer | None:
-    """Fire PermissionRequest hooks for a call that would ask."""
-    from corral import cmdhooks
-    from corral.permissions import suggest_rules
-
-    if not cmdhooks.matching_hooks(session, "PermissionRequest", call.name, call):
-        return None
-    return await cmdhooks.permission_request(session, call, suggest_rules(call, ctx))
 
 
 def remember_allow(session: Session, call: ToolCall) -> str:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from corral import cmdhooks
 from corral.engine.permission_gate import decide_call
 from corral.errors import CorralError
 from corral.events import PermissionDecided, ToolFinished, ToolRequested, ToolStarted
@@ -217,7 +216,6 @@ class ToolRunner:
             result = ToolResult(content=f"{name} failed: {type(exc).__name__}: {exc}",
                                 is_error=True)
         result = await session.hooks.after_tool(session, call, result)
-        result = await cmdhooks.post_tool_use(session, call, result)
         return await self._finish(call, result, (time.perf_counter() - start) * 1000)
 
     async def _finish(self, call: ToolCall, result: ToolResult, ms: float) -> ToolResult:

@@ -12,4 +12,6 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("status-line", "corral.internal_plugins.status_line"),
     ("slash-command-tool", "corral.internal_plugins.slash_tool"),
     ("bundles", "corral.internal_plugins.bundles"),
+    # after background-jobs: its tryfirst corral_session_end runs before theirs
+    ("command-hooks", "corral.internal_plugins.command_hooks"),
 )

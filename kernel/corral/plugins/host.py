@@ -32,12 +32,14 @@ if TYPE_CHECKING:
     from corral.config.schema import Config
     from corral.events import Event
     from corral.extra_config import HookSet, McpServerSet
+    from corral.permissions.context import PermissionContext
     from corral.permissions.decision import Vote
     from corral.prompt import PromptSection
     from corral.providers import Provider
     from corral.session import Session
     from corral.skills.model import SkillDir
     from corral.tools.base import Tool, ToolCall, ToolResult
+    from corral.verdicts import PermissionAnswer, PromptVerdict, ToolVerdict
 
 Warn = Callable[[str], None]
 
@@ -321,11 +323,45 @@ class PluginHost:
 
     # -- session, prompt and loop hooks -----------------------------------------------------
 
-    async def session_start(self, session: Session) -> None:
-        await self._call("corral_session_start", {"session": session})
+    async def session_start(self, session: Session, source: str = "startup") -> None:
+        await self._call("corral_session_start", {"session": session, "source": source})
 
-    async def session_end(self, session: Session) -> None:
-        await self._call("corral_session_end", {"session": session})
+    async def session_end(self, session: Session, reason: str = "other") -> None:
+        await self._call("corral_session_end", {"session": session, "reason": reason})
+
+    async def user_prompt(self, session: Session, text: str, origin: str) -> PromptVerdict:
+        """Every plugin's verdict on a message, merged: blocked when any blocks (the
+        reasons joined), else the context of all of them."""
+        from corral.verdicts import PromptVerdict
+
+        kwargs = {"session": session, "text": text, "origin": origin}
+        reasons: list[str] = []
+        context: list[str] = []
+        for name, verdict in await self._call("corral_user_prompt", kwargs):
+            if not isinstance(verdict, PromptVerdict):
+                self.fail(name, TypeError("expected a PromptVerdict or None"),
+                          "in corral_user_prompt")
+            elif verdict.blocked:
+                reasons.append(verdict.reason)
+            else:
+                context.extend(verdict.context)
+        if reasons:
+            return PromptVerdict(blocked=True, reason="; ".join(reasons))
+        return PromptVerdict(context=context)
+
+    async def before_stop(self, session: Session, origin: str, continued: int) -> str | None:
+        """The reasons to send the model back to work, joined; ``None`` when there are none."""
+        kwargs = {"session": session, "origin": origin, "continued": continued}
+        reasons = [str(r) for _, r in await self._call("corral_before_stop", kwargs) if r]
+        return "\n".join(reasons) or None
+
+    async def before_compact(self, session: Session, trigger: str, instructions: str) -> None:
+        kwargs = {"session": session, "trigger": trigger, "instructions": instructions}
+        await self._call("corral_before_compact", kwargs)
+
+    async def notify(self, session: Session, message: str,
+                     kind: str = "permission_prompt") -> None:
+        await self._call("corral_notify", {"session": session, "message": message, "kind": kind})
 
     async def system_prompt(self, session: Session) -> list[PromptSection]:
         from corral.prompt import PromptSection
@@ -402,15 +438,39 @@ class PluginHost:
                 self.fail(name, TypeError("expected a Vote or None"), "in corral_check_permission")
         return votes
 
+    async def before_tool(self, session: Session, call: ToolCall,
+                          tool: Tool | None) -> list[ToolVerdict]:
+        """Every plugin's verdict on ``call``, in order."""
+        from corral.verdicts import ToolVerdict
+
+        verdicts: list[ToolVerdict] = []
+        kwargs = {"session": session, "call": call, "tool": tool}
+        for name, verdict in await self._call("corral_before_tool", kwargs):
+            if isinstance(verdict, ToolVerdict):
+                verdicts.append(verdict)
+            else:
+                self.fail(name, TypeError("expected a ToolVerdict or None"), "in corral_before_tool")
+        return verdicts
+
+    async def permission_request(self, session: Session, call: ToolCall,
+                                 context: PermissionContext) -> PermissionAnswer | None:
+        kwargs = {"session": session, "call": call, "context": context}
+        found = await self._call("corral_permission_request", kwargs, first=True)
+        return found[0][1] if found else None
+
     async def rewrite_tool_input(self, session: Session, call: ToolCall) -> dict[str, Any] | None:
         kwargs = {"session": session, "call": call}
         found = await self._call("corral_rewrite_tool_input", kwargs, first=True)
         return dict(found[0][1]) if found else None
 
     async def after_tool(self, session: Session, call: ToolCall, result: ToolResult) -> ToolResult:
-        kwargs = {"session": session, "call": call, "result": result}
-        replaced = await self._call("corral_after_tool", kwargs)
-        return replaced[-1][1] if replaced else result
+        """Run the result through every implementation as a chain."""
+        kwargs: dict[str, Any] = {"session": session, "call": call, "result": result}
+        async for _, value in self._answers("corral_after_tool", kwargs):
+            if value is not None:
+                kwargs["result"] = value  # the next implementation sees this one's result
+        replaced: ToolResult = kwargs["result"]
+        return replaced
 
     # -- output and UI hooks ----------------------------------------------------------------
 

@@ -40,3 +40,24 @@ def test_session_state_needs_no_engine_until_it_starts(project: Path) -> None:
     asyncio.run(session.start())
     assert "lifecycle" in vars(app)
     asyncio.run(session.end())
+
+
+def test_fields_live_in_typed_parts_and_read_as_attributes(project: Path) -> None:
+    from corral.session import RunTotals, SessionOptions, SessionServices
+
+    app = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""})
+    session = Session(app, permission_mode="plan", max_turns=3, ask_permission=_ask)
+    assert isinstance(session.options, SessionOptions)
+    assert (session.options.permission_mode, session.options.max_turns) == ("plan", 3)
+    assert isinstance(session.services, SessionServices) and session.services.ask_permission is _ask
+    session.model = "claude-x"  # an attribute write lands in its part
+    session.cost_usd = 0.5
+    assert (session.options.model, session.totals.cost_usd) == ("claude-x", 0.5)
+    assert session.usage is session.totals.usage
+    other = Session(app)
+    assert other.totals is not session.totals and other.totals.cost_usd is None
+    assert other.listeners is not session.listeners  # parts are never shared by default
+    resumed = Session(app, session_id="abc", messages=[{"role": "user", "content": "hi"}],
+                      totals=RunTotals(num_turns=4, cost_usd=1.25))
+    assert (resumed.id, resumed.num_turns, resumed.cost_usd) == ("abc", 4, 1.25)
+    assert resumed.messages[0]["content"] == "hi"

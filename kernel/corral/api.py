@@ -26,6 +26,9 @@ _HOMES: dict[str, str] = {
     # The application and a session
     "App": "corral.app",
     "Session": "corral.session",
+    "SessionOptions": "corral.session",
+    "RunTotals": "corral.session",
+    "SessionServices": "corral.session",
     "Config": "corral.config.schema",
     "Stash": "corral.stash",
     "StashKey": "corral.stash",
@@ -146,7 +149,12 @@ __all__ = sorted(_HOMES)
 if TYPE_CHECKING:
     from corral import __version__ as __version__, hookimpl as hookimpl
     from corral.app import App as App
-    from corral.session import Session as Session
+    from corral.session import (
+        RunTotals as RunTotals,
+        Session as Session,
+        SessionOptions as SessionOptions,
+        SessionServices as SessionServices,
+    )
     from corral.config.schema import Config as Config
     from corral.stash import Stash as Stash, StashKey as StashKey
     from corral.errors import (

@@ -3,6 +3,12 @@
 Plain state: this module imports only leaves (errors, events, messages, stash, usage). What a
 session does when it starts or ends, and how its tools are built, lives in
 :mod:`corral.engine.lifecycle`, reached through ``session.app.lifecycle``.
+
+Besides its identity (app, id, working directory, parent) and its conversation, a session's
+fields come in typed parts: :class:`SessionOptions` (what its caller chose),
+:class:`RunTotals` (what it has spent; a resumed session starts from the transcript's) and
+:class:`SessionServices` (what it talks to). Each field of a part is also an attribute of
+the session (``session.model`` is ``session.options.model``).
 """
 
 from __future__ import annotations
@@ -10,8 +16,9 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from corral.errors import CorralError
 from corral.events import ContextAdded
@@ -31,6 +38,72 @@ if TYPE_CHECKING:
 #: Answers of the interactive permission prompt: ``("allow" | "always" | "deny", message)``.
 PromptAnswer = tuple[str, str]
 AskPermission = Callable[["ToolCall", "Decision"], Awaitable[PromptAnswer]]
+T = TypeVar("T")
+
+
+@dataclass
+class SessionOptions:
+    """What the session's caller chose for it (the model and limits may change mid-session:
+    ``/model``, a command's ``model:``, kairos's tick budget)."""
+
+    permission_mode: str
+    model: str
+    #: Model requests per turn; 0 for no limit.
+    max_turns: int = 0
+    #: Spend cap in USD for the whole session; 0 for none.
+    max_budget_usd: float = 0.0
+    append_system_prompt: str = ""
+    #: The trailer for commits and PRs the model writes; a plugin may clear it for this
+    #: session (undercover does in public repositories). Never touches a person's own
+    #: trailers.
+    attribution: str = ""
+
+
+@dataclass
+class RunTotals:
+    """What the session has spent and produced so far."""
+
+    #: Model requests answered.
+    num_turns: int = 0
+    #: Cost in USD; ``None`` until a priced request (or for an unknown model).
+    cost_usd: float | None = None
+    #: ``False`` once a request of a model without a price was made.
+    cost_known: bool = True
+    permission_denials: list[dict[str, Any]] = field(default_factory=list)
+    #: The text of the last turn's final answer.
+    last_result: str = ""
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass
+class SessionServices:
+    """What the session talks to besides the app."""
+
+    #: Set by the REPL; ``None`` means nobody can be asked (headless: ask becomes deny).
+    ask_permission: AskPermission | None = None
+    #: Extra event receivers (the UI), called after the transcript, before plugins.
+    listeners: list[Callable[[Event], None]] = field(default_factory=list)
+    transcript: Transcript | None = None
+
+
+class _Part(Generic[T]):
+    """A session attribute kept in one of its parts (``session.model`` is
+    ``session.options.model``)."""
+
+    __slots__ = ("part", "name")
+
+    def __init__(self, part: str) -> None:
+        self.part = part
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Session, owner: type | None = None) -> T:
+        return cast(T, getattr(obj.__dict__[self.part], self.name))
+
+    def __set__(self, obj: Session, value: T) -> None:
+        setattr(obj.__dict__[self.part], self.name, value)
 
 
 class Session:
@@ -55,48 +128,56 @@ class Session:
         parent_id: str | None = None,
         agent: str | None = None,
         ask_permission: AskPermission | None = None,
+        messages: list[dict[str, Any]] | None = None,
+        totals: RunTotals | None = None,
     ) -> None:
+        """``messages`` and ``totals`` resume a conversation (see
+        :func:`corral.engine.resume.restore`); ``session_id`` keeps its id."""
         self.app = app
         self.id = session_id or uuid.uuid4().hex
         self.cwd = (cwd or app.cwd).resolve()
         self.headless = headless
-        self.permission_mode = permission_mode or app.config.permissions.default_mode
-        self.model = app.config.resolve_model(model)
         self.started_at = time.time()
-        #: Typed per-session state of kernel modules and plugins (see :mod:`corral.stash`).
-        self.stash = Stash()
-        #: The conversation in Messages API shape.
-        self.messages: list[dict[str, Any]] = []
-        self.num_turns = 0
-        self.cost_usd: float | None = None
-        self.cost_known = True
-        self.permission_denials: list[dict[str, Any]] = []
-        self.last_result = ""
-        self.max_turns = max_turns
-        self.max_budget_usd = max_budget_usd
-        self.append_system_prompt = append_system_prompt
-        self.allowed_tools: list[str] = []
-        self.disallowed_tools: list[str] = []
-        #: Set by the REPL; ``None`` means nobody can be asked (headless: ask becomes deny).
-        self.ask_permission: AskPermission | None = ask_permission
-        #: Extra event receivers (the UI), called after the transcript, before plugins.
-        self.listeners: list[Callable[[Event], None]] = []
-        self.transcript: Transcript | None = None
         #: The session that started this one (a sub-agent's parent); such sessions fire no
         #: SessionStart/SessionEnd command hooks.
         self.parent_id: str | None = parent_id
-        #: The trailer for commits and PRs the model writes; a plugin may clear it for this
-        #: session (undercover does in public repositories). Never touches a person's own
-        #: trailers.
-        self.attribution = app.config.attribution
         #: For a sub-agent: the name of its agent definition.
         self.agent: str | None = agent
+        self.options = SessionOptions(
+            permission_mode=permission_mode or app.config.permissions.default_mode,
+            model=app.config.resolve_model(model),
+            max_turns=max_turns,
+            max_budget_usd=max_budget_usd,
+            append_system_prompt=append_system_prompt,
+            attribution=app.config.attribution,
+        )
+        self.totals = totals if totals is not None else RunTotals()
+        self.services = SessionServices(ask_permission=ask_permission)
+        #: Typed per-session state of kernel modules and plugins (see :mod:`corral.stash`).
+        self.stash = Stash()
+        #: The conversation in Messages API shape.
+        self.messages: list[dict[str, Any]] = messages if messages is not None else []
         self._tools: dict[str, Tool] | None = None
         self._tools_narrowed = False
         #: For a narrowed set that may grow (see :meth:`set_tools`): the names chosen, the
         #: names the full set held when they were chosen, and which new names to admit.
         self._narrowing: tuple[set[str], set[str], Callable[[str], bool]] | None = None
-        self._usage: Usage | None = None
+
+    permission_mode: _Part[str] = _Part("options")
+    model: _Part[str] = _Part("options")
+    max_turns: _Part[int] = _Part("options")
+    max_budget_usd: _Part[float] = _Part("options")
+    append_system_prompt: _Part[str] = _Part("options")
+    attribution: _Part[str] = _Part("options")
+    num_turns: _Part[int] = _Part("totals")
+    cost_usd: _Part[float | None] = _Part("totals")
+    cost_known: _Part[bool] = _Part("totals")
+    permission_denials: _Part[list[dict[str, Any]]] = _Part("totals")
+    last_result: _Part[str] = _Part("totals")
+    usage: _Part[Usage] = _Part("totals")
+    ask_permission: _Part[AskPermission | None] = _Part("services")
+    listeners: _Part[list[Callable[[Event], None]]] = _Part("services")
+    transcript: _Part[Transcript | None] = _Part("services")
 
     def child(
         self,
@@ -141,12 +222,6 @@ class Session:
     @property
     def hooks(self) -> PluginHost:
         return self.app.host
-
-    @property
-    def usage(self) -> Usage:
-        if self._usage is None:
-            self._usage = Usage()
-        return self._usage
 
     @property
     def tools(self) -> dict[str, Tool]:

@@ -72,21 +72,17 @@ def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple
     """A new session, or a resumed one (``-c`` / ``-r``), with its transcript open."""
     from corral.engine.resume import find_transcript, restore
 
+    restored = None
+    if args.continue_ or args.resume is not None:
+        restored = restore(find_transcript(app.cwd.resolve(), args.resume or None))
     session = Session(app, headless=headless, model=args.model, max_turns=args.max_turns,
                       max_budget_usd=args.max_budget_usd,
-                      append_system_prompt=args.append_system_prompt)
-    warnings: list[str] = []
-    if args.continue_ or args.resume is not None:
-        path = find_transcript(session.cwd, args.resume or None)
-        restored = restore(path)
-        session.id = restored.session_id
-        session.messages = restored.messages
-        session.num_turns = restored.num_turns
-        session.cost_usd = restored.cost_usd
-        session.usage.add(restored.usage)
-        warnings = restored.warnings
+                      append_system_prompt=args.append_system_prompt,
+                      session_id=restored.session_id if restored else None,
+                      messages=restored.messages if restored else None,
+                      totals=restored.totals() if restored else None)
     session.open_transcript()
-    return session, warnings
+    return session, restored.warnings if restored else []
 
 
 #: At most this many follow-up turns a headless run takes from ``corral_idle``.

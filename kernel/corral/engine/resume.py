@@ -20,6 +20,7 @@ from corral.events import (
     UserMessage,
 )
 from corral.messages import with_text
+from corral.session import RunTotals
 
 
 class ResumeError(CorralError):
@@ -35,6 +36,11 @@ class Restored(msgspec.Struct, kw_only=True):
     warnings: list[str]
     #: Tokens of every model request the transcript recorded.
     usage: Usage = msgspec.field(default_factory=Usage)
+
+    def totals(self) -> RunTotals:
+        """The session's totals to go on from (requests, cost and tokens so far)."""
+        return RunTotals(num_turns=self.num_turns, cost_usd=self.cost_usd,
+                         usage=msgspec.structs.replace(self.usage))
 
 
 def find_transcript(cwd: Path, session_id: str | None) -> Path:

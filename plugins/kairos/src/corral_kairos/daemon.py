@@ -235,9 +235,7 @@ class Daemon:
         except ResumeError:
             return
         session.messages = restored.messages
-        session.num_turns = restored.num_turns
-        session.cost_usd = restored.cost_usd
-        session.usage.add(restored.usage)
+        session.totals = restored.totals()
 
     async def run(self) -> None:
         """Run until :meth:`request_stop`; always closes the session and writes the state."""

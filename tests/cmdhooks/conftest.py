@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.engine.conftest import run_cli  # noqa: F401  (the fixture, for these tests)
+from tests.cli.conftest import run_cli  # noqa: F401  (the fixture, for these tests)
 
 #: A hook command: appends the JSON it read on stdin (plus its environment's project dir and
 #: its working directory) to LOG, then acts as SPEC says: print `stdout`, write `stderr`,

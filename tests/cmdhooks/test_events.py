@@ -16,8 +16,8 @@ from corral.session import Session
 from corral.testing import MessagesServer, text, tool_use
 from corral.tools.base import ToolCall
 
+from tests.cli.conftest import result_of
 from tests.cmdhooks.conftest import Hooks, group, notices
-from tests.engine.conftest import result_of
 
 COMMON = {"session_id", "transcript_path", "cwd", "permission_mode", "hook_event_name"}
 

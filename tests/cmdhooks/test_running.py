@@ -11,8 +11,8 @@ from pathlib import Path
 from corral import cmdhooks
 from corral.testing import MessagesServer, text, tool_use
 
+from tests.cli.conftest import result_of
 from tests.cmdhooks.conftest import Hooks, group, notices
-from tests.engine.conftest import result_of
 
 
 def _alive(pid: int) -> bool:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from corral.testing import MessagesServer, text, tool_use
 
+from tests.cli.conftest import result_of
 from tests.cmdhooks.conftest import events_of, group
-from tests.engine.conftest import result_of
 
 
 def tool_result(server: MessagesServer, index: int = 1) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from corral.testing import MessagesServer, error, text
 
-from tests.engine.conftest import result_of
+from tests.cli.conftest import result_of
 
 
 def test_x_should_retry_false_is_not_retried(anthropic_server: MessagesServer, run_cli) -> None:

@@ -14,7 +14,7 @@ from corral.engine.transcript import iter_transcripts
 from corral.testing import MessagesServer, text, tool_use
 
 from tests._distinfo import cli_env
-from tests.engine.conftest import result_of
+from tests.cli.conftest import result_of
 
 
 def test_continue_resumes_the_conversation(anthropic_server: MessagesServer, run_cli, project) -> None:

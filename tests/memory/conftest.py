@@ -40,4 +40,4 @@ def dirs() -> dict[str, Path]:
     }
 
 
-from tests.engine.conftest import run_cli  # noqa: E402,F401  (the end-to-end fixture)
+from tests.cli.conftest import run_cli  # noqa: E402,F401  (the end-to-end fixture)

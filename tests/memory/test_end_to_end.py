@@ -11,7 +11,7 @@ from corral.memory import MemoryStore
 from corral.testing import MessagesServer, text, tool_use
 from rich.console import Console
 
-from tests.engine.conftest import result_of
+from tests.cli.conftest import result_of
 from tests.memory.conftest import write
 
 

@@ -18,7 +18,7 @@ from corral.testing import (
     tool_use,
 )
 
-from tests.engine.conftest import result_of
+from tests.cli.conftest import result_of
 
 
 def tool_results(server: MessagesServer, index: int) -> list[dict]:

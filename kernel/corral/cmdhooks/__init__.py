@@ -11,44 +11,90 @@ the kernel's hooks, so the engine meets command hooks only through the plugin ho
 
 from __future__ import annotations
 
-from corral.cmdhooks._process import OUTPUT_CAP
-from corral.cmdhooks.config import (
-    DEFAULT_TIMEOUT_S,
-    EVENTS,
-    BrokenHook,
-    ConfiguredHook,
-    HookTable,
-    hook_table,
-    read_hooks,
-)
-from corral.cmdhooks.fire import fire, matching_hooks
-from corral.cmdhooks.lifecycle import (
-    finish,
-    notify,
-    pre_compact,
-    session_end,
-    session_start,
-    setup,
-)
-from corral.cmdhooks.model_hooks import MODEL_HOOKS, NO_HOOKS, ModelHookRunner
-from corral.cmdhooks.output import HookReply, HookRun, HookSpecificOutput
-from corral.cmdhooks.tool_events import (
-    PermissionAnswer,
-    PreToolVerdict,
-    permission_request,
-    post_tool_use,
-    pre_tool_use,
-)
-from corral.cmdhooks.turn_events import (
-    MAX_STOP_CONTINUATIONS,
-    SUBAGENT_ORIGIN,
-    PromptVerdict,
-    stop,
-    stop_check,
-    subagent_start,
-    subagent_stop,
-    user_prompt_submit,
-)
+from typing import TYPE_CHECKING
+
+from corral._lazy import lazy_getattr
+
+#: Each public name and the module it comes from (loaded on first use).
+_HOMES: dict[str, str] = {
+    "OUTPUT_CAP": "corral.cmdhooks._process",
+    "DEFAULT_TIMEOUT_S": "corral.cmdhooks.config",
+    "EVENTS": "corral.cmdhooks.config",
+    "BrokenHook": "corral.cmdhooks.config",
+    "ConfiguredHook": "corral.cmdhooks.config",
+    "HookTable": "corral.cmdhooks.config",
+    "hook_table": "corral.cmdhooks.config",
+    "read_hooks": "corral.cmdhooks.config",
+    "fire": "corral.cmdhooks.fire",
+    "matching_hooks": "corral.cmdhooks.fire",
+    "finish": "corral.cmdhooks.lifecycle",
+    "notify": "corral.cmdhooks.lifecycle",
+    "pre_compact": "corral.cmdhooks.lifecycle",
+    "session_end": "corral.cmdhooks.lifecycle",
+    "session_start": "corral.cmdhooks.lifecycle",
+    "setup": "corral.cmdhooks.lifecycle",
+    "MODEL_HOOKS": "corral.cmdhooks.model_hooks",
+    "NO_HOOKS": "corral.cmdhooks.model_hooks",
+    "ModelHookRunner": "corral.cmdhooks.model_hooks",
+    "HookReply": "corral.cmdhooks.output",
+    "HookRun": "corral.cmdhooks.output",
+    "HookSpecificOutput": "corral.cmdhooks.output",
+    "PermissionAnswer": "corral.cmdhooks.tool_events",
+    "PreToolVerdict": "corral.cmdhooks.tool_events",
+    "permission_request": "corral.cmdhooks.tool_events",
+    "post_tool_use": "corral.cmdhooks.tool_events",
+    "pre_tool_use": "corral.cmdhooks.tool_events",
+    "MAX_STOP_CONTINUATIONS": "corral.cmdhooks.turn_events",
+    "SUBAGENT_ORIGIN": "corral.cmdhooks.turn_events",
+    "PromptVerdict": "corral.cmdhooks.turn_events",
+    "stop": "corral.cmdhooks.turn_events",
+    "stop_check": "corral.cmdhooks.turn_events",
+    "subagent_start": "corral.cmdhooks.turn_events",
+    "subagent_stop": "corral.cmdhooks.turn_events",
+    "user_prompt_submit": "corral.cmdhooks.turn_events",
+}
+
+if TYPE_CHECKING:
+    from corral.cmdhooks._process import OUTPUT_CAP
+    from corral.cmdhooks.config import (
+        DEFAULT_TIMEOUT_S,
+        EVENTS,
+        BrokenHook,
+        ConfiguredHook,
+        HookTable,
+        hook_table,
+        read_hooks,
+    )
+    from corral.cmdhooks.fire import fire, matching_hooks
+    from corral.cmdhooks.lifecycle import (
+        finish,
+        notify,
+        pre_compact,
+        session_end,
+        session_start,
+        setup,
+    )
+    from corral.cmdhooks.model_hooks import MODEL_HOOKS, NO_HOOKS, ModelHookRunner
+    from corral.cmdhooks.output import HookReply, HookRun, HookSpecificOutput
+    from corral.cmdhooks.tool_events import (
+        PermissionAnswer,
+        PreToolVerdict,
+        permission_request,
+        post_tool_use,
+        pre_tool_use,
+    )
+    from corral.cmdhooks.turn_events import (
+        MAX_STOP_CONTINUATIONS,
+        SUBAGENT_ORIGIN,
+        PromptVerdict,
+        stop,
+        stop_check,
+        subagent_start,
+        subagent_stop,
+        user_prompt_submit,
+    )
+else:
+    __getattr__ = lazy_getattr(__name__, _HOMES)
 
 __all__ = [
     "DEFAULT_TIMEOUT_S", "EVENTS", "MAX_STOP_CONTINUATIONS", "OUTPUT_CAP", "SUBAGENT_ORIGIN",

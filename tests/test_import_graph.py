@@ -3,11 +3,13 @@
 Every import counts, at module level or inside a function (an import hidden in a function to
 dodge a cycle is a cycle all the same); only imports under ``if TYPE_CHECKING:`` are left
 out, since they never run. An edge goes to the module named (``from corral.x import y`` goes
-to ``corral.x.y`` when that is a module, else to ``corral.x``); the implicit import of a
-package's ``__init__`` on the way to a submodule is not an edge of its own.
+to ``corral.x.y`` when that is a module, else to ``corral.x``, and to the home module a thin
+package face names for ``y`` in its ``_HOMES``); the implicit import of a package's
+``__init__`` on the way to a submodule is not an edge of its own.
 
-The folder graph draws each folder of ``kernel/corral`` as one node and each module at the
-top of the package (``corral/session.py``, ``corral/errors.py``, ...) as a node of its own.
+The folder graph draws each folder of ``kernel/corral`` as one node; the modules at the top of
+the package (``corral/session.py``, ``corral/errors.py``, ...) are one more node, the root,
+except ``corral/__main__.py``, the ``python -m corral`` launcher, which nothing imports.
 """
 
 from __future__ import annotations
@@ -60,13 +62,27 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> Iterable[tuple[str
         yield from _imports(node, module, is_package)
 
 
+def lazy_homes(path: Path) -> dict[str, str]:
+    """The ``_HOMES`` table of a thin package face (name -> home module), if it has one."""
+    if path.name != "__init__.py":
+        return {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and node.target.id == "_HOMES" and node.value is not None):
+            homes: dict[str, str] = ast.literal_eval(node.value)
+            return homes
+    return {}
+
+
 def _target(modules: Mapping[str, Path], module: str, name: str | None) -> str | None:
-    """The kernel module an import runs: ``module.name`` when that is a module, else the
-    nearest enclosing module of ``module``."""
+    """The kernel module an import runs: ``module.name`` when that is a module, the home a
+    thin package face names for ``name``, else the nearest enclosing module of ``module``."""
     if name is not None and f"{module}.{name}" in modules:
         return f"{module}.{name}"
     while module and module not in modules:
         module = module.rpartition(".")[0]
+    if module and name is not None:
+        return lazy_homes(modules[module]).get(name, module)
     return module or None
 
 
@@ -127,11 +143,18 @@ def cycles(graph: Graph) -> list[list[str]]:
     return found
 
 
+ROOT = "corral (top-level modules)"
+#: Launchers: they import the command line, and nothing imports them.
+LAUNCHERS = {"corral.__main__"}
+
+
 def folder_of(module: str, modules: Mapping[str, Path]) -> str:
     if modules[module].name == "__init__.py":
-        return module
+        return "corral" if module == "corral" else module
     parent = module.rpartition(".")[0]
-    return module if parent == "corral" else parent
+    if parent == "corral":
+        return module if module in LAUNCHERS else ROOT
+    return parent
 
 
 def folder_graph(graph: Graph) -> dict[str, set[str]]:
@@ -168,6 +191,8 @@ def test_session_imports_only_leaves() -> None:
 
 
 def test_folders_import_one_way() -> None:
+    """Counting the top-level modules as one folder: the leaves there (errors, events,
+    paths, ...) are imported from every folder, so no top-level module may import a folder."""
     folders = folder_graph(import_graph())
     two_way = sorted((a, b) for a, targets in folders.items() for b in targets
                      if a < b and a in folders.get(b, ()))
@@ -183,7 +208,9 @@ def test_the_checks_see_function_local_imports_and_skip_type_checking_ones() -> 
     assert found == {("typing", "TYPE_CHECKING"), ("corral.engine", "loop"), ("corral.paths", None)}
     modules = kernel_modules()
     assert _target(modules, "corral.engine", "loop") == "corral.engine.loop"
-    assert _target(modules, "corral.engine", "Engine") == "corral.engine"
     assert _target(modules, "corral.memory.store", "MemoryStore") == "corral.memory.store"
+    assert _target(modules, "corral.engine", "Engine") == "corral.engine.loop"  # the face's home
+    assert folder_of("corral.session", modules) == folder_of("corral.errors", modules) == ROOT
+    assert folder_of("corral.engine.loop", modules) == "corral.engine"
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []

@@ -13,7 +13,7 @@ from corral.testing import MessagesServer, text
 #: Loaded on first use only; none is needed to send the first request.
 DEFERRED = (
     "corral.permissions.chain", "corral.permissions.shell", "corral.permissions._bash",
-    "corral.permissions._lexer", "corral.permissions._constructs", "corral.permissions.explain",
+    "corral.permissions._lexer", "corral.permissions._constructs", "corral.permissions.explanation",
     "corral.permissions.persist", "corral.permissions.suggest", "html.parser",
     "corral.cli.permissions_cmd", "corral.memory.cli",
 )

@@ -214,3 +214,18 @@ def test_the_checks_see_function_local_imports_and_skip_type_checking_ones() -> 
     assert folder_of("corral.engine.loop", modules) == "corral.engine"
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_thin_faces_name_no_submodule_and_every_home_holds_its_name() -> None:
+    """A public name equal to a submodule's name would be shadowed by that module as soon as
+    anything imports it (the import system sets it on the package), so faces never do it."""
+    import importlib
+
+    modules = kernel_modules()
+    faces = {name: lazy_homes(path) for name, path in modules.items() if lazy_homes(path)}
+    assert {"corral.engine", "corral.permissions", "corral.app"} <= set(faces)
+    for face, homes in faces.items():
+        assert not [n for n in homes if f"{face}.{n}" in modules], face
+        for name, home in homes.items():
+            assert hasattr(importlib.import_module(home), name), f"{face}.{name} -> {home}"
+            assert not isinstance(getattr(importlib.import_module(face), name), type(ast))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from corral.permissions.explain import decision_dict, explain
+from corral.permissions.explanation import decision_dict, explain
 
 from tests.permissions.conftest import Proj
 

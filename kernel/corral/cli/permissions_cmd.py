@@ -76,7 +76,7 @@ def explain_call(app: App, tool: str, tool_input: dict[str, Any],
     import asyncio
 
     from corral.permissions.context import DEFAULT_TOOL_KINDS, Mode
-    from corral.permissions.explain import decision_dict, explain
+    from corral.permissions.explanation import decision_dict, explain
     from corral.sandbox.runtime import sandboxed_context
     from corral.tools.base import ToolCall
 

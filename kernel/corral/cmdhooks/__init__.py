@@ -25,8 +25,8 @@ _HOMES: dict[str, str] = {
     "HookTable": "corral.cmdhooks.config",
     "hook_table": "corral.cmdhooks.config",
     "read_hooks": "corral.cmdhooks.config",
-    "fire": "corral.cmdhooks.fire",
-    "matching_hooks": "corral.cmdhooks.fire",
+    "fire": "corral.cmdhooks.firing",
+    "matching_hooks": "corral.cmdhooks.firing",
     "finish": "corral.cmdhooks.lifecycle",
     "notify": "corral.cmdhooks.lifecycle",
     "pre_compact": "corral.cmdhooks.lifecycle",
@@ -65,7 +65,7 @@ if TYPE_CHECKING:
         hook_table,
         read_hooks,
     )
-    from corral.cmdhooks.fire import fire, matching_hooks
+    from corral.cmdhooks.firing import fire, matching_hooks
     from corral.cmdhooks.lifecycle import (
         finish,
         notify,

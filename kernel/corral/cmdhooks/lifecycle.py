@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from corral.cmdhooks._context import add_pending_context
 from corral.cmdhooks.env_file import remove_env_dir
-from corral.cmdhooks.fire import drain_background, fire
+from corral.cmdhooks.firing import drain_background, fire
 
 if TYPE_CHECKING:
     from corral.session import Session

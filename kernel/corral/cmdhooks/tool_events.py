@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from corral.cmdhooks.config import BrokenHook, ConfiguredHook, hook_table
-from corral.cmdhooks.fire import fire, short_command
+from corral.cmdhooks.firing import fire, short_command
 from corral.permissions.decision import Decision, Verdict, Vote
 from corral.tools.base import ToolResult
 from corral.verdicts import PermissionAnswer, ToolVerdict, request_halt

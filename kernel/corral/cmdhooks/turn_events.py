@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from corral.cmdhooks._context import take_pending_context
-from corral.cmdhooks.fire import fire, short_command
+from corral.cmdhooks.firing import fire, short_command
 from corral.events import Notice
 from corral.stash import StashKey
 from corral.verdicts import PromptVerdict

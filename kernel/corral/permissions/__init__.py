@@ -34,8 +34,8 @@ _HOMES: dict[str, str] = {
     "add_allow_rule": "corral.permissions.persist",
     "analyze": "corral.permissions.shell",
     "decide": "corral.permissions.chain",
-    "decision_dict": "corral.permissions.explain",
-    "explain": "corral.permissions.explain",
+    "decision_dict": "corral.permissions.explanation",
+    "explain": "corral.permissions.explanation",
     "parse_rule": "corral.permissions.rules",
     "path_is_read_denied": "corral.permissions.chain",
     "path_is_secret": "corral.permissions.chain",
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
         tool_is_denied_outright,
     )
     from corral.permissions.decision import Decision, Tier, Verdict, Vote
-    from corral.permissions.explain import decision_dict, explain
+    from corral.permissions.explanation import decision_dict, explain
     from corral.permissions.persist import RuleFileError, add_allow_rule
     from corral.permissions.rules import Rule, RuleError, RuleSet, ToolKind, parse_rule
     from corral.permissions.shell import ShellAnalysis, SimpleCommand, analyze
@@ -69,7 +69,7 @@ def __getattr__(name: str) -> Any:
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module = importlib.import_module(home)
-    # bind every name from that module: importing corral.permissions.explain has just set
+    # bind every name from that module: importing corral.permissions.explanation has just set
     # this package's ``explain`` to the submodule, and the function must win
     for other, other_home in _HOMES.items():
         if other_home == home:

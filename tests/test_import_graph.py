@@ -229,3 +229,15 @@ def test_thin_faces_name_no_submodule_and_every_home_holds_its_name() -> None:
         for name, home in homes.items():
             assert hasattr(importlib.import_module(home), name), f"{face}.{name} -> {home}"
             assert not isinstance(getattr(importlib.import_module(face), name), type(ast))
+
+
+def test_the_engine_meets_command_hooks_only_through_the_plugin_host() -> None:
+    """Command hooks are the internal plugin ``command-hooks``: no engine module (nor the
+    session) imports :mod:`corral.cmdhooks`, at module level or inside a function."""
+    graph = import_graph()
+    callers = sorted(m for m, targets in graph.items()
+                     if (m.startswith("corral.engine") or m == "corral.session")
+                     and any(t == "corral.cmdhooks" or t.startswith("corral.cmdhooks.")
+                             for t in targets))
+    assert callers == []
+    assert "corral.cmdhooks.lifecycle" in reachable(graph, "corral.internal_plugins.command_hooks")

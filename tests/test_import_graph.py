@@ -233,10 +233,13 @@ def test_thin_faces_name_no_submodule_and_every_home_holds_its_name() -> None:
 
 def test_the_engine_meets_command_hooks_only_through_the_plugin_host() -> None:
     """Command hooks are the internal plugin ``command-hooks``: no engine module (nor the
-    session) imports :mod:`corral.cmdhooks`, at module level or inside a function."""
+    session) imports :mod:`corral.cmdhooks`, at module level or inside a function, except
+    ``engine/hook_model.py``, which serves prompt and agent hooks the model."""
     graph = import_graph()
     callers = sorted(m for m, targets in graph.items()
                      if (m.startswith("corral.engine") or m == "corral.session")
+                     # the other way round: prompt and agent hooks ask the model through it
+                     and m != "corral.engine.hook_model"
                      and any(t == "corral.cmdhooks" or t.startswith("corral.cmdhooks.")
                              for t in targets))
     assert callers == []

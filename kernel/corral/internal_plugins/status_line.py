@@ -1,4 +1,4 @@
-"""``statusLine``: the configured command's output in the status area (corral.status_line)."""
+"""``statusLine``: the configured command's output in the status area (corral.ui.status_line)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def corral_status(session: Session) -> Any:
         return None
     from rich.text import Text
 
-    from corral.status_line import current
+    from corral.ui.status_line import current
 
     text = current(session)
     return Text.from_ansi(text) if text else None

@@ -1,3 +1,3 @@
 from __future__ import annotations
 
-from tests.engine.conftest import run_cli  # noqa: F401  (the fixture, for these tests)
+from tests.cli.conftest import run_cli  # noqa: F401  (the fixture, for these tests)

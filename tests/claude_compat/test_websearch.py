@@ -7,7 +7,7 @@ from pathlib import Path
 
 from corral.testing import error, estimate_tokens, text, tool_use, web_search
 
-from tests.engine.conftest import result_of
+from tests.cli.conftest import result_of
 
 
 def tool_result_text(request) -> str:

@@ -1,1 +1,1 @@
-from tests.engine.conftest import run_cli  # noqa: F401  (the fixture, for these tests)
+from tests.cli.conftest import run_cli  # noqa: F401  (the fixture, for these tests)

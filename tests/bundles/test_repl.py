@@ -10,7 +10,7 @@ import pytest
 from corral.testing import MessagesServer, text, tool_use
 
 from tests.bundles._kit import write_marketplace
-from tests.engine.test_repl import repl  # noqa: F401  (the fixture)
+from tests.cli.test_repl import repl  # noqa: F401  (the fixture)
 
 
 @pytest.mark.usefixtures("corral_no_sandbox")  # about allowed-tools, which the sandbox would lift

@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from corral.engine.custom_commands import expand, load_custom_commands
+from corral.custom_commands import expand, load_custom_commands
 
 
 def test_project_commands_override_user_commands_and_expand(project: Path) -> None:

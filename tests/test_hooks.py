@@ -306,7 +306,7 @@ def test_hook_corral_agent_dirs(app: App) -> None:
 
 
 def test_hook_corral_command_dirs(app: App, project: Path) -> None:
-    from corral.engine.custom_commands import session_commands
+    from corral.custom_commands import session_commands
 
     (project / "rec-commands" / "sub").mkdir(parents=True)
     (project / "rec-commands" / "greet.md").write_text("Greet $ARGUMENTS.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corral.engine.custom_commands import expand, load_custom_commands
+from corral.custom_commands import expand, load_custom_commands
 
 from tests.test_cli import corral
 

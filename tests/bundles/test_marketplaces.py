@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from corral.bundles.manifest import load_bundle
 from corral.commands import CommandDir
-from corral.engine.custom_commands import load_custom_commands
+from corral.custom_commands import load_custom_commands
 
 from tests.bundles._kit import git_repo, write_marketplace
 

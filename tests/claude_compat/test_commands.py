@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from corral.engine.custom_commands import parse_command_file
+from corral.custom_commands import parse_command_file
 from corral.testing import MessagesServer, text, tool_use
 
 REVIEW = """---

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from corral.commands import SendPrompt, SlashCommand
-from corral.engine.custom_commands import CustomCommand, session_commands
+from corral.custom_commands import CustomCommand, session_commands
 
 if TYPE_CHECKING:
     from corral.cli.repl import Repl

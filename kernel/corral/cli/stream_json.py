@@ -24,7 +24,7 @@ def _encode(obj: Any) -> str:
 
 
 def _slash_commands(session: Session) -> list[str]:
-    from corral.engine.custom_commands import session_commands
+    from corral.custom_commands import session_commands
 
     names: set[str] = set()
     try:

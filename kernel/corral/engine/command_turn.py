@@ -1,7 +1,7 @@
 """Running a custom slash command as a turn: ``/name args`` from the REPL or ``corral -p``;
 and, headless, a plugin's slash command marked ``headless`` (its prompt is sent).
 
-Before the turn, the command's text is expanded (:func:`corral.engine.custom_commands.expand`) and
+Before the turn, the command's text is expanded (:func:`corral.custom_commands.expand`) and
 each ``!`cmd``` in it runs through the Bash tool — the permission chain and the hooks, like
 any tool call — with the command's ``allowed-tools`` in force; its output replaces the
 backticks. During the turn the ``allowed-tools`` rules are pre-approved (allow rules that
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corral.commands import SendPrompt, SlashCommand
-from corral.engine.custom_commands import CustomCommand, expand, session_commands
+from corral.custom_commands import CustomCommand, expand, session_commands
 from corral.permissions.session import TURN_ALLOW
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from corral import hookimpl
 from corral.tools.base import Tool, ToolResult
 
 if TYPE_CHECKING:
-    from corral.engine.custom_commands import CustomCommand
+    from corral.custom_commands import CustomCommand
     from corral.session import Session
 
 #: Commands listed in the description, at most.
@@ -62,7 +62,7 @@ class SlashCommandTool(Tool):
 
 
 def invocable(session: Session) -> list[CustomCommand]:
-    from corral.engine.custom_commands import session_commands
+    from corral.custom_commands import session_commands
 
     commands, _ = session_commands(session)  # a plugin command's short name listed once
     return [c for n, c in sorted(commands.items())

@@ -51,7 +51,7 @@ class SkillsReport(msgspec.Struct, kw_only=True):
 def command_names(session: Session) -> dict[str, str]:
     """Commands that win over a skill's ``/name``: plugins' slash commands (by plugin) and
     custom Markdown commands (by file)."""
-    from corral.engine.custom_commands import session_commands
+    from corral.custom_commands import session_commands
 
     names = {command.name: f"plugin {plugin}"
              for plugin, command in session.app.host.register_commands(session)}

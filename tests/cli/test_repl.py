@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from corral.testing import MessagesServer, text, tool_use
+from corral.testing.terminal import PseudoTerminal
 
 from tests._distinfo import cli_env
 
@@ -64,79 +63,30 @@ class Tmux(Terminal):
         subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True, timeout=10)
 
 
-class Pty(Terminal):
+class Pty(PseudoTerminal, Terminal):
     """corral in a pseudo-terminal; pyte keeps the screen as a terminal would show it."""
-
-    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
-        import pty
-
-        import pyte
-
-        self.screen_ = pyte.HistoryScreen(120, 40, history=400)
-        self.stream = pyte.ByteStream(self.screen_)
-        self.lock = threading.Lock()
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: become corral
-            os.chdir(cwd)
-            os.execve(argv[0], argv, env)
-        self.pid, self.fd = pid, fd
-        self.exited = False
-        import fcntl
-        import struct
-        import termios
-
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.fd, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            with self.lock:
-                self.stream.feed(data)
-                # answer cursor-position requests, as a real terminal does
-                for _ in range(data.count(b"\x1b[6n")):
-                    cursor = self.screen_.cursor
-                    os.write(self.fd, f"\x1b[{cursor.y + 1};{cursor.x + 1}R".encode())
 
     def keys(self, *keys: str) -> None:
         for key in keys:
-            os.write(self.fd, KEYS.get(key, key).encode())
+            self.write(KEYS.get(key, key))
             time.sleep(0.05)
 
     def screen(self) -> str:
-        with self.lock:
-            history = ["".join(ch.data for ch in line.values()) for line in self.screen_.history.top]
-            return "\n".join([*history, *self.screen_.display])
+        return self.text()
 
     def colours(self, word: str) -> set[str]:
         """Foreground colours of the first on-screen occurrence of ``word``."""
         with self.lock:
-            for line in self.screen_.display:
+            for line in self.vt.display:
                 at = line.find(word)
                 if at >= 0:
-                    row = self.screen_.display.index(line)
-                    chars = self.screen_.buffer[row]
+                    row = self.vt.display.index(line)
+                    chars = self.vt.buffer[row]
                     return {chars[x].fg for x in range(at, at + len(word))}
         return set()
 
-    def alive(self) -> bool:
-        if self.exited:
-            return False
-        pid, _ = os.waitpid(self.pid, os.WNOHANG)
-        self.exited = pid != 0
-        return not self.exited
-
     def stop(self) -> None:
-        if self.alive():
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        os.close(self.fd)
+        self.close()
 
 
 @pytest.fixture(params=["tmux", "pty"])

@@ -5,61 +5,23 @@ allow rules, and a server prompt typed as a slash command is sent to the model."
 from __future__ import annotations
 
 import os
-import pty
 import re
-import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from corral.testing import MessagesServer, text, tool_use
+from corral.testing.terminal import PseudoTerminal
 
 from .conftest import approve, stdio_entry, write_mcp_json
 
 pyte = pytest.importorskip("pyte", reason="pyte (a test dependency) renders the terminal")
 
 
-class Screen:
+class Screen(PseudoTerminal):
     """corral in a pseudo-terminal; pyte keeps what a 120x40 terminal would show."""
-
-    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.screen = pyte.HistoryScreen(120, 40, history=500)
-        self.stream = pyte.ByteStream(self.screen)
-        self.lock = threading.Lock()
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.chdir(cwd)
-            os.execve(argv[0], argv, env)
-        self.pid, self.fd = pid, fd
-        self.reaped = False
-        import fcntl
-        import struct
-        import termios
-
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.fd, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            with self.lock:
-                self.stream.feed(data)
-                for _ in range(data.count(b"\x1b[6n")):  # answer cursor-position queries
-                    cursor = self.screen.cursor
-                    os.write(self.fd, f"\x1b[{cursor.y + 1};{cursor.x + 1}R".encode())
-
-    def text(self) -> str:
-        with self.lock:
-            history = ["".join(c.data for c in line.values()) for line in self.screen.history.top]
-            return "\n".join([*history, *self.screen.display])
 
     def wait_for(self, pattern: str, timeout: float = 60.0) -> str:
         deadline = time.monotonic() + timeout
@@ -71,24 +33,18 @@ class Screen:
         raise AssertionError(f"{pattern!r} never appeared; screen:\n{self.text()}")
 
     def type(self, line: str) -> None:
-        os.write(self.fd, line.encode())
+        self.write(line)
         time.sleep(0.1)
-        os.write(self.fd, b"\r")
+        self.write("\r")
 
     def exited(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
-        while not self.reaped:
-            self.reaped = os.waitpid(self.pid, os.WNOHANG)[0] != 0
-            if self.reaped or time.monotonic() > deadline:
-                break
+        while self.alive() and time.monotonic() <= deadline:
             time.sleep(0.1)
-        return self.reaped
+        return not self.alive()
 
     def stop(self) -> None:
-        if not self.exited(0):
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        os.close(self.fd)
+        self.close()
 
 
 @pytest.fixture
@@ -110,7 +66,7 @@ def test_repl_lists_the_servers_runs_their_tools_and_sends_a_prompt(
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
     env.pop("TMUX", None)
     screen = Screen([sys.executable, "-m", "corral", "--allowedTools",
-                     "mcp__demo__add,mcp__web__shout"], project, env)
+                     "mcp__demo__add,mcp__web__shout"], project, env, history=500)
     terminal.append(screen)
     screen.wait_for(r"/help for commands")
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from corral_openai.content import (
-    IMAGE_OMITTED,
     arguments_json,
     blocks_of,
     function_tools,
-    image_url,
     parse_usage,
+    split_user,
     system_text,
     tool_choice,
-    tool_result_parts,
 )
 from corral_openai.events import Event, MessageEvents
 from corral_openai.settings import Endpoint
@@ -99,34 +97,20 @@ def _assistant(message: dict[str, Any], replay_reasoning: bool) -> dict[str, Any
 def _user(message: dict[str, Any], images: bool) -> list[dict[str, Any]]:
     """Tool results become ``tool`` messages (first, right after the calls); the rest of the
     content, and images a tool returned, follow as one user message."""
-    tool_messages: list[dict[str, Any]] = []
-    parts: list[dict[str, Any]] = []
-    for block in blocks_of(message.get("content")):
-        kind = block.get("type")
-        if kind == "tool_result":
-            text, urls = tool_result_parts(block, images)
-            tool_messages.append(
-                {"role": "tool", "tool_call_id": block.get("tool_use_id", ""), "content": text}
-            )
-            if urls:
-                parts.append(
-                    {"type": "text", "text": f"Images returned by tool call {block.get('tool_use_id')}:"}
-                )
-                parts.extend({"type": "image_url", "image_url": {"url": u}} for u in urls)
-        elif kind == "text":
-            parts.append({"type": "text", "text": str(block.get("text", ""))})
-        elif kind == "image":
-            url = image_url(block)
-            if url is not None and images:
-                parts.append({"type": "image_url", "image_url": {"url": url}})
-            else:
-                parts.append({"type": "text", "text": IMAGE_OMITTED})
-    out = list(tool_messages)
-    if parts:
-        if all(p["type"] == "text" for p in parts):
-            out.append({"role": "user", "content": "\n\n".join(p["text"] for p in parts)})
+    content = split_user(message, images)
+    out: list[dict[str, Any]] = [
+        {"role": "tool", "tool_call_id": call, "content": text}
+        for call, text in content.tool_results
+    ]
+    if content.parts:
+        if all(p.kind == "text" for p in content.parts):
+            out.append({"role": "user", "content": "\n\n".join(p.value for p in content.parts)})
         else:
-            out.append({"role": "user", "content": parts})
+            out.append({"role": "user", "content": [
+                {"type": "text", "text": p.value} if p.kind == "text"
+                else {"type": "image_url", "image_url": {"url": p.value}}
+                for p in content.parts
+            ]})
     return out
 
 

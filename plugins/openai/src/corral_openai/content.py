@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 #: What replaces an image when the model takes none (``images = false``).
 IMAGE_OMITTED = "[image omitted: this model is configured to take no images]"
@@ -59,6 +59,47 @@ def tool_result_parts(block: dict[str, Any], images_allowed: bool) -> tuple[str,
     if images and not images_allowed:
         return "\n".join([text, *[IMAGE_OMITTED] * len(images)]).strip(), []
     return text, images
+
+
+class Part(NamedTuple):
+    """One piece of a user message's own content: text, or an image by URL."""
+
+    kind: Literal["text", "image"]
+    value: str
+
+
+class UserContent(NamedTuple):
+    """A Messages user message taken apart for the OpenAI formats, which carry tool results as
+    messages or items of their own beside the user's text and images."""
+
+    #: ``(tool_use_id, text)`` of each tool result, in order.
+    tool_results: list[tuple[str, str]]
+    #: The rest of the content, with the images tool results returned (after a line naming
+    #: the call), since these formats take images only in user content.
+    parts: list[Part]
+
+
+def split_user(message: dict[str, Any], images: bool) -> UserContent:
+    """Take a user message apart into tool results and the parts of one user message; where
+    the model takes no images (``images`` false) each image becomes :data:`IMAGE_OMITTED`."""
+    results: list[tuple[str, str]] = []
+    parts: list[Part] = []
+    for block in blocks_of(message.get("content")):
+        kind = block.get("type")
+        if kind == "tool_result":
+            call = block.get("tool_use_id", "")
+            text, urls = tool_result_parts(block, images)
+            results.append((call, text))
+            if urls:
+                parts.append(Part("text", f"Images returned by tool call {call}:"))
+                parts.extend(Part("image", u) for u in urls)
+        elif kind == "text":
+            parts.append(Part("text", str(block.get("text", ""))))
+        elif kind == "image":
+            url = image_url(block)
+            parts.append(Part("image", url) if url is not None and images
+                         else Part("text", IMAGE_OMITTED))
+    return UserContent(results, parts)
 
 
 def arguments_json(value: Any) -> str:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from corral_openai.content import (
-    IMAGE_OMITTED,
     arguments_json,
     blocks_of,
     function_tools,
-    image_url,
     parse_usage,
+    split_user,
     system_text,
     tool_choice,
-    tool_result_parts,
 )
 from corral_openai.errors import stream_error
 from corral_openai.events import Event, MessageEvents
@@ -84,31 +82,20 @@ def _assistant(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _user(message: dict[str, Any], images: bool) -> list[dict[str, Any]]:
-    outputs: list[dict[str, Any]] = []
-    parts: list[dict[str, Any]] = []
-    for block in blocks_of(message.get("content")):
-        kind = block.get("type")
-        if kind == "tool_result":
-            text, urls = tool_result_parts(block, images)
-            outputs.append(
-                {"type": "function_call_output", "call_id": block.get("tool_use_id", ""), "output": text}
-            )
-            if urls:
-                parts.append(
-                    {"type": "input_text", "text": f"Images returned by tool call {block.get('tool_use_id')}:"}
-                )
-                parts.extend({"type": "input_image", "image_url": u} for u in urls)
-        elif kind == "text":
-            parts.append({"type": "input_text", "text": str(block.get("text", ""))})
-        elif kind == "image":
-            url = image_url(block)
-            if url is not None and images:
-                parts.append({"type": "input_image", "image_url": url})
-            else:
-                parts.append({"type": "input_text", "text": IMAGE_OMITTED})
-    if parts:
-        outputs.append({"role": "user", "content": parts})
-    return outputs
+    """Tool results become ``function_call_output`` items; the rest of the content, and
+    images a tool returned, follow as one user message."""
+    content = split_user(message, images)
+    out: list[dict[str, Any]] = [
+        {"type": "function_call_output", "call_id": call, "output": text}
+        for call, text in content.tool_results
+    ]
+    if content.parts:
+        out.append({"role": "user", "content": [
+            {"type": "input_text", "text": p.value} if p.kind == "text"
+            else {"type": "input_image", "image_url": p.value}
+            for p in content.parts
+        ]})
+    return out
 
 
 class _Call:

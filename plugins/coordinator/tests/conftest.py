@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -55,3 +56,12 @@ def write_agent(folder: Path, name: str, body: str, **front: str) -> Path:
     path = folder / f"{name}.md"
     path.write_text("\n".join([*lines, "---", body, ""]))
     return path
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this pid still exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

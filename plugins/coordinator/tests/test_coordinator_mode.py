@@ -3,7 +3,6 @@ scripted server, one script per agent (routed by a marker in its system prompt).
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -14,7 +13,7 @@ from corral.testing import MessagesServer, RecordedRequest, message, text, tool_
 
 from ._coord import MODE, all_notes, notes_in, spawn, texts_of, wait_for
 from ._script import MAIN, Router, system_text, tool_names
-from .conftest import RunCli, result_of, write_agent
+from .conftest import RunCli, alive, result_of, write_agent
 
 
 def _wait_until_done(router: Router, count: int, then: str) -> list:  # noqa: ANN001
@@ -116,14 +115,6 @@ def test_follow_up_reaches_a_busy_worker_with_its_next_request(
     assert status == "completed" and "FOLLOWUP-42" in block
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 @pytest.mark.usefixtures("corral_no_sandbox")
 def test_stop_then_resume_a_worker_with_a_message(
     anthropic_server: MessagesServer, run_cli: RunCli, project: Path
@@ -150,7 +141,7 @@ def test_stop_then_resume_a_worker_with_a_message(
     code, out, err = run_cli("-p", "go", "--output-format", "json",
                              "--permission-mode", "bypassPermissions", *MODE)
     assert code == 0, out + err
-    assert not _alive(int(pid_file.read_text())), "the stopped worker's command lives on"
+    assert not alive(int(pid_file.read_text())), "the stopped worker's command lives on"
     assert "Worker w1 stopped" in texts_of(router.seen[MAIN][2])
     # the stop notification rides on the next request of the coordinator
     [(status, _)] = notes_in(router.seen[MAIN][2]).values()

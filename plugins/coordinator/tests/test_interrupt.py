@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,7 @@ from corral.api import App, Engine, Event, Notice, Session
 from corral.testing import MessagesServer, tool_use
 
 from ._script import MAIN, Router
-from .conftest import write_agent
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+from .conftest import alive, write_agent
 
 
 @pytest.mark.usefixtures("corral_no_sandbox")
@@ -58,12 +49,12 @@ def test_interrupt_cancels_children_and_their_processes(
     assert getattr(outcome, "reason", None) == "interrupted"
     pid = int(pid_file.read_text())
     for _ in range(250):
-        if not _alive(pid):
+        if not alive(pid):
             break
         import time
 
         time.sleep(0.02)
-    assert not _alive(pid), "the child's shell command outlived the interrupt"
+    assert not alive(pid), "the child's shell command outlived the interrupt"
     [result] = session.messages[-1]["content"]
     assert result["is_error"] and "Interrupted" in result["content"]
     finished = [e for e in seen if isinstance(e, Notice)

@@ -15,25 +15,15 @@ from __future__ import annotations
 import io
 import os
 import random
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import median_seconds  # noqa: E402
 
 RUNS = 7
 N_IDS = 50_000
 N_REFRESH = 2_000
-
-
-def _median_seconds(fn: Callable[[], None], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_roll() -> None:
@@ -50,8 +40,8 @@ def bench_roll() -> None:
         for uid in ids:
             seed_of(uid)
 
-    t_roll = _median_seconds(rolls)
-    t_hash = _median_seconds(hashes)
+    t_roll = median_seconds(rolls, RUNS)
+    t_hash = median_seconds(hashes, RUNS)
     per_s = N_IDS / t_roll
     print(f"roll:  {per_s:,.0f} ids/s  ({t_roll / N_IDS * 1e6:.2f} us/id, median of {RUNS})")
     print(f"hash:  {N_IDS / t_hash:,.0f} ids/s  ({t_hash / N_IDS * 1e6:.2f} us/id) [baseline]")
@@ -95,8 +85,8 @@ def bench_status(tmp: Path) -> None:
             out.seek(0)
             out.truncate()
 
-    t_refresh = _median_seconds(refresh) / N_REFRESH
-    t_plain = _median_seconds(baseline) / N_REFRESH
+    t_refresh = median_seconds(refresh, RUNS) / N_REFRESH
+    t_plain = median_seconds(baseline, RUNS) / N_REFRESH
     print(f"status refresh (hook + render): {t_refresh * 1e6:.0f} us  (median of {RUNS})")
     print(f"plain 5-line Text render:       {t_plain * 1e6:.0f} us [baseline]")
     print(f"ratio: {t_refresh / t_plain:.2f}x   share of a 500 ms frame: "

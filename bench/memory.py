@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from _timing import median_seconds  # noqa: E402
 
 RUNS = 7
 N_ENTRIES = 10_000
@@ -31,15 +30,6 @@ N_TOPICS = 40
 WORDS = ("parser lexer deploy staging release tests flaky cache index schema migration "
          "docker compose ruff mypy tox branch review commit token budget prompt daemon tick "
          "memory dream plugin hook config layer engine stream retry compaction").split()
-
-
-def _median(fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def build(root: Path) -> tuple[Path, list[Path]]:
@@ -104,7 +94,7 @@ def main() -> None:
         cwd, files = build(Path(tmp))
         from corral.config.schema import MemorySettings
         from corral.memory import instructions, select
-        from corral.memory.context import SessionMemory
+        from corral.memory.session_memory import SessionMemory
 
         n_instruction = sum(1 for f in files if "memory" not in f.parts)
         settings = MemorySettings(max_instruction_chars=1_000_000)
@@ -127,8 +117,8 @@ def main() -> None:
                    and os.path.realpath(f) not in loaded]
         if missing:
             print("not loaded:", *missing)
-        t_assemble = _median(assemble)
-        t_base = _median(baseline)
+        t_assemble = median_seconds(assemble, RUNS)
+        t_base = median_seconds(baseline, RUNS)
         memory = result["m"]
         [view] = [v for v in memory.views or [] if v.scope == "project"]
         print(f"instruction files: {n_instruction} written, {len(memory.files)} loaded "

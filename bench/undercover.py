@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import operator
 import random
-import statistics
 import string
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from _timing import median_seconds  # noqa: E402
 from corral_undercover.guard import Place, check
 from corral_undercover.rules import build_scanner
 from corral_undercover.settings import Settings
@@ -73,16 +72,6 @@ def make_text(
     return "".join(parts)[:size]
 
 
-def median_seconds(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=float, default=1.0, help="text size in MB (default 1)")
@@ -119,9 +108,9 @@ def main() -> None:
         text = make_text(size, rng, terms[:50], non_ascii, extras)
         mb = len(text.encode("utf-8")) / 1e6
         found = len(scanner.scan(text))
-        t_scan = median_seconds(partial(scanner.scan, text), args.runs)
-        t_lower = median_seconds(text.lower, args.runs)
-        t_in = median_seconds(partial(operator.contains, text, "zzqqxxnotthere"), args.runs)
+        t_scan = median_seconds(partial(scanner.scan, text), args.runs, warm_up=True)
+        t_lower = median_seconds(text.lower, args.runs, warm_up=True)
+        t_in = median_seconds(partial(operator.contains, text, "zzqqxxnotthere"), args.runs, warm_up=True)
         distinct = len({c for c in text if not c.isascii()})
         print(f"\n{label}: {mb:.2f} MB, {distinct} distinct non-ASCII characters, "
               f"{found} findings")  # fmt: skip
@@ -135,7 +124,7 @@ def main() -> None:
     commit = {"command": "git add -A && git commit -m 'Tidy the parser and update the docs'"}
     print("\nper tool call (corral_check_permission's decision, scanner already built):")
     for name, tool, data in (("Write 4 KB", "Write", write), ("git commit", "Bash", commit)):
-        t = median_seconds(partial(check, scanner, place, tool, data), 51)
+        t = median_seconds(partial(check, scanner, place, tool, data), 51, warm_up=True)
         print(f"  {name:12s} {t * 1e6:8.1f} µs")
 
 

@@ -126,3 +126,35 @@ def test_no_skill_folder_means_no_listing_no_tool_and_nothing_imported(project: 
     # this test process may have imported them elsewhere; a fresh one is checked by
     # test_a_headless_run_without_skills_imports_nothing_of_them
     del sys
+
+
+def test_skills_of_added_directories_load_after_the_projects(project: Path,
+                                                             tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    write_skill(shared / ".claude" / "skills", "lint-all",
+                "---\ndescription: lint every package\n---\nlint\n")
+    write_skill(shared / ".claude" / "skills", "deploy",
+                "---\ndescription: the shared deploy\n---\nshared\n")
+    write_skill(skills_root(project), "deploy",
+                "---\ndescription: the project's deploy\n---\nproject\n")
+    (project / ".claude" / "corral.toml").write_text(
+        f'[permissions]\nadditional_directories = ["{shared}"]\n')
+    app = App.create(cwd=project, environ={"CORRAL_LOAD_PLUGINS": ""})
+    catalogue = session_catalogue(Session(app))
+    assert catalogue.skills["lint-all"].file == str(shared / ".claude" / "skills" / "lint-all"
+                                                    / "SKILL.md")
+    assert catalogue.skills["deploy"].description == "the project's deploy"
+    assert any("shadowed by" in p.message and "deploy" in p.message
+               for p in catalogue.problems)
+
+
+def test_add_dir_on_the_command_line_brings_its_skills(project: Path, tmp_path: Path,
+                                                       run_cli) -> None:
+    other = tmp_path / "other"
+    write_skill(other / ".claude" / "skills", "bench-it",
+                "---\ndescription: run the benchmarks\n---\nbench\n")
+    code, out, err = run_cli("skills", "--json")
+    assert "bench-it" not in out, out
+    code, out, err = run_cli("--add-dir", str(other), "skills", "--json")
+    names = [s["name"] for s in json.loads(out)["skills"]]
+    assert "bench-it" in names, out + err

@@ -32,12 +32,16 @@ _DIRS: StashKey[list[SkillDir]] = StashKey("skill_dirs")
 
 
 def kernel_roots(session: Session) -> list[tuple[Path, str]]:
-    """The kernel's skill folders, highest precedence first: the project's, then corral's
-    user folder, then ``~/.claude/skills``."""
+    """The kernel's skill folders, highest precedence first: the project's, those of the
+    additional working directories (``--add-dir``, ``additionalDirectories``) in the order
+    given, then corral's user folder, then ``~/.claude/skills``."""
     from corral import paths
 
+    added = [Path(session.cwd, Path(d).expanduser()) / ".claude" / "skills"
+             for d in session.config.permissions.additional_directories]
     return [
         (paths.project_root(session.cwd) / ".claude" / "skills", "project"),
+        *((root, "project") for root in added),
         (paths.user_config_dir() / "skills", "user"),
         (paths.claude_user_dir() / "skills", "user"),
     ]

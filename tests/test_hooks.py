@@ -14,7 +14,7 @@ from corral.agents import AgentDefinition, AgentDir
 from corral.app import App
 from corral.commands import CliCommand, CommandDir, DoctorCheck, SendPrompt, SlashCommand
 from corral.events import Notice
-from corral.extra_config import HookSet, McpServerSet
+from corral.extra_config import HookSet, McpServerSet, McpServerStatus
 from corral.permissions import Vote
 from corral.prompt import PromptSection
 from corral.providers import Provider
@@ -118,6 +118,10 @@ class Recorder:
     @hookimpl
     def corral_mcp_servers(self, app: App) -> McpServerSet:
         return McpServerSet(servers={"rec": {"command": "rec-server"}}, source="recorder")
+
+    @hookimpl
+    def corral_mcp_status(self, session: Session) -> list[McpServerStatus]:
+        return [McpServerStatus(name="rec", status="pending")]
 
     @hookimpl
     def corral_register_providers(self, register: Any) -> None:
@@ -333,6 +337,14 @@ def test_hook_corral_command_hooks(app: App, project: Path) -> None:
 def test_hook_corral_mcp_servers(app: App) -> None:
     [servers] = app.host.mcp_servers(app)
     assert servers.servers == {"rec": {"command": "rec-server"}}
+
+
+def test_hook_corral_mcp_status(app: App) -> None:
+    from corral.cli.stream_json import mcp_servers
+
+    session = Session(app)
+    assert app.host.mcp_status(session) == [McpServerStatus(name="rec", status="pending")]
+    assert mcp_servers(session) == [{"name": "rec", "status": "pending"}]
 
 
 def test_hook_corral_register_providers(app: App) -> None:

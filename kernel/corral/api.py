@@ -64,6 +64,7 @@ _HOMES: dict[str, str] = {
     "CommandDir": "corral.commands",
     "HookSet": "corral.extra_config",
     "McpServerSet": "corral.extra_config",
+    "McpServerStatus": "corral.extra_config",
     "CliCommand": "corral.commands",
     "SlashCommand": "corral.commands",
     "DoctorCheck": "corral.commands",
@@ -188,6 +189,7 @@ if TYPE_CHECKING:
     from corral.agents import AgentDefinition as AgentDefinition, AgentDir as AgentDir
     from corral.commands import CommandDir as CommandDir
     from corral.extra_config import HookSet as HookSet, McpServerSet as McpServerSet
+    from corral.extra_config import McpServerStatus as McpServerStatus
     from corral.commands import CliCommand as CliCommand, SlashCommand as SlashCommand
     from corral.commands import DoctorCheck as DoctorCheck, SendPrompt as SendPrompt
     from corral.providers import (

@@ -1,4 +1,5 @@
-"""Configuration that plugins add beside the settings files: command hooks and MCP servers.
+"""Configuration that plugins add beside the settings files: command hooks and MCP servers,
+and how those servers stand.
 
 Both are in Claude Code's shapes, so a plugin (the kernel's bundle loader among them) hands
 over what it read from a file as it was written.
@@ -28,3 +29,12 @@ class McpServerSet(msgspec.Struct, frozen=True, kw_only=True):
 
     servers: dict[str, Any]
     source: str
+
+
+class McpServerStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """How one MCP server stands in a session (``corral_mcp_status``), as the stream-json
+    ``init`` line reports it: ``connected``, ``pending`` (still starting), ``failed`` or
+    ``needs-auth`` (it wants a sign-in)."""
+
+    name: str
+    status: str

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from corral.commands import CliCommand, CommandDir, DoctorCheck, SlashCommand
     from corral.config.schema import Config
     from corral.events import Event
-    from corral.extra_config import HookSet, McpServerSet
+    from corral.extra_config import HookSet, McpServerSet, McpServerStatus
     from corral.memory.instructions import InstructionFile
     from corral.memory.store import MemoryChange
     from corral.permissions.context import PermissionContext
@@ -192,6 +192,19 @@ def corral_mcp_servers(app: App) -> list[McpServerSet] | McpServerSet | None:
 
     :param app: The application.
     :return: A :class:`corral.extra_config.McpServerSet`, a list of them, or ``None``.
+    """
+
+
+@hookspec
+def corral_mcp_status(session: Session) -> list[McpServerStatus] | McpServerStatus | None:
+    """Say how the MCP servers a plugin runs for ``session`` stand.
+
+    Called when a headless run writes its stream-json ``init`` line. Servers reported here
+    are listed with their status; servers whose tools the session has but no plugin reports
+    are listed as ``connected``.
+
+    :param session: The session.
+    :return: A :class:`corral.extra_config.McpServerStatus`, a list of them, or ``None``.
     """
 
 

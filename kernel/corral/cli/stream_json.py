@@ -46,11 +46,14 @@ def _skills(session: Session) -> list[str]:
 
 
 def mcp_servers(session: Session) -> list[dict[str, str]]:
-    """MCP servers whose tools the session has (``mcp__<server>__<tool>``), as connected.
-    Servers still starting or failed are not known to the kernel and are left out."""
-    names = {name.split("__")[1] for name in session.tools
-             if name.startswith("mcp__") and name.count("__") >= 2}
-    return [{"name": name, "status": "connected"} for name in sorted(names)]
+    """The MCP servers of the session and how each stands: as the plugins running them
+    report (``corral_mcp_status``: still starting, failed, …), and any other server whose
+    tools (``mcp__<server>__<tool>``) the session has, as connected."""
+    status = {s.name: s.status for s in session.app.host.mcp_status(session)}
+    for name in session.tools:
+        if name.startswith("mcp__") and name.count("__") >= 2:
+            status.setdefault(name.split("__")[1], "connected")
+    return [{"name": name, "status": status[name]} for name in sorted(status)]
 
 
 class ClaudeStream:

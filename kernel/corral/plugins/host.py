@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from corral.commands import CliCommand, CommandDir, DoctorCheck, SlashCommand
     from corral.config.schema import Config
     from corral.events import Event
-    from corral.extra_config import HookSet, McpServerSet
+    from corral.extra_config import HookSet, McpServerSet, McpServerStatus
     from corral.permissions.context import PermissionContext
     from corral.permissions.decision import Vote
     from corral.prompt import PromptSection
@@ -317,6 +317,11 @@ class PluginHost:
         from corral.extra_config import McpServerSet
 
         return self._listed("corral_mcp_servers", {"app": app}, McpServerSet)
+
+    def mcp_status(self, session: Session) -> list[McpServerStatus]:
+        from corral.extra_config import McpServerStatus
+
+        return self._listed("corral_mcp_status", {"session": session}, McpServerStatus)
 
     def register_providers(self) -> list[tuple[str, Provider]]:
         return self._collect("corral_register_providers")

@@ -113,6 +113,23 @@ def test_a_server_that_fails_to_start_is_reported_and_others_work(
     assert _tool_result(anthropic_server, 1)["content"] == "4 + 4 = 8 (from demo)"
 
 
+def test_stream_json_init_lists_each_started_server_with_its_status(
+    anthropic_server: MessagesServer, project: Path, run_corral: RunCorral
+) -> None:
+    write_mcp_json(project, {"demo": stdio_entry(), "bad": stdio_entry("bad", DEMO_FAIL_START="1"),
+                             "stranger": stdio_entry("stranger")})
+    approve(project, "demo", "bad")  # "stranger" is never approved: it does not start
+    anthropic_server.enqueue(text("ok"))
+    code, out, err = run_corral("-p", "go", "--output-format", "stream-json")
+    assert code == 0, err
+    init = json.loads(out.splitlines()[0])
+    assert init["subtype"] == "init"
+    status = {s["name"]: s["status"] for s in init["mcp_servers"]}
+    assert set(status) == {"demo", "bad"}, init["mcp_servers"]
+    assert status["demo"] in ("pending", "connected")
+    assert status["bad"] in ("pending", "failed")
+
+
 def test_mcp_config_flags_add_servers_and_strict_leaves_out_the_rest(
     anthropic_server: MessagesServer, project: Path, run_corral: RunCorral, tmp_path: Path
 ) -> None:

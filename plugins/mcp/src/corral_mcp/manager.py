@@ -24,7 +24,7 @@ from typing import IO, Any, Literal
 from corral.api import user_log_dir
 
 from corral_mcp.config import ServerConfig
-from corral_mcp.oauth import Present
+from corral_mcp.oauth import Present, SignInNeeded
 
 Status = Literal["pending", "connected", "failed", "needs-approval", "disabled"]
 
@@ -51,6 +51,8 @@ class ServerState:
         self.log_path: Path | None = None
         self.started_at = 0.0
         self.connect_ms = 0.0
+        #: It failed because it wants an OAuth sign-in (``corral mcp login``).
+        self.needs_sign_in = False
 
     @property
     def name(self) -> str:
@@ -75,10 +77,16 @@ class ServerState:
         self.ready.set()
 
 
-def describe(exc: BaseException) -> str:
-    """A one-line reason from an exception, looking inside exception groups."""
+def _innermost(exc: BaseException) -> BaseException:
+    """The first exception inside (nested) exception groups."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
+    return exc
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason from an exception, looking inside exception groups."""
+    exc = _innermost(exc)
     text = str(exc).strip() or type(exc).__name__
     return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
@@ -214,6 +222,7 @@ class Manager:
                 raise
             where = config.command if config.transport == "stdio" else config.url
             state.fail(f"{config.transport} server {where!r}: {describe(exc)}")
+            state.needs_sign_in = isinstance(_innermost(exc), SignInNeeded)
         finally:
             was_connected = state.status == "connected"
             if state.status == "connected" and not state.stop.is_set():

@@ -18,7 +18,7 @@ from corral_mcp.serve import SERVING
 from corral_mcp.settings import Settings
 
 if TYPE_CHECKING:
-    from corral.api import CliCommand, Session, SlashCommand, Tool
+    from corral.api import CliCommand, McpServerStatus, Session, SlashCommand, Tool
 
 NAME = "mcp"
 #: The manager's tool generation this session's tools were built from.
@@ -93,6 +93,23 @@ async def corral_session_end(session: Session) -> None:
     if manager is not None:
         runtime.set_manager(session.app, None)
         await manager.close()
+
+
+@hookimpl
+def corral_mcp_status(session: Session) -> list[McpServerStatus] | None:
+    """How the run's servers stand, for the stream-json ``init`` line; servers not started
+    (waiting for approval, disabled) are left out."""
+    from corral_mcp import runtime
+
+    manager = runtime.manager_of(session.app)
+    if manager is None:
+        return None
+    from corral.api import McpServerStatus
+
+    shown = {"pending": "pending", "connected": "connected", "failed": "failed"}
+    return [McpServerStatus(name=state.name,
+                            status="needs-auth" if state.needs_sign_in else shown[state.status])
+            for state in manager.servers.values() if state.status in shown]
 
 
 @hookimpl

@@ -170,6 +170,27 @@ def test_a_timed_out_command_dies_with_its_whole_tree(make_session) -> None:
     assert _running(marker) == []
 
 
+def test_a_sandboxed_command_needs_no_cgroup_of_its_own_to_end_its_tree(
+        make_session, project: Path) -> None:
+    """Its pid namespace holds everything it starts, even a child with no process group,
+    session or environment of the command's (``env -i setsid``): the sandbox is not moved
+    into a per-command cgroup, and a timeout still ends that child."""
+    import shutil
+
+    if shutil.which("setsid") is None:
+        pytest.skip("setsid is not installed")
+    marker = f"{time.time_ns() % 1000}.{os.getpid()}"
+    command = (f"cat /proc/self/cgroup > cgroup.txt; env -i setsid sleep 303{marker} & "
+               f"sleep 304{marker}")
+    result = bash(make_session("bypassPermissions"), command, timeout=1500)
+    assert result.meta["timed_out"] is True and result.meta["sandboxed"] is True
+    assert "corral-" not in (project / "cgroup.txt").read_text()
+    deadline = time.monotonic() + 5
+    while _running(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running(marker) == []
+
+
 def test_model_credentials_are_not_inherited(make_session, project: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-leak")

@@ -63,6 +63,7 @@ def test_bwrap_argv_orders_binds_before_hides(tmp_path: Path) -> None:
     assert text.index(f"--tmpfs {home}/.ssh --remount-ro {home}/.ssh") > bind
     assert f"--ro-bind /dev/null {home}/.netrc" in text
     assert argv[argv.index("--chdir") + 1] == str(project)
+    assert bwrap.holds_tree(policy)  # its own pid namespace: no per-command cgroup needed
 
 
 def test_weaker_nested_mode_shares_proc(tmp_path: Path) -> None:
@@ -70,6 +71,7 @@ def test_weaker_nested_mode_shares_proc(tmp_path: Path) -> None:
     argv = bwrap.build_argv(policy, str(project), ["true"])
     assert "--unshare-pid" not in argv and "--proc" not in argv
     assert "--unshare-net" in argv
+    assert not bwrap.holds_tree(policy)  # host pids: commands still get a cgroup
 
 
 def _form(text: str, head: str) -> str:

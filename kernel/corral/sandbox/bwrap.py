@@ -33,6 +33,14 @@ def base_args(*, weaker_nested: bool = False) -> list[str]:
     return args
 
 
+def holds_tree(policy: SandboxPolicy) -> bool:
+    """Whether every process a command starts stays in the command's own pid namespace,
+    which the kernel empties (SIGKILL to all) once its first process dies — and that one
+    dies with bubblewrap (``--die-with-parent``). Not with the weaker nested mode, which
+    shares the host's pid namespace."""
+    return not policy.weaker_nested
+
+
 def build_argv(policy: SandboxPolicy, cwd: str, command: Sequence[str],
                bwrap: str = "bwrap", *, seccomp_fd: int | None = None) -> list[str]:
     """``bwrap … -- command`` confining ``command`` to ``policy``, starting in ``cwd``;

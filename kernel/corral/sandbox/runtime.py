@@ -132,7 +132,7 @@ class SandboxRuntime:
             fds = (_filter_fd(blocker),)
         argv = bwrap.build_argv(self.policy, cwd, inner, self.availability.path or "bwrap",
                                 seccomp_fd=fds[0] if fds else None)
-        return Launch(argv, env, True, fds)
+        return Launch(argv, env, True, fds, contained=bwrap.holds_tree(self.policy))
 
     def _socket_filter(self) -> bytes | None:
         if self.availability.backend != "bwrap" or not self.policy.block_unix_sockets:
@@ -191,15 +191,19 @@ def shell_env(session: Session) -> dict[str, str]:
 
 
 class Launch:
-    """How to start one shell command: argv, environment, whether it is sandboxed, and file
-    descriptors the sandbox reads at start (closed by :meth:`close` once it has started)."""
+    """How to start one shell command: argv, environment, whether it is sandboxed, file
+    descriptors the sandbox reads at start (closed by :meth:`close` once it has started),
+    and whether the sandbox itself holds every process the command starts (``contained``:
+    a pid namespace of its own that dies with it, so ending the sandbox's first process
+    ends them all and no per-command cgroup is needed for that)."""
 
     def __init__(self, argv: list[str], env: dict[str, str], sandboxed: bool,
-                 pass_fds: tuple[int, ...] = ()) -> None:
+                 pass_fds: tuple[int, ...] = (), *, contained: bool = False) -> None:
         self.argv = argv
         self.env = env
         self.sandboxed = sandboxed
         self.pass_fds = pass_fds
+        self.contained = contained
 
     def close(self) -> None:
         for fd in self.pass_fds:

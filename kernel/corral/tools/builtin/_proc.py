@@ -75,15 +75,20 @@ class CappedOutput:
 
 
 async def spawn(argv: Sequence[str], cwd: Path, env: Mapping[str, str],
-                pass_fds: Sequence[int] = ()) -> asyncio.subprocess.Process:
+                pass_fds: Sequence[int] = (), *,
+                contained: bool = False) -> asyncio.subprocess.Process:
     """Start ``argv`` (``bash -c …``, maybe inside the sandbox) in ``cwd`` as the leader of
     a new process group.
 
-    stdout and stderr share one pipe so the output keeps its order; stdin is empty.
+    stdout and stderr share one pipe so the output keeps its order; stdin is empty. Unless
+    ``contained`` (``argv`` is a sandbox whose pid namespace holds every process the command
+    starts and dies with its first one: :attr:`corral.sandbox.runtime.Launch.contained`),
+    the command gets a cgroup of its own where one can be made: moving a process into a
+    cgroup is costly next to starting a namespace sandbox, and there it adds nothing.
     """
     full, mark = marked_env(dict(env))
     _sweep_groups()
-    group = CommandGroup.create()
+    group = None if contained else CommandGroup.create()
     if group is not None:
         argv = group.wrap(list(argv))
     proc = await asyncio.create_subprocess_exec(

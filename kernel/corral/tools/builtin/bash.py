@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from corral.permissions.sandboxed import DISABLE_KEY
-from corral.sandbox.runtime import shell_launch
+from corral.sandbox.runtime import Launch, shell_launch
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, adopt_job, start_job
@@ -93,7 +93,7 @@ class Bash(Tool):
         try:
             launch = await shell_launch(session, params.command, _flags(params))
             try:
-                proc = await _spawn_or_kill(launch.argv, session, launch.env, launch.pass_fds)
+                proc = await _spawn_or_kill(launch, session)
             finally:
                 launch.close()
         except OSError as exc:
@@ -175,11 +175,11 @@ def _ended(outside: int) -> str:
             "process group.")
 
 
-async def _spawn_or_kill(argv: list[str], session: Session, env: dict[str, str],
-                         pass_fds: tuple[int, ...]) -> asyncio.subprocess.Process:
+async def _spawn_or_kill(launch: Launch, session: Session) -> asyncio.subprocess.Process:
     """Start the command; a cancellation that arrives while it is starting (its pipes are
     still being connected, the command already runs) kills it instead of leaving it."""
-    starting = asyncio.ensure_future(spawn(argv, session.cwd, env, pass_fds))
+    starting = asyncio.ensure_future(spawn(launch.argv, session.cwd, launch.env,
+                                           launch.pass_fds, contained=launch.contained))
     try:
         return await asyncio.shield(starting)
     except asyncio.CancelledError:

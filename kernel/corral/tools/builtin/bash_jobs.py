@@ -104,7 +104,8 @@ async def start_job(session: Session, command: str, description: str | None, *,
     job = BashJob(jobs.new_id(), command, description)
     launch = await shell_launch(session, command, {DISABLE_KEY: disable_sandbox})
     try:
-        job.proc = await spawn(launch.argv, session.cwd, launch.env, launch.pass_fds)
+        job.proc = await spawn(launch.argv, session.cwd, launch.env, launch.pass_fds,
+                               contained=launch.contained)
     finally:
         launch.close()
     job.monitor = asyncio.create_task(_watch(job), name=f"corral-{job.id}")

@@ -25,9 +25,8 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(__file__))
 
 from _corral_run import ensure_bytecode, run_corral, use_transport  # noqa: E402
-from turn_loop import make_repo, session_script  # noqa: E402
-
 from corral.testing import MessagesServer  # noqa: E402
+from turn_loop import make_repo, session_script  # noqa: E402
 
 TOOLS = ("Read", "Edit", "Bash")
 

@@ -53,6 +53,9 @@ class SessionOptions:
     #: Spend cap in USD for the whole session; 0 for none.
     max_budget_usd: float = 0.0
     append_system_prompt: str = ""
+    #: Replaces the kernel's own system-prompt sections (``--system-prompt``); memory and
+    #: plugins' sections stay. ``None``: corral's own prompt.
+    system_prompt: str | None = None
     #: The trailer for commits and PRs the model writes; a plugin may clear it for this
     #: session (undercover does in public repositories). Never touches a person's own
     #: trailers.
@@ -125,6 +128,7 @@ class Session:
         max_turns: int = 0,
         max_budget_usd: float = 0.0,
         append_system_prompt: str = "",
+        system_prompt: str | None = None,
         parent_id: str | None = None,
         agent: str | None = None,
         ask_permission: AskPermission | None = None,
@@ -149,6 +153,7 @@ class Session:
             max_turns=max_turns,
             max_budget_usd=max_budget_usd,
             append_system_prompt=append_system_prompt,
+            system_prompt=system_prompt,
             attribution=app.config.attribution,
         )
         self.totals = totals if totals is not None else RunTotals()
@@ -168,6 +173,7 @@ class Session:
     max_turns: _Part[int] = _Part("options")
     max_budget_usd: _Part[float] = _Part("options")
     append_system_prompt: _Part[str] = _Part("options")
+    system_prompt: _Part[str | None] = _Part("options")
     attribution: _Part[str] = _Part("options")
     num_turns: _Part[int] = _Part("totals")
     cost_usd: _Part[float | None] = _Part("totals")

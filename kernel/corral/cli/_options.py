@@ -37,12 +37,23 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
     group.add_argument(
         "--disable", action="append", default=default([]), metavar="NAME", help=h("turn a feature off")
     )
+    group.add_argument(
+        "--verbose", action="store_true", default=default(False),
+        help=h("say more on stderr: `-p` text output adds each tool call with its outcome, "
+        "the model's words between tool calls and a closing summary (JSON outputs unchanged)"),
+    )
     group.add_argument("--model", default=default(None), help=h("model id or alias (sonnet, opus, haiku)"))
     group.add_argument(
         "--permission-mode",
         choices=["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"],
         default=default(None),
         help=h("how tool calls are approved"),
+    )
+    group.add_argument(
+        "--dangerously-skip-permissions", dest="skip_permissions", action="store_true",
+        default=default(False),
+        help=h("run every tool call without asking, as --permission-mode bypassPermissions; "
+        "deny rules still hold and a disableBypassPermissionsMode lock still wins"),
     )
     group.add_argument(
         "--add-dir",

@@ -73,6 +73,8 @@ def cli_overrides(ns: argparse.Namespace) -> dict[str, Any]:
     perms: dict[str, Any] = data.setdefault("permissions", {})
     if ns.permission_mode:
         perms["default_mode"] = ns.permission_mode
+    if ns.skip_permissions:
+        perms["default_mode"] = "bypassPermissions"
     if ns.add_dir:
         perms["additional_directories"] = list(ns.add_dir)
     if ns.allowed_tools or ns.disallowed_tools:

@@ -12,6 +12,7 @@ import msgspec
 
 from corral import cmdhooks
 from corral.app import App
+from corral.cli.stderr_notes import StderrNotes
 from corral.cli.stream_json import ClaudeStream
 from corral.engine import Engine, TurnOutcome
 from corral.errors import CorralError, UsageError
@@ -70,6 +71,7 @@ def encode_line(obj: Any) -> str:
 
 def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple[Session, list[str]]:
     """A new session, or a resumed one (``-c`` / ``-r``), with its transcript open."""
+    from corral.cli.prompt_flags import appended_prompt, system_prompt
     from corral.engine.resume import find_transcript, restore
 
     restored = None
@@ -77,7 +79,8 @@ def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple
         restored = restore(find_transcript(app.cwd.resolve(), args.resume or None))
     session = Session(app, headless=headless, model=args.model, max_turns=args.max_turns,
                       max_budget_usd=args.max_budget_usd,
-                      append_system_prompt=args.append_system_prompt,
+                      append_system_prompt=appended_prompt(args),
+                      system_prompt=system_prompt(args),
                       session_id=restored.session_id if restored else None,
                       messages=restored.messages if restored else None,
                       totals=restored.totals() if restored else None)
@@ -104,29 +107,17 @@ async def _follow_ups(session: Session, engine: Engine, outcome: TurnOutcome) ->
     return outcome
 
 
-class StderrNotes:
-    """Text mode's side channel: one stderr line per refused tool call and per retry, so a
-    run that printed only "Done." still says what it could not do and why it waited."""
+def bypass_locked_warning(session: Session) -> None:
+    """Say on stderr when bypassPermissions was asked for (``--dangerously-skip-permissions``,
+    ``--permission-mode``, a settings file) but a lock turns it into default mode."""
+    if session.permission_mode != "bypassPermissions":
+        return
+    from corral.permissions.session import permission_context
 
-    def __init__(self, out: Any) -> None:
-        self.out = out
-        self.requested: dict[str, str] = {}
-
-    def __call__(self, event: Event) -> None:
-        from corral.events import PermissionDecided, RetryScheduled, ToolRequested
-        from corral.ui.render import tool_line
-
-        if isinstance(event, ToolRequested):
-            self.requested[event.tool_use_id] = tool_line(event.name, event.input)
-        elif isinstance(event, PermissionDecided) and event.decision == "deny":
-            call = self.requested.get(event.tool_use_id, event.name)
-            self.out.write(f"corral: refused {call}: {event.reason}\n")
-        elif isinstance(event, RetryScheduled):
-            self.out.write(f"corral: retry {event.attempt} in {event.delay_s:.1f}s after "
-                           f"{event.error}\n")
-        else:
-            return
-        self.out.flush()
+    if permission_context(session).disable_bypass_mode:
+        sys.stderr.write("corral: warning: bypassPermissions is disabled by "
+                         "disableBypassPermissionsMode (disable_bypass_mode); tool calls are "
+                         "decided as in default mode\n")
 
 
 def setup_trigger(args: argparse.Namespace) -> str | None:
@@ -157,6 +148,7 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
         sys.stderr.write(notice + "\n")
     fmt = args.output_format
     claude: ClaudeStream | None = None
+    notes: StderrNotes | None = None
     if fmt == "stream-json":
         claude = ClaudeStream(session, sys.stdout)
         session.listeners.append(claude)
@@ -167,7 +159,8 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
 
         session.listeners.append(listener)
     elif fmt == "text":
-        session.listeners.append(StderrNotes(sys.stderr))
+        notes = StderrNotes(sys.stderr, verbose=getattr(args, "verbose", False))
+        session.listeners.append(notes)
     start = time.monotonic()
     outcome: TurnOutcome | None = None
     engine = Engine(session)
@@ -175,8 +168,11 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     if trigger is not None:
         await cmdhooks.setup(session, trigger)
     await session.start()
+    bypass_locked_warning(session)
     if claude is not None:
         claude.init()
+    if notes is not None:
+        notes.started(session)
     try:
         if args.input_format == "stream-json":
             async for content in stream_json_inputs():
@@ -208,6 +204,8 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
         usage=msgspec.to_builtins(session.usage),
         permission_denials=session.permission_denials,
     )
+    if notes is not None:
+        notes.finished(result)
     if fmt == "text":
         stream = sys.stderr if outcome.is_error else sys.stdout
         stream.write(outcome.result.rstrip("\n") + "\n")

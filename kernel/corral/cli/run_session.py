@@ -49,6 +49,13 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="headless input: the prompt, or user messages as JSON lines on stdin")
     group.add_argument("--append-system-prompt", default="", metavar="TEXT",
                        help="add TEXT to the end of the system prompt")
+    group.add_argument("--append-system-prompt-file", default=None, metavar="FILE",
+                       help="add the text of FILE to the end of the system prompt")
+    group.add_argument("--system-prompt", default=None, metavar="TEXT",
+                       help="use TEXT instead of corral's own instructions (CLAUDE.md memory "
+                       "and plugins' sections stay; docs/configuration.md)")
+    group.add_argument("--system-prompt-file", default=None, metavar="FILE",
+                       help="as --system-prompt, with the text of FILE")
     group.add_argument("--max-turns", type=int, default=0, metavar="N",
                        help="stop after N model requests in a turn")
     group.add_argument("--max-budget-usd", type=float, default=0.0, metavar="USD",

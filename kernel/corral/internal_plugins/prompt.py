@@ -28,6 +28,11 @@ reach the same effect another way; ask the user instead."""
 
 @hookimpl
 def corral_system_prompt(session: Session) -> list[PromptSection]:
+    if session.system_prompt is not None:
+        # --system-prompt: the caller's text instead of corral's base, environment,
+        # attribution and output style; memory and plugins add their sections as ever
+        text = session.system_prompt
+        return [PromptSection(name="corral", text=text, scope="static")] if text else []
     style = output_styles.active(session)
     base = BASE_PROMPT if style.keep_coding_instructions else NEUTRAL_PROMPT
     sections = [

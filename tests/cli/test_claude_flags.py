@@ -1,0 +1,211 @@
+"""Claude Code's command-line flags that scripts pass to ``-p``: each one parsed and acted on,
+end to end through the real CLI against the scripted server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from corral.testing import MessagesServer, message, text, text_block, tool_block, tool_use
+
+from tests.cli.conftest import result_of
+
+
+def lines_of(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.strip().splitlines()]
+
+
+def write_then_done(server: MessagesServer) -> None:
+    server.enqueue(tool_use("Write", {"file_path": "out.txt", "content": "written\n"}),
+                   text("done"))
+
+
+# -- --verbose --------------------------------------------------------------------------------
+
+def test_verbose_stream_json_is_the_same_stream(anthropic_server, run_cli, project) -> None:
+    (project / "notes.txt").write_text("alpha\n")
+    for _ in range(2):
+        anthropic_server.enqueue(tool_use("Read", {"file_path": "notes.txt"}), text("one line"))
+    code, plain, plain_err = run_cli("-p", "read it", "--output-format", "stream-json")
+    assert code == 0, plain_err
+    code, verbose, err = run_cli("-p", "read it", "--output-format", "stream-json", "--verbose")
+    assert code == 0, err
+    shape = [(line["type"], line.get("subtype")) for line in lines_of(verbose)]
+    assert shape == [(line["type"], line.get("subtype")) for line in lines_of(plain)]
+    assert shape == [("system", "init"), ("assistant", None), ("user", None),
+                     ("assistant", None), ("result", "success")]
+    assert err == plain_err  # nothing more on stderr: a stream reader may merge the two
+
+
+def test_verbose_text_says_more_on_stderr_only(anthropic_server, run_cli, project) -> None:
+    (project / "notes.txt").write_text("alpha\n")
+    anthropic_server.enqueue(
+        message(text_block("Let me look at the file."),
+                tool_block("Read", {"file_path": "notes.txt"})),
+        text("It says alpha."),
+    )
+    code, out, err = run_cli("-p", "what does it say?", "--verbose")
+    assert code == 0, err
+    assert out == "It says alpha.\n"
+    lines = err.splitlines()
+    assert lines[0].startswith("corral: session ") and "permission mode default" in lines[0]
+    assert "corral: assistant: Let me look at the file." in lines
+    [ran] = [line for line in lines if line.startswith("corral: ran ")]
+    assert ran.startswith("corral: ran Read(notes.txt): ok in ")
+    assert lines[-1].startswith("corral: success: 2 turns in ")
+    assert "input and" in lines[-1] and "$" in lines[-1]
+
+
+def test_without_verbose_text_stderr_stays_quiet(anthropic_server, run_cli, project) -> None:
+    (project / "notes.txt").write_text("alpha\n")
+    anthropic_server.enqueue(tool_use("Read", {"file_path": "notes.txt"}), text("alpha"))
+    code, out, err = run_cli("-p", "what does it say?")
+    assert code == 0 and out == "alpha\n" and err == ""
+
+
+def test_verbose_json_is_still_one_object(anthropic_server, run_cli) -> None:
+    anthropic_server.enqueue(text("hi"))
+    code, out, err = run_cli("-p", "x", "--output-format", "json", "--verbose")
+    assert code == 0, err
+    obj = json.loads(out)  # one object, not a list of messages
+    assert isinstance(obj, dict) and obj["result"] == "hi"
+
+
+def test_verbose_is_accepted_by_subcommands(run_cli) -> None:
+    code, out, err = run_cli("config", "show", "--verbose")
+    assert code == 0, err
+    assert "model" in out
+
+
+# -- --dangerously-skip-permissions -----------------------------------------------------------
+
+def test_skip_permissions_runs_tool_calls_without_asking(anthropic_server, run_cli,
+                                                         project) -> None:
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "stream-json", "--verbose",
+                             "--dangerously-skip-permissions")
+    assert code == 0, err
+    lines = lines_of(out)
+    assert lines[0]["permissionMode"] == "bypassPermissions"
+    assert (project / "out.txt").read_text() == "written\n"
+    assert lines[-1]["permission_denials"] == []
+
+
+def test_without_skip_permissions_the_write_is_refused(anthropic_server, run_cli,
+                                                       project) -> None:
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "json")
+    assert code == 0, err
+    assert not (project / "out.txt").exists()
+    assert [d["tool_name"] for d in result_of(out)["permission_denials"]] == ["Write"]
+
+
+@pytest.mark.parametrize("where", ["managed", "claude-settings"])
+def test_the_bypass_lock_still_wins(anthropic_server, run_cli, project: Path,
+                                    corral_isolated: Path, where: str) -> None:
+    if where == "managed":
+        managed = corral_isolated.parent / "managed"
+        managed.mkdir(parents=True, exist_ok=True)
+        (managed / "managed.toml").write_text("[permissions]\ndisable_bypass_mode = true\n")
+    else:
+        (project / ".claude" / "settings.json").write_text(
+            '{"permissions": {"disableBypassPermissionsMode": "disable"}}')
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "json",
+                             "--dangerously-skip-permissions")
+    assert code == 0, err
+    assert not (project / "out.txt").exists()
+    assert [d["tool_name"] for d in result_of(out)["permission_denials"]] == ["Write"]
+    assert "bypassPermissions is disabled" in err
+
+
+def test_skip_permissions_keeps_deny_rules(anthropic_server, run_cli, project) -> None:
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "json",
+                             "--dangerously-skip-permissions", "--disallowedTools", "Write(out.txt)")
+    assert code == 0, err
+    assert not (project / "out.txt").exists()
+    assert result_of(out)["permission_denials"]
+
+
+# -- the parser -------------------------------------------------------------------------------
+
+def test_unknown_flags_are_still_errors(run_cli) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run_cli("-p", "x", "--no-such-flag")
+    assert exc.value.code == 2
+
+
+def test_help_lists_the_new_flags(run_cli, capsys) -> None:
+    with pytest.raises(SystemExit):
+        run_cli("--help")
+    out = capsys.readouterr().out
+    for flag in ("--verbose", "--dangerously-skip-permissions", "--system-prompt TEXT",
+                 "--system-prompt-file FILE", "--append-system-prompt-file FILE"):
+        assert flag in out, flag
+
+
+# -- --system-prompt and the prompt files -----------------------------------------------------
+
+def system_text(server: MessagesServer, index: int = 0) -> str:
+    system = server.message_requests[index].body["system"]
+    return system if isinstance(system, str) else "\n".join(b["text"] for b in system)
+
+
+def test_system_prompt_replaces_corrals_own_but_keeps_memory(anthropic_server, run_cli,
+                                                             project) -> None:
+    (project / "CLAUDE.md").write_text("Project rule: tabs, never spaces.\n")
+    anthropic_server.enqueue(text("ok"))
+    code, out, err = run_cli("-p", "hi", "--system-prompt", "You answer in haiku.",
+                             "--append-system-prompt", "Sign with a dash.")
+    assert code == 0, err
+    system = system_text(anthropic_server)
+    assert "You are corral" not in system and "Working directory:" not in system
+    assert "Project rule: tabs, never spaces." in system
+    assert system.index("You answer in haiku.") < system.index("Sign with a dash.")
+
+
+def test_without_system_prompt_corrals_own_is_sent(anthropic_server, run_cli) -> None:
+    anthropic_server.enqueue(text("ok"))
+    code, _, err = run_cli("-p", "hi")
+    assert code == 0, err
+    system = system_text(anthropic_server)
+    assert "You are corral" in system and "Working directory:" in system
+
+
+def test_prompt_files(anthropic_server, run_cli, project) -> None:
+    (project / "role.txt").write_text("You review SQL only.\n")
+    (project / "extra.md").write_text("Answer in French.\n")
+    anthropic_server.enqueue(text("ok"))
+    code, _, err = run_cli("-p", "hi", "--system-prompt-file", "role.txt",
+                           "--append-system-prompt", "Be brief.",
+                           "--append-system-prompt-file", "extra.md")
+    assert code == 0, err
+    system = system_text(anthropic_server)
+    assert "You are corral" not in system
+    assert system.index("You review SQL only.") < system.index("Be brief.") \
+        < system.index("Answer in French.")
+
+
+def test_append_file_keeps_corrals_prompt(anthropic_server, run_cli, project) -> None:
+    (project / "extra.md").write_text("Answer in French.\n")
+    anthropic_server.enqueue(text("ok"))
+    code, _, err = run_cli("-p", "hi", "--append-system-prompt-file", "extra.md")
+    assert code == 0, err
+    system = system_text(anthropic_server)
+    assert system.index("You are corral") < system.index("Answer in French.")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--system-prompt-file", "missing.txt"], "--system-prompt-file missing.txt: no such file"),
+    (["--append-system-prompt-file", "missing.md"],
+     "--append-system-prompt-file missing.md: no such file"),
+    (["--system-prompt", "a", "--system-prompt-file", "role.txt"],
+     "--system-prompt and --system-prompt-file both replace"),
+])
+def test_prompt_flag_errors(anthropic_server, run_cli, project, args, message) -> None:
+    (project / "role.txt").write_text("x")
+    code, out, err = run_cli("-p", "hi", *args)
+    assert code == 2 and message in err
+    assert anthropic_server.message_requests == []

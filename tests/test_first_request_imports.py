@@ -16,6 +16,8 @@ DEFERRED = (
     "corral.permissions._lexer", "corral.permissions._constructs", "corral.permissions.explanation",
     "corral.permissions.persist", "corral.permissions.suggest", "html.parser",
     "corral.cli.permissions_cmd", "corral.memory.cli",
+    # plugin discovery reads the metadata folders itself
+    "importlib.metadata",
 )
 
 

@@ -13,6 +13,7 @@ from corral.cli.permissions_cmd import explain_call
 from corral.sandbox import detect
 from corral.sandbox.runtime import describe, status, unavailable_notice
 from corral.session import Session
+from corral.testing import MessagesServer, text
 
 from tests._distinfo import cli_env
 
@@ -78,4 +79,53 @@ def test_no_backend_is_said_once(project: Path, monkeypatch: pytest.MonkeyPatch)
         assert unavailable_notice(Session(off, headless=True)) is None
         assert not status(off.config).on
     finally:
+        detect._bwrap.cache_clear()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the bubblewrap probe is Linux's")
+def test_a_headless_run_says_why_its_commands_are_unsandboxed(
+    anthropic_server: MessagesServer, project: Path, tmp_path: Path
+) -> None:
+    # a bubblewrap that cannot work here: the probe, started in the background while
+    # corral starts, still decides the notice printed before the session runs
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\necho 'bwrap: no namespaces for you' >&2\nexit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    anthropic_server.enqueue(text("the answer"))
+    env = cli_env(PATH=f"{fake}{os.pathsep}{os.environ.get('PATH', '')}", CORRAL_LOAD_PLUGINS="")
+    done = subprocess.run([sys.executable, "-m", "corral", "-p", "hello"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "the answer\n"
+    assert done.stderr.count("corral: shell commands run without a sandbox") == 1
+    assert "no namespaces for you" in done.stderr
+
+
+def test_a_probe_started_early_is_the_one_detect_answers_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    calls: list[str] = []
+    release = threading.Event()
+
+    def slow_probe(path: str, weaker_nested: bool = False) -> str | None:
+        calls.append(path)
+        release.wait(10)
+        return "refused by the test"
+
+    monkeypatch.setattr(detect.bwrap, "bwrap_path", lambda: "/opt/test/bwrap")
+    monkeypatch.setattr(detect.bwrap, "probe", slow_probe)
+    monkeypatch.setattr(detect.sys, "platform", "linux")
+    detect._bwrap.cache_clear()
+    try:
+        detect.detect_soon(True)
+        threading.Timer(0.05, release.set).start()
+        found = detect.detect(True)  # waits for the probe under way instead of a second one
+        assert found.problem == "refused by the test"
+        assert calls == ["/opt/test/bwrap"]
+        assert detect.detect(True) is found
+    finally:
+        release.set()
         detect._bwrap.cache_clear()

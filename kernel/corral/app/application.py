@@ -78,11 +78,20 @@ class App:
         debug: bool = False,
         warn: Warn = _stderr,
         extra_plugins: Mapping[str, object] | None = None,
+        session_follows: bool = False,
     ) -> App:
-        """Load config and plugins. ``extra_plugins`` registers objects by name (tests)."""
+        """Load config and plugins. ``extra_plugins`` registers objects by name (tests).
+
+        ``session_follows``: a session will run, so what it will wait for (the sandbox
+        probe, a subprocess) starts in the background as soon as the configuration is read.
+        """
         environ = os.environ if environ is None else environ
         cwd = (cwd or Path(os.getcwd())).resolve()
         loaded = load_config(cwd, cli=cli, environ=environ)
+        if session_follows:
+            from corral.sandbox.detect import detect_soon
+
+            detect_soon(loaded.config.sandbox.enable_weaker_nested_sandbox)
         for layer in loaded.layers:
             for problem in layer.warnings:
                 warn(f"corral: warning: {problem}")

@@ -21,7 +21,8 @@ def run(argv: list[str]) -> int:
     wants_help = any(a in ("-h", "--help") for a in argv)
     app: App | None = None
     try:
-        app = App.create(cli=cli_overrides(pre), strict=pre.strict_plugins, debug=pre.debug)
+        app = App.create(cli=cli_overrides(pre), strict=pre.strict_plugins, debug=pre.debug,
+                         session_follows=_headless(argv))
     except CorralError as exc:
         if not wants_help:
             _error(str(exc))
@@ -53,6 +54,11 @@ def run(argv: list[str]) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+
+
+def _headless(argv: list[str]) -> bool:
+    """Whether ``argv`` asks for a headless session (``-p``), known before parsing it."""
+    return any(a in ("-p", "--print") or a.startswith("--print=") for a in argv)
 
 
 def _dispatch(args: argparse.Namespace, app: App, plugin_commands: dict[str, CliCommand]) -> int:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from importlib.metadata import EntryPoint
+import os
+from collections.abc import Iterator, Mapping
 
 import msgspec
+
+from corral.plugins import entry_points
+from corral.plugins.entry_points import PluginEntry
 
 GROUP = "corral"
 #: Plugins listed in this group are off unless a flag turns them on (they act on their own
@@ -18,28 +21,21 @@ class FlagDecision(msgspec.Struct, frozen=True):
     decided_by: str
 
 
-def scan() -> tuple[dict[str, EntryPoint], set[str]]:
+def scan() -> tuple[dict[str, PluginEntry], set[str]]:
     """One pass over the installed distributions: the ``corral`` entry points by name (the
     first one wins on a duplicate name, as for a distribution shadowed on ``sys.path``) and
     the names listed in :data:`DEFAULT_OFF_GROUP`.
 
-    Only distributions whose ``entry_points.txt`` mentions corral are parsed; the others
-    cost one small file read each (``importlib.metadata.entry_points`` parses every one).
+    The metadata folders are listed and only ``entry_points.txt`` files that mention corral
+    are parsed (:mod:`corral.plugins.entry_points`), without importing ``importlib.metadata``
+    unless ``sys.path`` holds something only it can read. Nothing is cached between runs.
     """
-    from importlib.metadata import distributions
-
-    found: dict[str, EntryPoint] = {}
+    found: dict[str, PluginEntry] = {}
     default_off: set[str] = set()
-    seen: set[str] = set()
-    for dist in distributions():
-        key = getattr(dist, "_normalized_name", None) or dist.metadata["Name"]
-        if key in seen:
+    for text, dist_path in _entry_point_texts():
+        if "corral" not in text:
             continue
-        seen.add(key)
-        text = dist.read_text("entry_points.txt")
-        if not text or "corral" not in text:
-            continue
-        for ep in dist.entry_points:
+        for ep in entry_points.parse(text, dist_path):
             if ep.group == GROUP:
                 found.setdefault(ep.name, ep)
             elif ep.group == DEFAULT_OFF_GROUP:
@@ -47,7 +43,32 @@ def scan() -> tuple[dict[str, EntryPoint], set[str]]:
     return found, default_off
 
 
-def installed_plugins() -> dict[str, EntryPoint]:
+def _entry_point_texts() -> Iterator[tuple[str, str | None]]:
+    """The ``entry_points.txt`` text and metadata folder of each distinct distribution."""
+    seen: set[str] = set()
+    if entry_points.can_read():
+        for key, folder in entry_points.metadata_dirs():
+            if key in seen:
+                continue
+            seen.add(key)
+            text = entry_points.read_text(os.path.join(folder, "entry_points.txt"))
+            if text:
+                yield text, folder
+        return
+    from importlib.metadata import distributions
+
+    for dist in distributions():
+        key = getattr(dist, "_normalized_name", None) or dist.metadata["Name"]
+        if key in seen:
+            continue
+        seen.add(key)
+        text = dist.read_text("entry_points.txt")
+        if text:
+            path = getattr(dist, "_path", None)
+            yield text, str(path) if path is not None and os.path.isdir(str(path)) else None
+
+
+def installed_plugins() -> dict[str, PluginEntry]:
     """The ``corral`` entry points by name (the first one wins on a duplicate name)."""
     return scan()[0]
 
@@ -76,21 +97,16 @@ def decide_flags(
     return decisions
 
 
-def distribution_of(ep: EntryPoint) -> tuple[str | None, str | None]:
+def distribution_of(ep: PluginEntry) -> tuple[str | None, str | None]:
     """The name and version of the distribution that provides ``ep``.
 
     Read from the head of its metadata file: the full metadata parser is slower, and these
     two fields are always in the head."""
-    dist = getattr(ep, "dist", None)
-    if dist is None:
-        return None, None
     head: dict[str, str] = {}
-    for line in (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "").splitlines():
+    for line in (ep.read_metadata("METADATA") or ep.read_metadata("PKG-INFO") or "").splitlines():
         if not line:
             break  # the headers end at the first blank line
         key, sep, value = line.partition(":")
         if sep and key in ("Name", "Version"):
             head.setdefault(key, value.strip())
-    if len(head) < 2:
-        return dist.metadata["Name"], dist.version
-    return head["Name"], head["Version"]
+    return head.get("Name"), head.get("Version")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from functools import lru_cache
 from typing import Literal
 
@@ -28,11 +29,25 @@ class Availability(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def detect(weaker_nested: bool = False) -> Availability:
-    if sys.platform == "darwin":
-        return _seatbelt()
-    if not sys.platform.startswith("linux"):
-        return Availability(problem=f"no sandbox backend for {sys.platform}")
-    return _bwrap(weaker_nested)
+    """The backend that works here, probed once per process (a second caller, or the main
+    thread after :func:`detect_soon`, waits for the probe under way)."""
+    with _PROBING:
+        if sys.platform == "darwin":
+            return _seatbelt()
+        if not sys.platform.startswith("linux"):
+            return Availability(problem=f"no sandbox backend for {sys.platform}")
+        return _bwrap(weaker_nested)
+
+
+_PROBING = threading.Lock()
+
+
+def detect_soon(weaker_nested: bool = False) -> None:
+    """Start :func:`detect` in a thread: the probe waits on a subprocess, so a run that
+    will ask for the answer (the "unsandboxed" notice, the first shell command) gets it
+    ready beside its own start-up."""
+    threading.Thread(target=detect, args=(weaker_nested,), name="corral-sandbox-probe",
+                     daemon=True).start()
 
 
 @lru_cache(maxsize=2)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from corral.testing import MessagesServer, text
 
 #: Loaded on first use only; none is needed to send the first request.
@@ -21,8 +22,18 @@ DEFERRED = (
 )
 
 
-def imported_by(argv: list[str], project: Path) -> list[str]:
-    env = dict(os.environ, CORRAL_LOAD_PLUGINS="")
+#: Per plugin: a module its session start loads (so the plugin ran), and modules a headless
+#: run with no configuration for the plugin does not need.
+PLUGINS_DEFERRED = {
+    # only an interactive session names the pet
+    "buddy": ("corral_buddy.keys", ("corral_buddy.soul_model",)),
+    # no server configured
+    "mcp": ("corral_mcp.runtime", ("corral_mcp.manager", "corral_mcp.approval")),
+}
+
+
+def imported_by(argv: list[str], project: Path, plugins: str = "") -> list[str]:
+    env = dict(os.environ, CORRAL_LOAD_PLUGINS=plugins)
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "corral", *argv],
                           cwd=project, env=env, capture_output=True, text=True, timeout=120,
                           stdin=subprocess.DEVNULL)
@@ -39,6 +50,22 @@ def test_a_reply_without_tools_loads_no_chain_or_analyzer(anthropic_server: Mess
     assert len(anthropic_server.message_requests) == 1
     early = sorted(set(DEFERRED) & set(imported))
     assert early == [], f"loaded before any tool call needed them: {early}"
+
+
+def test_plugins_leave_what_a_headless_run_does_not_use_unimported(
+    anthropic_server: MessagesServer, project: Path
+) -> None:
+    import importlib.util
+
+    present = [name for name in PLUGINS_DEFERRED if importlib.util.find_spec(f"corral_{name}")]
+    if not present:
+        pytest.skip("none of these plugins is installed here")
+    anthropic_server.enqueue(text("just words"))
+    imported = imported_by(["-p", "hello"], project, plugins=",".join(present))
+    assert len(anthropic_server.message_requests) == 1
+    assert [name for name in present if PLUGINS_DEFERRED[name][0] not in imported] == []
+    early = sorted({m for name in present for m in PLUGINS_DEFERRED[name][1]} & set(imported))
+    assert early == [], f"loaded though the run never used them: {early}"
 
 
 def test_the_permissions_package_still_offers_every_name() -> None:

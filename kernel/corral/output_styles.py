@@ -10,7 +10,6 @@ name). Names are matched without regard to case.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,6 +135,8 @@ def active(session: Session) -> OutputStyle:
 def save_choice(cwd: Path, name: str) -> Path:
     """Write ``outputStyle`` into the project's ``.claude/settings.local.json``, keeping
     everything else in it; a file that is not a JSON object is left alone (an error)."""
+    import json
+
     from corral.atomic import write_atomic
 
     path = paths.project_root(cwd) / ".claude" / "settings.local.json"

@@ -21,6 +21,7 @@ import pluggy
 
 from corral import hookspecs
 from corral.errors import CorralError, PluginError
+from corral.plugins._manager import PluginManager
 from corral.plugins.records import PluginRecord
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class PluginHost:
         trace: bool = False,
         warn: Warn = _stderr,
     ) -> None:
-        self.pm = pluggy.PluginManager("corral")
+        self.pm = PluginManager()
         self.pm.add_hookspecs(hookspecs)
         self.strict = strict
         self.debug = debug

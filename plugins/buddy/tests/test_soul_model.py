@@ -77,3 +77,18 @@ def test_prompt_names_the_pet_not_the_user() -> None:
     bones = roll("secret-user-id-123")
     prompt = prompt_for(bones)
     assert bones.species in prompt and "secret-user-id-123" not in prompt
+
+
+def test_a_headless_session_start_asks_the_model_nothing(anthropic_server: MessagesServer,
+                                                         tmp_path: Path) -> None:
+    app = App.create(cwd=tmp_path, environ={"CORRAL_LOAD_PLUGINS": "buddy"})
+    session = Session(app, headless=True)
+
+    async def start() -> None:
+        await app.host.session_start(session)
+        naming = session.stash[NAMING]
+        assert naming.done() and naming.result() is None
+        await naming
+
+    asyncio.run(start())
+    assert anthropic_server.requests == []

@@ -61,6 +61,14 @@ async def corral_session_start(session: Session) -> None:
     import asyncio
 
     from corral_buddy.keys import NAMING
+
+    if session.headless:
+        # only an interactive session names the pet: a headless run's first request
+        # waits for nothing (not even the import of the naming code)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        session.stash[NAMING] = done
+        return
     from corral_buddy.soul_model import name_by_model
 
     # in the background: the prompt must not wait for the pet's name

@@ -1,4 +1,8 @@
-"""Per-run state: the configured servers, their approval, and the manager that runs them."""
+"""Per-run state: the configured servers, their approval, and the manager that runs them.
+
+A run whose configuration names no server reads it and stops there: the manager and the
+approval store are imported only when there is a server to run.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,14 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corral_mcp.approval import read_approvals
 from corral_mcp.config import Servers, load_servers
-from corral_mcp.manager import Manager, ServerState
-from corral_mcp.oauth import Present
 from corral_mcp.settings import Settings
 
 if TYPE_CHECKING:
     from corral.api import App
+
+    from corral_mcp.manager import Manager, ServerState
+    from corral_mcp.oauth import Present
 
 NAME = "mcp"
 
@@ -44,6 +48,9 @@ def configured(app: App, *, environ: dict[str, str] | None = None) -> Servers:
 
 def states_for(cwd: Path, settings: Settings, servers: Servers) -> list[ServerState]:
     """A state per server: project servers the user has not approved stay unstarted."""
+    from corral_mcp.approval import read_approvals
+    from corral_mcp.manager import ServerState
+
     approvals = read_approvals(cwd, settings) if any(
         s.scope == "project" for s in servers.servers.values()) else None
     states: list[ServerState] = []
@@ -64,6 +71,8 @@ def states_for(cwd: Path, settings: Settings, servers: Servers) -> list[ServerSt
 def make_manager(app: App, servers: Servers, *, sign_in: Present | None = None) -> Manager:
     """A manager for ``servers``; ``sign_in`` shows OAuth URLs (None: sessions and listings,
     where a server that wants a sign-in fails and says how to sign in)."""
+    from corral_mcp.manager import Manager
+
     settings = settings_of(app.config)
     startup = settings.startup_timeout_s
     if sign_in is not None:  # a person is signing in: give them the time for it

@@ -31,16 +31,16 @@ def test_help_lists_kernel_subcommands(project: Path) -> None:
         assert word in out.stdout
 
 
-def test_version_and_help_import_nothing_heavy(project: Path) -> None:
+def test_version_help_and_plugins_import_nothing_heavy(project: Path) -> None:
     code = (
         "import sys; from corral.cli import main;"
         "sys.argv=['corral', sys.argv[1]];\n"
         "try: main()\nexcept SystemExit: pass\n"
         "bad=[m for m in sys.modules if m == 'anthropic' or m.startswith('rich.live')"
-        " or m == 'corral_kairos'];"
+        " or m == 'corral_kairos' or m == 'asyncio'];"  # no event loop runs: no asyncio
         "print('HEAVY', bad, file=sys.stderr)"
     )
-    for flag in ("--version", "--help"):
+    for flag in ("--version", "--help", "plugins"):
         out = subprocess.run([sys.executable, "-c", code, flag], cwd=project, env=cli_env(),
                              capture_output=True, text=True, timeout=60)
         assert "HEAVY []" in out.stderr, out.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from corral.app import App
@@ -11,6 +10,8 @@ from corral.errors import UsageError
 
 
 def run_session(args: argparse.Namespace, app: App) -> int:
+    import asyncio  # here: the parser imports this module for its options alone
+
     if getattr(args, "init_only", False):
         from corral.cli.headless import setup_only
 

@@ -7,7 +7,6 @@ a plugin that raises without losing the others' answers.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import sys
 import time
@@ -496,6 +495,8 @@ class PluginHost:
 
 
 def _run_awaitable(value: Any) -> Any:
+    import asyncio  # here: `corral --help` and `corral plugins` run no event loop
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -1,5 +1,6 @@
-"""`corral -p` reaches the first-party API without importing the anthropic SDK, nor the
-implementation of any subcommand (their parsers are filled in only when one runs)."""
+"""`corral -p` reaches the first-party API without importing the anthropic SDK, httpx (and
+the stack under it), nor the implementation of any subcommand (their parsers are filled in
+only when one runs)."""
 
 from __future__ import annotations
 
@@ -38,5 +39,8 @@ def test_headless_run_imports_no_anthropic_module(anthropic_server: MessagesServ
     assert "corral.transport.client" in imported  # the importtime log is what we think it is
     sdk = [name for name in imported if re.match(r"anthropic(\.|$)", name)]
     assert sdk == [], f"the anthropic SDK was imported: {sdk[:5]}"
+    assert "h11" in imported  # the default wire carried the requests
+    http_stack = [name for name in imported if re.match(r"(httpx|httpcore|anyio)(\.|$)", name)]
+    assert http_stack == [], f"httpx or the stack under it was imported: {http_stack[:5]}"
     subcommands = sorted(set(SUBCOMMAND_MODULES) & set(imported))
     assert subcommands == [], f"`corral -p` imported subcommand implementations: {subcommands}"

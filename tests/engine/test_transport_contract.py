@@ -1,11 +1,14 @@
-"""One engine contract, two transports: the kernel's httpx transport (``provider =
-"anthropic"``) and the anthropic SDK as a provider (``provider = "anthropic-sdk"``), both
-against the scripted Messages server over real HTTP."""
+"""One engine contract, three ways to the endpoint: the kernel's transport on its default wire
+(h11 on asyncio streams), the kernel's transport through a proxy (``HTTP_PROXY`` set: httpx
+carries the requests, through corral.testing's loopback proxy), and the anthropic SDK as a
+provider (``provider = "anthropic-sdk"``), all against the scripted Messages server over real
+HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from corral.engine import Engine
 from corral.events import Event, RetryScheduled, TextDelta, ThinkingDelta
 from corral.session import Session
 from corral.testing import (
+    ForwardProxy,
     MessagesServer,
     cut_stream,
     error,
@@ -32,15 +36,25 @@ from corral.transport.client import API_VERSION
 HAS_SDK = importlib.util.find_spec("anthropic") is not None
 
 TRANSPORTS = [
-    pytest.param("anthropic", id="kernel"),
-    pytest.param("anthropic-sdk", id="sdk", marks=pytest.mark.skipif(
+    pytest.param("kernel", id="kernel"),
+    pytest.param("kernel-proxied", id="kernel-httpx"),
+    pytest.param("sdk", id="sdk", marks=pytest.mark.skipif(
         not HAS_SDK, reason="the anthropic SDK is not installed (pip install 'corral[sdk]')")),
 ]
 
 
 @pytest.fixture(params=TRANSPORTS)
-def transport(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+def transport(request: pytest.FixtureRequest, anthropic_server: MessagesServer,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The ``[api] provider`` to run with; for ``kernel-httpx`` a loopback proxy is set in
+    ``HTTP_PROXY``, and every request must have gone through it."""
+    if request.param != "kernel-proxied":
+        yield "anthropic" if request.param == "kernel" else "anthropic-sdk"
+        return
+    with ForwardProxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        yield "anthropic"
+    assert proxy.targets and set(proxy.targets) == {f"127.0.0.1:{anthropic_server.port}"}
 
 
 class Run:

@@ -1,7 +1,8 @@
 """The interactive session: a prompt_toolkit prompt, rich output, slash commands.
 
-The model transport (httpx and its TLS context) is imported in a background thread while the
-user types the first prompt, so the first request does not pay for it.
+The model transport (its wire, its TLS context and a connection to the endpoint) is made ready
+in a background thread while the user types the first prompt, so the first request does not pay
+for it.
 """
 
 from __future__ import annotations

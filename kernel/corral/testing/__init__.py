@@ -13,6 +13,7 @@ Under pytest the ``anthropic_server`` fixture (from :mod:`corral.testing.pytest_
 a fresh server per test with ``ANTHROPIC_BASE_URL`` and a dummy ``ANTHROPIC_API_KEY`` set.
 ``OpenAIServer`` answers the same script in the OpenAI format (Chat Completions and
 Responses); the ``openai_server`` fixture sets ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` for it.
+``ForwardProxy`` is a loopback HTTP proxy for ``HTTP_PROXY``/``HTTPS_PROXY`` to point at.
 This package imports only the standard library and msgspec; never the anthropic SDK, never pytest.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from corral.testing._isolation import isolate
 from corral.testing._openai_server import OpenAIServer
+from corral.testing._proxy import ForwardProxy
 from corral.testing._record import RecordedRequest
 from corral.testing._render import estimate_tokens
 from corral.testing._server import MessagesServer, Responder, Scripted, ScriptError
@@ -58,6 +60,7 @@ from corral.testing.replies import (
 __all__ = [
     "Block",
     "ErrorReply",
+    "ForwardProxy",
     "MessageReply",
     "MessagesServer",
     "OpenAIServer",

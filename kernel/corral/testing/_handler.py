@@ -39,12 +39,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.owner = self.server.owner  # type: ignore[attr-defined]
+        self.number = self.owner._new_connection()
 
     def handle_one_request(self) -> None:
+        self.owner._idle(self.connection, True)
         try:
             first = self.rfile.peek(1)  # type: ignore[attr-defined]
         except (OSError, ValueError):
             first = b""
+        finally:
+            self.owner._idle(self.connection, False)
         if not first:
             self.close_connection = True
             return
@@ -68,7 +72,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
-        path, _, query = self.path.partition("?")
+        path, _, query = _origin_form(self.path).partition("?")
         record = RecordedRequest(
             method=self.command,
             path=path,
@@ -76,6 +80,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             headers={name.lower(): value for name, value in self.headers.items()},
             body=self._read_body(),
             received_at=self._received_at,
+            connection=self.number,
+            client_port=int(self.client_address[1]),
         )
         self.owner._record(record)
         if self.command == "POST" and path == MESSAGES_PATH:
@@ -195,6 +201,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             pass
         raise _Dropped
+
+
+def _origin_form(target: str) -> str:
+    """The path and query of a request target, also when it came in absolute form
+    (``http://host:port/path``, as a proxy forwards it): HTTP/1.1 servers accept both."""
+    if target.startswith(("http://", "https://")):
+        rest = target.split("://", 1)[1]
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
+    return target
 
 
 def _chunk(payload: bytes) -> bytes:

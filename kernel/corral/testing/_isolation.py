@@ -22,6 +22,9 @@ CLEARED = (
     "ANTHROPIC_AUTH_TOKEN",
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
+    # a proxy of the machine would carry the tests' loopback requests elsewhere
+    *(name for base in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+      for name in (base, base.upper())),
 )
 
 

@@ -28,6 +28,9 @@ class RecordedRequest(msgspec.Struct, kw_only=True):
         reply: The scripted reply that answered it (``None`` for count_tokens, validation
             errors and unknown paths).
         note: Why the server answered on its own, e.g. ``"script exhausted"``.
+        connection: Which connection carried it: 1 for the first the server accepted, 2 for
+            the next, ... (requests on one keep-alive connection share the number).
+        client_port: The client's port of that connection.
     """
 
     method: str
@@ -40,6 +43,8 @@ class RecordedRequest(msgspec.Struct, kw_only=True):
     status: int | None = None
     reply: Reply | None = None
     note: str | None = None
+    connection: int = 0
+    client_port: int = 0
 
     @property
     def stream(self) -> bool:

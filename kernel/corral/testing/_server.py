@@ -117,6 +117,8 @@ class MessagesServer:
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._connections: set[socket.socket] = set()
+        self._waiting: set[socket.socket] = set()
+        self._accepted = 0
         self._threads: set[threading.Thread] = set()
         self._failures: list[str] = []
         self._counter = 0
@@ -276,6 +278,24 @@ class MessagesServer:
             if earlier.replied_at is not None
         ]
 
+    @property
+    def connections(self) -> int:
+        """How many connections the server has accepted so far."""
+        with self._lock:
+            return self._accepted
+
+    def close_idle_connections(self) -> int:
+        """Close every connection waiting for its next request (as a server does when a
+        keep-alive connection has been idle too long); returns how many were closed."""
+        with self._lock:
+            idle = list(self._waiting)
+        for connection in idle:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        return len(idle)
+
     def clear(self) -> None:
         """Forget the recorded requests (the script is kept)."""
         with self._lock:
@@ -286,6 +306,18 @@ class MessagesServer:
     def _record(self, record: RecordedRequest) -> None:
         with self._lock:
             self._requests.append(record)
+
+    def _new_connection(self) -> int:
+        with self._lock:
+            self._accepted += 1
+            return self._accepted
+
+    def _idle(self, connection: socket.socket, waiting: bool) -> None:
+        with self._lock:
+            if waiting:
+                self._waiting.add(connection)
+            else:
+                self._waiting.discard(connection)
 
     def _new_id(self, prefix: str) -> str:
         with self._lock:
@@ -299,6 +331,7 @@ class MessagesServer:
                 self._threads.add(thread)
             else:
                 self._connections.discard(connection)
+                self._waiting.discard(connection)
                 self._threads.discard(thread)
 
     def _note_failure(self, request: Any, client_address: Any) -> None:

@@ -1,29 +1,23 @@
-"""The kernel's Messages-API client on httpx: streaming, plain requests and token counts.
+"""The kernel's Messages-API client: streaming, plain requests and token counts.
 
-One httpx connection pool serves every client of an event loop (the main session, its
+The requests go over :mod:`corral.transport.h11_wire` (asyncio streams and h11), or over
+:mod:`corral.transport.httpx_wire` when a proxy from the environment applies to the endpoint.
+One set of connections serves every client of an event loop (the main session, its
 sub-agents, compaction), so a fan-out of sub-agents shares warm connections. Errors come out
 as :class:`~corral.transport.errors.APIError`.
 """
 
-# The stand-in for httpx's CLI must be installed before httpx is imported: import order matters.
-# ruff: noqa: I001
-
 from __future__ import annotations
 
 import asyncio
-import threading
 import weakref
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
-from corral.transport import _lean_httpx  # noqa: F401  (before httpx: see that module)
-
-import httpx
 import msgspec
 
 from corral._version import __version__
 from corral.transport.errors import APIError
-from corral.transport.key_helper import KeyHelper
 from corral.transport.events import (
     KNOWN_TYPES,
     ErrorEvent,
@@ -33,7 +27,10 @@ from corral.transport.events import (
     event_decoder,
     message_decoder,
 )
+from corral.transport.key_helper import KeyHelper
+from corral.transport.proxyenv import proxy_for
 from corral.transport.sse import sse_data
+from corral.transport.wire import Timeouts, Wire
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 #: The `anthropic-version` sent (the one the anthropic SDK 2.x sends); `[api] extra_headers`
@@ -47,49 +44,46 @@ _type_only = msgspec.json.Decoder(dict[str, Any])
 
 
 class _Shared:
-    """The connection pool of one event loop, and how many clients hold it."""
+    """The wires of one event loop (each made on first use), and how many clients hold
+    them."""
 
     def __init__(self) -> None:
-        self.http = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32,
-                                keepalive_expiry=60.0),
-            follow_redirects=False,
-        )
+        self.direct: Wire | None = None
+        self.proxied: Wire | None = None
         self.users = 0
+        self.closed = False
+
+    def wire(self, proxied: bool) -> Wire:
+        if proxied:
+            if self.proxied is None:
+                from corral.transport.httpx_wire import HttpxWire
+
+                self.proxied = HttpxWire()
+            return self.proxied
+        if self.direct is None:
+            from corral.transport.h11_wire import H11Wire
+
+            self.direct = H11Wire()
+        return self.direct
+
+    async def aclose(self) -> None:
+        self.closed = True
+        for wire in (self.direct, self.proxied):
+            if wire is not None:
+                await wire.aclose()
 
 
 _pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Shared] = \
     weakref.WeakKeyDictionary()
-#: A pool built ahead of time (its TLS context loaded) by :func:`prebuild`, taken by the
-#: first event loop that needs one.
-_prebuilt: list[_Shared] = []
-_prebuild_lock = threading.Lock()
-
-
-def prebuild() -> None:
-    """Build a pool now (from any thread), so the first request finds its TLS context
-    loaded. Connections are still opened by the event loop that uses the pool."""
-    with _prebuild_lock:
-        if not _prebuilt:
-            _prebuilt.append(_Shared())
 
 
 def _acquire() -> _Shared:
     loop = asyncio.get_running_loop()
     shared = _pools.get(loop)
-    if shared is None or shared.http.is_closed:
-        with _prebuild_lock:
-            shared = _prebuilt.pop() if _prebuilt else _Shared()
-        _pools[loop] = shared
+    if shared is None or shared.closed:
+        shared = _pools[loop] = _Shared()
     shared.users += 1
     return shared
-
-
-def _pool_of_this_loop() -> _Shared | None:
-    try:
-        return _pools.get(asyncio.get_running_loop())
-    except RuntimeError:
-        return None
 
 
 class _Messages:
@@ -116,7 +110,8 @@ class MessagesClient:
         api_key: Sent as ``x-api-key``.
         auth_token: Sent as ``Authorization: Bearer …``.
         headers: More headers for every request (``[api] extra_headers``, ``anthropic-beta``).
-        timeout_s: The longest a request may take; connecting gets at most 10 s of it.
+        timeout_s: The longest wait for each step of a request (sending it, the response's
+            head, each piece of a streamed body); connecting gets at most 10 s.
         key_helper: Where the credential comes from instead (``apiKeyHelper``): its value is
             sent as ``x-api-key`` and as a bearer token, and fetched again once after a 401.
     """
@@ -145,18 +140,20 @@ class MessagesClient:
             self.headers["authorization"] = f"Bearer {auth_token}"
         for name, value in (headers or {}).items():
             self.headers[name.lower()] = value
-        self.timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
+        self.timeouts = Timeouts(connect=min(CONNECT_TIMEOUT_S, timeout_s), read=timeout_s)
+        #: The proxy the environment names for the endpoint (requests then go through httpx).
+        self.proxy = proxy_for(self.base_url)
         self.messages = _Messages(self)
         self._shared: _Shared | None = None
         self._closed = False
 
     # -- the connection pool --------------------------------------------------------------
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._shared is None or self._shared.http.is_closed:
+    def _wire(self) -> Wire:
+        if self._shared is None or self._shared.closed:
             self._shared = _acquire()
             self._closed = False
-        return self._shared.http
+        return self._shared.wire(self.proxy is not None)
 
     async def close(self) -> None:
         """Let go of the shared pool; the last client of an event loop closes it."""
@@ -165,8 +162,8 @@ class MessagesClient:
             return
         self._closed = True
         shared.users -= 1
-        if shared.users <= 0 and not shared.http.is_closed:
-            await shared.http.aclose()
+        if shared.users <= 0 and not shared.closed:
+            await shared.aclose()
 
     # -- requests -------------------------------------------------------------------------
 
@@ -194,59 +191,49 @@ class MessagesClient:
         refreshed = False
         while True:
             headers = {**await self._headers(refreshed), "accept": "text/event-stream"}
-            try:
-                async with self._http().stream(
-                    "POST", self._url("/v1/messages"), content=body, headers=headers,
-                    timeout=self.timeout,
-                ) as response:
-                    if response.status_code >= 400:
-                        content = await response.aread()
-                        if self._retry_auth(response.status_code, refreshed):
-                            refreshed = True
-                            continue
-                        raise APIError.from_response(
-                            response.status_code, response.headers, content
-                        )
-                    async for data in sse_data(response.aiter_raw()):
-                        event = _decode_event(data)
-                        if event is None:
-                            continue
-                        if isinstance(event, ErrorEvent):
-                            raise APIError.from_event({"error": event.error})
-                        yield event
-                    return
-            except httpx.TransportError as exc:
-                raise _transport_error(exc) from exc
+            async with self._wire().stream("POST", self._url("/v1/messages"), headers, body,
+                                           self.timeouts) as response:
+                if response.status >= 400:
+                    content = await response.aread()
+                    if self._retry_auth(response.status, refreshed):
+                        refreshed = True
+                        continue
+                    raise APIError.from_response(response.status, response.headers, content)
+                async for data in sse_data(response.aiter_raw()):
+                    event = _decode_event(data)
+                    if event is None:
+                        continue
+                    if isinstance(event, ErrorEvent):
+                        raise APIError.from_event({"error": event.error})
+                    yield event
+                return
 
     async def create(self, request: Mapping[str, Any]) -> Message:
         """POST ``request`` without streaming and return the whole reply."""
-        response = await self._post("/v1/messages", request)
-        return message_decoder.decode(response.content)
+        return message_decoder.decode(await self._post("/v1/messages", request))
 
     async def count_tokens(self, request: Mapping[str, Any]) -> int:
         """Input tokens ``request`` would take (``POST /v1/messages/count_tokens``)."""
         fields = {k: v for k, v in request.items()
                   if k in ("model", "messages", "system", "tools", "tool_choice", "thinking")}
-        response = await self._post("/v1/messages/count_tokens", fields)
-        return count_decoder.decode(response.content).input_tokens
+        content = await self._post("/v1/messages/count_tokens", fields)
+        return count_decoder.decode(content).input_tokens
 
-    async def _post(self, path: str, payload: Mapping[str, Any]) -> httpx.Response:
-        content = _encoder.encode(payload)
+    async def _post(self, path: str, payload: Mapping[str, Any]) -> bytes:
+        """POST ``payload`` and return the body of a successful response."""
+        body = _encoder.encode(payload)
         refreshed = False
         while True:
-            try:
-                response = await self._http().post(
-                    self._url(path), content=content, headers=await self._headers(refreshed),
-                    timeout=self.timeout,
-                )
-            except httpx.TransportError as exc:
-                raise _transport_error(exc) from exc
-            if not self._retry_auth(response.status_code, refreshed):
-                break
-            refreshed = True
-        if response.status_code >= 400:
-            raise APIError.from_response(response.status_code, response.headers, response.content)
-        return response
+            headers = await self._headers(refreshed)
+            async with self._wire().stream("POST", self._url(path), headers, body,
+                                           self.timeouts) as response:
+                content = await response.aread()
+                if self._retry_auth(response.status, refreshed):
+                    refreshed = True
+                    continue
+                if response.status >= 400:
+                    raise APIError.from_response(response.status, response.headers, content)
+                return content
 
 
 def _decode_event(data: bytes) -> StreamEvent | None:
@@ -264,10 +251,3 @@ def _decode_event(data: bytes) -> StreamEvent | None:
     except msgspec.DecodeError:
         raise APIError(f"an event is not JSON: {data[:200]!r}", kind="invalid_response") \
             from None
-
-
-def _transport_error(exc: httpx.TransportError) -> APIError:
-    timeout = isinstance(exc, httpx.TimeoutException)
-    what = str(exc) or type(exc).__name__
-    return APIError(f"{type(exc).__name__}: {what}" if str(exc) else what,
-                    kind="timeout" if timeout else "connection_error")

@@ -1,33 +1,43 @@
-"""Get the transport ready off the critical path: import httpx and the async backend it
-loads on the first request, build the connection pool (its TLS context), and resolve the
-endpoint's host name, while the rest of start-up runs."""
+"""Get the transport ready off the critical path, while the rest of start-up runs: open the
+TCP connection to the endpoint, import the wire (h11) and build the TLS context.
+
+The connection is handed over through :mod:`corral.transport.preopen`; the first request uses
+it only if it is ready by then, and connects by itself otherwise. When a proxy applies to the
+endpoint, requests go through httpx and nothing is prepared here (httpx is not imported ahead:
+that import is the slow start-up this module exists to avoid).
+"""
 
 from __future__ import annotations
 
 import os
-import socket
-from urllib.parse import urlsplit
 
 
-def warm(base_url: str | None = None) -> None:
-    """Import the transport, build the process's connection pool and look up ``base_url``'s
-    host.
+def warm(base_url: str | None = None) -> int | None:
+    """Open a connection to ``base_url`` (default: ``ANTHROPIC_BASE_URL`` or the API) for
+    the first request, and load what that request will need.
 
     Safe to run in a daemon thread: every step only fills what the first request would
-    otherwise do itself (the module cache, the prebuilt pool, the resolver's cache).
+    otherwise do itself (the module cache, the TLS context, a connection to take). Returns the
+    pre-opened connection's local port, or ``None`` when none was opened.
     """
     try:
-        from corral.transport.client import prebuild
+        from corral.transport.client import CONNECT_TIMEOUT_S, DEFAULT_BASE_URL
+        from corral.transport.proxyenv import proxy_for
 
-        prebuild()
-        # what httpcore imports on the first request: its asyncio backend, through anyio
-        import anyio._backends._asyncio  # noqa: F401
-        import httpcore._backends.anyio  # noqa: F401
-        url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
-        parts = urlsplit(url)
-        if parts.hostname:
-            socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https"
-                                                               else 80),
-                               type=socket.SOCK_STREAM)
+        url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
+        if proxy_for(url) is not None:
+            return None
+        from corral.transport._conn import Origin
+        from corral.transport.preopen import preopen
+
+        origin, _ = Origin.split(url)
+        port = preopen(origin, CONNECT_TIMEOUT_S)
+        import corral.transport.h11_wire  # noqa: F401  (what the first request imports)
+
+        if origin.scheme == "https":
+            from corral.transport.tls import tls_context
+
+            tls_context()
+        return port
     except Exception:  # the first request reports any real problem properly
-        pass
+        return None

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from corral.tools.builtin._cgroup import CommandGroup, stale_groups
+from corral.tools.builtin._child_watch import ensure_pidfd_watcher
 
 #: Bytes of output kept from the start and from the end; the middle is elided.
 HEAD_BYTES = 15_000
@@ -86,6 +87,7 @@ async def spawn(argv: Sequence[str], cwd: Path, env: Mapping[str, str],
     the command gets a cgroup of its own where one can be made: moving a process into a
     cgroup is costly next to starting a namespace sandbox, and there it adds nothing.
     """
+    ensure_pidfd_watcher()
     full, mark = marked_env(dict(env))
     _sweep_groups()
     group = None if contained else CommandGroup.create()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from corral.atomic import write_atomic
 
@@ -60,3 +61,73 @@ def test_temp_files_of_interrupted_writes_are_removed(tmp_path: Path) -> None:
     assert live.exists() and other.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [target.name, live.name, other.name])
+
+
+def test_which_mounts_commit_data_before_a_replacing_rename() -> None:
+    from corral.atomic import mount_orders_renames
+
+    def line(fstype: str, options: str) -> str:
+        return f"27 1 254:0 / / rw,relatime - {fstype} /dev/vda {options}"
+
+    assert mount_orders_renames(line("ext4", "rw,discard"))
+    assert mount_orders_renames(line("ext4", "rw,data=journal"))
+    assert not mount_orders_renames(line("ext4", "rw,noauto_da_alloc"))
+    assert not mount_orders_renames(line("ext4", "rw,data=writeback"))
+    for other in ("xfs", "btrfs", "tmpfs", "overlay", "nfs4"):
+        assert not mount_orders_renames(line(other, "rw"))
+    assert not mount_orders_renames("garbage without a separator")
+
+
+def _fsynced_paths(monkeypatch: Any) -> list[str]:
+    """Record what each fsync synced (by the path of its descriptor)."""
+    import corral.atomic as atomic
+
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    return synced
+
+
+def test_replacing_a_file_where_renames_commit_data_needs_no_fsync_of_it(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    import corral.atomic as atomic
+
+    synced = _fsynced_paths(monkeypatch)
+    monkeypatch.setattr(atomic, "rename_commits_data", lambda device: True)
+    target = tmp_path / "kept.txt"
+    target.write_text("old")
+    write_atomic(target, "new")
+    atomic._background().submit(lambda: None).result(5)  # the directory's fsync ran
+    assert target.read_text() == "new"
+    assert synced == [str(tmp_path)]
+    synced.clear()
+    fresh = tmp_path / "fresh.txt"  # nothing to replace: the data is synced first
+    write_atomic(fresh, "first")
+    assert len(synced) == 2 and synced[0].endswith(".tmp") and synced[1] == str(tmp_path)
+
+
+def test_elsewhere_the_file_is_synced_before_the_rename(tmp_path: Path,
+                                                        monkeypatch: Any) -> None:
+    import corral.atomic as atomic
+
+    synced = _fsynced_paths(monkeypatch)
+    monkeypatch.setattr(atomic, "rename_commits_data", lambda device: False)
+    target = tmp_path / "kept.txt"
+    target.write_text("old")
+    write_atomic(target, "new")
+    assert target.read_text() == "new"
+    assert len(synced) == 2 and ".kept.txt.corral-" in synced[0] and synced[1] == str(tmp_path)
+
+
+def test_a_mount_that_is_not_ext4_is_not_trusted_with_renames() -> None:
+    from corral.atomic import rename_commits_data
+
+    if not Path("/proc/self/mountinfo").exists():
+        return
+    assert rename_commits_data(os.stat("/proc").st_dev) is False  # procfs
+    assert rename_commits_data(os.makedev(4095, 1048575)) is False  # no such mount

@@ -16,7 +16,11 @@ import functools
 import os
 import sys
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVarTuple
+
+_Ts = TypeVarTuple("_Ts")
+
 
 class LoopPidfdWatcher(asyncio.AbstractChildWatcher):
     """Watches each child through a pidfd registered with the loop that started it (any
@@ -37,7 +41,8 @@ class LoopPidfdWatcher(asyncio.AbstractChildWatcher):
     def attach_loop(self, loop: Any) -> None:
         return None
 
-    def add_child_handler(self, pid: int, callback: Any, *args: Any) -> None:
+    def add_child_handler(self, pid: int, callback: Callable[[int, int, *_Ts], object],
+                          *args: *_Ts) -> None:
         loop = asyncio.get_running_loop()
         pidfd = os.pidfd_open(pid)
         loop.add_reader(pidfd, self._reap, loop, pid, pidfd, callback, args)

@@ -8,8 +8,11 @@ import os
 import re
 import secrets
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 #: A temp file without a live writer is stale after this many seconds.
 STALE_AFTER_S = 60.0
@@ -124,6 +127,8 @@ def _fsync_dir(directory: Path) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _background() -> ThreadPoolExecutor:
+    from concurrent.futures import ThreadPoolExecutor
+
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="corral-dirsync")
 
 

@@ -142,7 +142,8 @@ def test_help_lists_the_new_flags(run_cli, capsys) -> None:
         run_cli("--help")
     out = capsys.readouterr().out
     for flag in ("--verbose", "--dangerously-skip-permissions", "--system-prompt TEXT",
-                 "--system-prompt-file FILE", "--append-system-prompt-file FILE"):
+                 "--system-prompt-file FILE", "--append-system-prompt-file FILE",
+                 "--settings FILE_OR_JSON"):
         assert flag in out, flag
 
 
@@ -209,3 +210,75 @@ def test_prompt_flag_errors(anthropic_server, run_cli, project, args, message) -
     code, out, err = run_cli("-p", "hi", *args)
     assert code == 2 and message in err
     assert anthropic_server.message_requests == []
+
+
+# -- --settings -------------------------------------------------------------------------------
+
+def test_settings_file_is_a_layer_for_this_run(anthropic_server, run_cli, project) -> None:
+    (project / "run-settings.json").write_text(
+        '{"permissions": {"allow": ["Write(out.txt)"]}, "model": "claude-haiku-4-5"}')
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "json",
+                             "--settings", "run-settings.json")
+    assert code == 0, err
+    assert (project / "out.txt").read_text() == "written\n"
+    assert result_of(out)["permission_denials"] == []
+    assert anthropic_server.message_requests[0].body["model"] == "claude-haiku-4-5"
+
+
+def test_inline_settings_json(anthropic_server, run_cli, project) -> None:
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "json",
+                             "--settings", '{"permissions": {"allow": ["Write"]}}')
+    assert code == 0, err
+    assert (project / "out.txt").exists()
+
+
+def test_settings_precedence(anthropic_server, run_cli, project, monkeypatch) -> None:
+    (project / ".claude" / "settings.local.json").write_text('{"model": "from-local"}')
+    inline = '{"model": "from-settings-flag"}'
+    anthropic_server.enqueue(text("1"), text("2"), text("3"))
+    assert run_cli("-p", "x", "--settings", inline)[0] == 0  # above every settings file
+    assert run_cli("-p", "x", "--settings", inline, "--model", "from-model-flag")[0] == 0
+    monkeypatch.setenv("ANTHROPIC_MODEL", "from-env")  # the environment is above it too
+    assert run_cli("-p", "x", "--settings", inline)[0] == 0
+    models = [r.body["model"] for r in anthropic_server.message_requests]
+    assert models == ["from-settings-flag", "from-model-flag", "from-env"]
+
+
+def test_managed_policy_stays_above_settings(anthropic_server, run_cli, project,
+                                             corral_isolated: Path) -> None:
+    managed = corral_isolated.parent / "managed"
+    managed.mkdir(parents=True, exist_ok=True)
+    (managed / "managed.toml").write_text('[permissions]\ndeny = ["Write"]\n')
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "json",
+                             "--settings", '{"permissions": {"allow": ["Write"], '
+                             '"defaultMode": "bypassPermissions"}}')
+    assert code == 0, err
+    assert not (project / "out.txt").exists()
+
+
+@pytest.mark.parametrize("value, file_text, message", [
+    ("bad.json", '{"permissions": {"allow": ', "--settings bad.json: invalid JSON"),
+    ("bad.json", '{"permissions": {"allow": [1]}}',
+     "--settings bad.json: permissions.allow: expected a list of strings (line 1, column 18)"),
+    ("missing.json", None, "--settings missing.json: no such file"),
+    ('{"model": ', None, "--settings JSON: invalid JSON"),
+    ('["a"]', None, "--settings JSON: expected a JSON object at the top level"),
+])
+def test_bad_settings_are_clear_errors(anthropic_server, run_cli, project, value, file_text,
+                                       message) -> None:
+    if file_text is not None:
+        (project / value).write_text(file_text)
+    code, out, err = run_cli("-p", "hi", "--settings", value)
+    assert code == 2
+    assert f"corral: error: {message}" in err
+    assert anthropic_server.message_requests == []
+
+
+def test_config_show_names_the_settings_flag(run_cli, project) -> None:
+    (project / "s.json").write_text('{"model": "claude-haiku-4-5"}')
+    code, out, err = run_cli("config", "show", "--origin", "--settings", "s.json")
+    assert code == 0, err
+    assert 'model = "claude-haiku-4-5"  # --settings s.json' in out

@@ -12,7 +12,7 @@ import argparse
 import functools
 import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ class App:
         *,
         cli: Mapping[str, Any] | None = None,
         environ: Mapping[str, str] | None = None,
+        settings: Sequence[str] = (),
     ) -> None:
         self.cwd = cwd
         self.loaded = loaded
@@ -47,10 +48,12 @@ class App:
         #: empty when the application was made without one.
         self.options = argparse.Namespace()
         self._environ = environ
+        self._settings = tuple(settings)
 
     def reload_config(self) -> None:
         """Read the layers again (after corral itself wrote a rule); plugins stay loaded."""
-        loaded = load_config(self.cwd, cli=self._cli, environ=self._environ)
+        loaded = load_config(self.cwd, cli=self._cli, environ=self._environ,
+                             settings=self._settings)
         loaded.validate_plugins(self.host.settings_types)
         self.loaded = loaded
 
@@ -79,15 +82,17 @@ class App:
         warn: Warn = _stderr,
         extra_plugins: Mapping[str, object] | None = None,
         session_follows: bool = False,
+        settings: Sequence[str] = (),
     ) -> App:
-        """Load config and plugins. ``extra_plugins`` registers objects by name (tests).
+        """Load config and plugins. ``extra_plugins`` registers objects by name (tests);
+        ``settings`` are ``--settings`` values (see :func:`corral.config.load_config`).
 
         ``session_follows``: a session will run, so what it will wait for (the sandbox
         probe, a subprocess) starts in the background as soon as the configuration is read.
         """
         environ = os.environ if environ is None else environ
         cwd = (cwd or Path(os.getcwd())).resolve()
-        loaded = load_config(cwd, cli=cli, environ=environ)
+        loaded = load_config(cwd, cli=cli, environ=environ, settings=settings)
         if session_follows:
             from corral.sandbox.detect import detect_soon
 
@@ -116,7 +121,7 @@ class App:
         host.check_pending()
         loaded.validate_plugins(host.add_settings())
         host.configure(loaded.config)
-        return cls(cwd, loaded, host, cli=cli, environ=environ)
+        return cls(cwd, loaded, host, cli=cli, environ=environ, settings=settings)
 
 
 def _load_entry_points(host: PluginHost, loaded: LoadedConfig, environ: Mapping[str, str]) -> None:

@@ -32,7 +32,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Seconds a git clone or fetch may take.
 GIT_TIMEOUT_S = 300.0
 #: Layers whose ``extraKnownMarketplaces`` are the user's own (trusted without asking).
-USER_LAYERS = frozenset({"claude-user", "user", "managed", "cli", "env", "defaults"})
+USER_LAYERS = frozenset({"claude-user", "user", "managed", "cli", "claude-cli", "env",
+                         "defaults"})
 
 
 class MarketplaceError(CorralError):

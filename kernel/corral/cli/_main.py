@@ -22,7 +22,7 @@ def run(argv: list[str]) -> int:
     app: App | None = None
     try:
         app = App.create(cli=cli_overrides(pre), strict=pre.strict_plugins, debug=pre.debug,
-                         session_follows=_headless(argv))
+                         session_follows=_headless(argv), settings=pre.settings_layers)
     except CorralError as exc:
         if not wants_help:
             _error(str(exc))

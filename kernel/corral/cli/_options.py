@@ -77,6 +77,12 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
         "(VALUE is read as TOML, else as text)"),
     )
     group.add_argument(
+        "--settings", dest="settings_layers", action="append", default=default([]),
+        metavar="FILE_OR_JSON",
+        help=h("a settings.json file, or its JSON given inline, read for this run above the "
+        "settings files and below the environment and the other flags"),
+    )
+    group.add_argument(
         "--allowedTools", "--allowed-tools", dest="allowed_tools", action="append",
         default=default([]), metavar="RULES",
         help=h("permission rules to allow, e.g. \"Read,Bash(git diff *)\""),

@@ -19,7 +19,7 @@ class Layer(msgspec.Struct, kw_only=True):
     """One source of configuration, as a raw table in corral's own shape."""
 
     #: Short name: defaults, user, project, local, claude-user, claude-project,
-    #: claude-local, env, cli, managed.
+    #: claude-local, claude-cli (``--settings``), env, cli, managed.
     name: str
     #: What to show as its origin: a file path, ``env`` or ``cli``.
     source: str
@@ -60,6 +60,29 @@ def read_claude_settings(path: Path, name: str, root: Path) -> Layer | None:
         raise ConfigError(str(path), "", f"cannot read the file: {exc.strerror}") from exc
     found = translate(raw, str(path))
     return Layer(name=name, source=str(path), data=found.data, root=str(root),
+                 unused=found.unused, warnings=found.warnings)
+
+
+def settings_flag_layer(value: str, root: Path) -> Layer:
+    """``--settings FILE_OR_JSON``: a Claude Code settings object for this run, from a file
+    or given inline (text starting with ``{``), read as :func:`read_claude_settings` reads
+    a settings file. Its source names the flag, so an error says where the bad text was."""
+    text = value.strip()
+    if text.startswith(("{", "[")):
+        source = "--settings JSON"
+        raw = text.encode("utf-8")
+    else:
+        path = Path(value).expanduser()
+        source = f"--settings {path}"
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise ConfigError(source, "", "no such file (give a settings.json file or a "
+                              "JSON object)") from None
+        except OSError as exc:
+            raise ConfigError(source, "", f"cannot read the file: {exc.strerror}") from exc
+    found = translate(raw, source)
+    return Layer(name="claude-cli", source=source, data=found.data, root=str(root),
                  unused=found.unused, warnings=found.warnings)
 
 

@@ -2,22 +2,28 @@
 
 Layers, lowest first: built-in defaults, Claude Code user settings, the user ``config.toml``,
 Claude Code project settings, ``.claude/corral.toml``, ``.claude/settings.local.json``,
-``.claude/corral.local.toml``, the environment, the command line, and the managed policy above
-all. Tables merge key by key, lists merge (each item once, in layer order), and every other
+``.claude/corral.local.toml``, the ``--settings`` files or JSON, the environment, the command
+line, and the managed policy above all. Tables merge key by key, lists merge (each item once, in layer order), and every other
 value comes from the highest layer that sets it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from corral.config._errors import config_error
-from corral.config.layers import Layer, env_layer, file_layers, managed_layer
+from corral.config.layers import (
+    Layer,
+    env_layer,
+    file_layers,
+    managed_layer,
+    settings_flag_layer,
+)
 from corral.config.schema import Config
 from corral.errors import ConfigError
 
@@ -123,12 +129,20 @@ def load_config(
     *,
     cli: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    settings: Sequence[str] = (),
 ) -> LoadedConfig:
     """Read, check and merge every layer. Each layer is validated on its own first, so an
-    error names the file it is in."""
+    error names the file it is in. ``settings`` are ``--settings`` values (a settings.json
+    file or inline JSON each), above the files and below the environment."""
     cwd = cwd or Path(os.getcwd())
     environ = os.environ if environ is None else environ
-    layers = [DEFAULTS, *file_layers(cwd), env_layer(environ)]
+    layers = [DEFAULTS, *file_layers(cwd)]
+    if settings:
+        from corral import paths
+
+        root = paths.project_root(cwd)
+        layers += [settings_flag_layer(value, root) for value in settings]
+    layers.append(env_layer(environ))
     if cli:
         layers.append(Layer(name="cli", source="cli", data=dict(cli), root=str(cwd)))
     managed = managed_layer()

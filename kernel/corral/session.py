@@ -56,6 +56,9 @@ class SessionOptions:
     #: Replaces the kernel's own system-prompt sections (``--system-prompt``); memory and
     #: plugins' sections stay. ``None``: corral's own prompt.
     system_prompt: str | None = None
+    #: Whether the session keeps transcripts on disk (``--no-session-persistence``: no;
+    #: its sub-agents keep none either).
+    persist: bool = True
     #: The trailer for commits and PRs the model writes; a plugin may clear it for this
     #: session (undercover does in public repositories). Never touches a person's own
     #: trailers.
@@ -174,6 +177,7 @@ class Session:
     max_budget_usd: _Part[float] = _Part("options")
     append_system_prompt: _Part[str] = _Part("options")
     system_prompt: _Part[str | None] = _Part("options")
+    persist: _Part[bool] = _Part("options")
     attribution: _Part[str] = _Part("options")
     num_turns: _Part[int] = _Part("totals")
     cost_usd: _Part[float | None] = _Part("totals")

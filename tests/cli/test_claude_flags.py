@@ -143,7 +143,8 @@ def test_help_lists_the_new_flags(run_cli, capsys) -> None:
     out = capsys.readouterr().out
     for flag in ("--verbose", "--dangerously-skip-permissions", "--system-prompt TEXT",
                  "--system-prompt-file FILE", "--append-system-prompt-file FILE",
-                 "--settings FILE_OR_JSON"):
+                 "--settings FILE_OR_JSON", "--session-id UUID",
+                 "--no-session-persistence"):
         assert flag in out, flag
 
 
@@ -282,3 +283,66 @@ def test_config_show_names_the_settings_flag(run_cli, project) -> None:
     code, out, err = run_cli("config", "show", "--origin", "--settings", "s.json")
     assert code == 0, err
     assert 'model = "claude-haiku-4-5"  # --settings s.json' in out
+
+
+# -- --session-id and --no-session-persistence ------------------------------------------------
+
+SESSION_ID = "0b5e8f3c-1d2a-4c6e-9f70-8a1b2c3d4e5f"
+
+
+def transcripts(project: Path) -> list[Path]:
+    from corral.engine.transcript import project_dir
+
+    folder = project_dir(project.resolve())
+    return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+
+
+def test_session_id_names_the_new_session(anthropic_server, run_cli, project) -> None:
+    anthropic_server.enqueue(text("first answer"), text("second answer"))
+    code, out, err = run_cli("-p", "remember 42", "--output-format", "stream-json",
+                             "--session-id", SESSION_ID.upper())
+    assert code == 0, err
+    lines = lines_of(out)
+    assert lines[0]["session_id"] == SESSION_ID and lines[-1]["session_id"] == SESSION_ID
+    assert [p.name for p in transcripts(project)] == [f"{SESSION_ID}.jsonl"]
+    # resumable under that id
+    code, out, err = run_cli("-p", "what number?", "--output-format", "json", "-r", SESSION_ID)
+    assert code == 0, err
+    assert result_of(out)["session_id"] == SESSION_ID
+    sent = anthropic_server.message_requests[1].body["messages"]
+    assert "remember 42" in json.dumps(sent[0]) and "first answer" in json.dumps(sent[1])
+
+
+def test_session_id_already_used(anthropic_server, run_cli, project) -> None:
+    anthropic_server.enqueue(text("one"))
+    assert run_cli("-p", "x", "--session-id", SESSION_ID)[0] == 0
+    code, out, err = run_cli("-p", "x", "--session-id", SESSION_ID)
+    assert code == 2 and f"--session-id {SESSION_ID}: a session with this id already exists" in err
+    assert len(anthropic_server.message_requests) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--session-id", "not-a-uuid"], "--session-id 'not-a-uuid': not a UUID"),
+    (["--session-id", SESSION_ID, "-c"], "cannot be combined with -c/--continue"),
+])
+def test_bad_session_ids(anthropic_server, run_cli, args, message) -> None:
+    code, out, err = run_cli("-p", "x", *args)
+    assert code == 2 and message in err
+    assert anthropic_server.message_requests == []
+
+
+def test_no_session_persistence_writes_no_transcript(anthropic_server, run_cli,
+                                                     project) -> None:
+    (project / "notes.txt").write_text("alpha\n")
+    anthropic_server.enqueue(tool_use("Read", {"file_path": "notes.txt"}), text("alpha"))
+    code, out, err = run_cli("-p", "read", "--output-format", "json",
+                             "--no-session-persistence")
+    assert code == 0, err
+    assert result_of(out)["result"] == "alpha"
+    assert transcripts(project) == []
+    code, out, err = run_cli("-p", "again", "-c")
+    assert code != 0 and "no earlier session" in err
+    # without the flag the same run is kept
+    anthropic_server.enqueue(text("kept"))
+    assert run_cli("-p", "x")[0] == 0
+    assert len(transcripts(project)) == 1

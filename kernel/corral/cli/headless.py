@@ -72,8 +72,10 @@ def encode_line(obj: Any) -> str:
 def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple[Session, list[str]]:
     """A new session, or a resumed one (``-c`` / ``-r``), with its transcript open."""
     from corral.cli.prompt_flags import appended_prompt, system_prompt
+    from corral.cli.session_flags import chosen_session_id
     from corral.engine.resume import find_transcript, restore
 
+    new_id = chosen_session_id(args, app.cwd.resolve())
     restored = None
     if args.continue_ or args.resume is not None:
         restored = restore(find_transcript(app.cwd.resolve(), args.resume or None))
@@ -81,10 +83,12 @@ def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple
                       max_budget_usd=args.max_budget_usd,
                       append_system_prompt=appended_prompt(args),
                       system_prompt=system_prompt(args),
-                      session_id=restored.session_id if restored else None,
+                      session_id=restored.session_id if restored else new_id,
                       messages=restored.messages if restored else None,
                       totals=restored.totals() if restored else None)
-    session.open_transcript()
+    session.persist = getattr(args, "session_persistence", True)
+    if session.persist:
+        session.open_transcript()
     return session, restored.warnings if restored else []
 
 

@@ -80,7 +80,9 @@ class Repl:
         mode = self.session.permission_mode
         model = self.session.model
         await self.session.end("clear")
-        ns = argparse.Namespace(**{**vars(self.args), "continue_": False, "resume": None})
+        # a fresh session gets a fresh id: --session-id named the first one only
+        ns = argparse.Namespace(**{**vars(self.args), "continue_": False, "resume": None,
+                                   "session_id": None})
         self.session, _ = make_session(ns, self.app, headless=False)
         self.session.permission_mode = mode
         self.session.model = model
@@ -89,7 +91,7 @@ class Repl:
 
     async def resume(self, session_id: str | None) -> None:
         ns = argparse.Namespace(**{**vars(self.args), "continue_": session_id is None,
-                                   "resume": session_id})
+                                   "resume": session_id, "session_id": None})
         try:
             session, warnings = make_session(ns, self.app, headless=False)
         except CorralError as exc:

@@ -42,6 +42,11 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="continue the newest session in this directory")
     group.add_argument("-r", "--resume", nargs="?", const="", default=None, metavar="ID",
                        help="resume session ID (newest when no ID is given)")
+    group.add_argument("--session-id", default=None, metavar="UUID",
+                       help="give the new session this id (a UUID no earlier session has)")
+    group.add_argument("--no-session-persistence", dest="session_persistence",
+                       action="store_false",
+                       help="keep no transcript of this session: it cannot be resumed")
     group.add_argument("--output-format", choices=["text", "json", "stream-json", "corral-events"],
                        default="text",
                        help="headless output (default: text): stream-json is Claude Code's "

@@ -244,3 +244,25 @@ def test_child_transcript_is_linked_from_the_parent(
     assert any(e["type"] == "assistant_message" for e in lines)
     # the child's own transcript is not listed among the sessions of the project
     assert child_log.parent.parent.name == "subagents"
+
+
+def test_no_session_persistence_keeps_no_child_transcript(
+    anthropic_server: MessagesServer, run_cli: RunCli, project: Path
+) -> None:
+    write_agent(project / ".claude" / "agents", "scribe", "You are SCRIBE-MARK.")
+    router = Router({
+        MAIN: [tool_use("Agent", agent_call("scribe", "x")), text("done")],
+        "SCRIBE-MARK": [text("scribed")],
+    })
+    anthropic_server.respond_with(router)
+    code, out, err = run_cli("-p", "go", "--output-format", "corral-events",
+                             "--no-session-persistence")
+    assert code == 0, out + err
+    events = [json.loads(line) for line in out.strip().splitlines()]
+    [finished] = [e["data"] for e in events if e.get("type") == "notice"
+                  and e["data"].get("kind") == "subagent_finished"]
+    assert finished["subtype"] == "success" and finished["transcript"] == ""
+    from corral.api import project_dir
+
+    folder = project_dir(project.resolve())
+    assert not folder.exists() or list(folder.rglob("*.jsonl")) == []

@@ -272,6 +272,8 @@ def _root(session: Session) -> Session:
 def _open_transcript(parent: Session, child: Session) -> str:
     from corral.api import Transcript, project_dir
 
+    if not _root(parent).persist:
+        return ""  # --no-session-persistence: nothing of the session tree goes to disk
     path = project_dir(parent.cwd) / "subagents" / parent.id / f"{child.id}.jsonl"
     child.transcript = Transcript(path)
     return str(path)

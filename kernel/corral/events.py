@@ -133,6 +133,16 @@ class RetryScheduled(Event, tag="retry", kw_only=True):
     error: str
 
 
+class ModelFellBack(Event, tag="model_fallback", kw_only=True):
+    """The model stayed overloaded; from here on the session asks ``to_model``
+    (``--fallback-model``)."""
+
+    from_model: str
+    to_model: str
+    #: The last overloaded answer, as the retry line would show it.
+    error: str
+
+
 class Compacted(Event, tag="compaction", kw_only=True):
     strategy: str
     tokens_before: int

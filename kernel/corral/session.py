@@ -56,6 +56,9 @@ class SessionOptions:
     #: Replaces the kernel's own system-prompt sections (``--system-prompt``); memory and
     #: plugins' sections stay. ``None``: corral's own prompt.
     system_prompt: str | None = None
+    #: The model to continue with once the model stays overloaded (``--fallback-model``);
+    #: empty for none.
+    fallback_model: str = ""
     #: Whether the session keeps transcripts on disk (``--no-session-persistence``: no;
     #: its sub-agents keep none either).
     persist: bool = True
@@ -90,6 +93,10 @@ class SessionServices:
     #: Extra event receivers (the UI), called after the transcript, before plugins.
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
     transcript: Transcript | None = None
+    #: Called with each raw stream event of the conversation's model replies (a
+    #: :data:`corral.transport.events.StreamEvent`; ``--include-partial-messages``), or
+    #: ``None`` when nothing wants them.
+    raw_stream: Callable[[Any], None] | None = None
 
 
 class _Part(Generic[T]):
@@ -178,6 +185,7 @@ class Session:
     append_system_prompt: _Part[str] = _Part("options")
     system_prompt: _Part[str | None] = _Part("options")
     persist: _Part[bool] = _Part("options")
+    fallback_model: _Part[str] = _Part("options")
     attribution: _Part[str] = _Part("options")
     num_turns: _Part[int] = _Part("totals")
     cost_usd: _Part[float | None] = _Part("totals")
@@ -188,6 +196,7 @@ class Session:
     ask_permission: _Part[AskPermission | None] = _Part("services")
     listeners: _Part[list[Callable[[Event], None]]] = _Part("services")
     transcript: _Part[Transcript | None] = _Part("services")
+    raw_stream: _Part[Callable[[Any], None] | None] = _Part("services")
 
     def child(
         self,

@@ -7,7 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from corral.testing import MessagesServer, message, text, text_block, tool_block, tool_use
+from corral.testing import (
+    MessagesServer,
+    message,
+    overloaded,
+    rate_limited,
+    text,
+    text_block,
+    tool_block,
+    tool_use,
+)
 
 from tests.cli.conftest import result_of
 
@@ -144,7 +153,8 @@ def test_help_lists_the_new_flags(run_cli, capsys) -> None:
     for flag in ("--verbose", "--dangerously-skip-permissions", "--system-prompt TEXT",
                  "--system-prompt-file FILE", "--append-system-prompt-file FILE",
                  "--settings FILE_OR_JSON", "--session-id UUID",
-                 "--no-session-persistence"):
+                 "--no-session-persistence", "--fallback-model MODEL",
+                 "--include-partial-messages"):
         assert flag in out, flag
 
 
@@ -346,3 +356,98 @@ def test_no_session_persistence_writes_no_transcript(anthropic_server, run_cli,
     anthropic_server.enqueue(text("kept"))
     assert run_cli("-p", "x")[0] == 0
     assert len(transcripts(project)) == 1
+
+
+# -- --fallback-model -------------------------------------------------------------------------
+
+def test_fallback_model_after_overloaded_answers(anthropic_server, run_cli) -> None:
+    anthropic_server.enqueue(overloaded(), overloaded(), overloaded(),
+                             tool_use("Glob", {"pattern": "*"}), text("answered by haiku"))
+    code, out, err = run_cli("-p", "x", "--output-format", "stream-json", "--verbose",
+                             "--model", "opus", "--fallback-model", "haiku")
+    assert code == 0, err
+    models = [r.body["model"] for r in anthropic_server.message_requests]
+    # three overloaded answers (max_retries = 3 here), then the rest of the session on haiku
+    assert models == ["claude-opus-4-7"] * 3 + ["claude-haiku-4-5"] * 2
+    lines = lines_of(out)
+    [switch] = [line for line in lines if line.get("subtype") == "model_fallback"]
+    assert switch["type"] == "system" and switch["session_id"] == lines[0]["session_id"]
+    assert switch["from_model"] == "claude-opus-4-7" and switch["to_model"] == "claude-haiku-4-5"
+    assert "overloaded" in switch["reason"]
+    assert lines.index(switch) < [line["type"] for line in lines].index("assistant")
+    assert lines[-1]["subtype"] == "success" and lines[-1]["result"] == "answered by haiku"
+
+
+def test_fallback_is_said_on_stderr_in_text_mode(anthropic_server, run_cli) -> None:
+    anthropic_server.enqueue(overloaded(), overloaded(), overloaded(), text("ok"))
+    code, out, err = run_cli("-p", "x", "--model", "opus", "--fallback-model", "haiku")
+    assert code == 0 and out == "ok\n"
+    assert ("corral: claude-opus-4-7 stayed overloaded; continuing with the fallback model "
+            "claude-haiku-4-5") in err
+
+
+def test_other_errors_do_not_fall_back(anthropic_server, run_cli) -> None:
+    anthropic_server.enqueue(rate_limited(), rate_limited(), rate_limited(), text("ok"))
+    code, out, err = run_cli("-p", "x", "--model", "opus", "--fallback-model", "haiku")
+    assert code == 0, err
+    assert {r.body["model"] for r in anthropic_server.message_requests} == {"claude-opus-4-7"}
+    assert "fallback" not in err
+
+
+def test_fallback_model_must_differ(anthropic_server, run_cli) -> None:
+    code, out, err = run_cli("-p", "x", "--model", "haiku", "--fallback-model",
+                             "claude-haiku-4-5")
+    assert code == 2 and "--fallback-model claude-haiku-4-5: the same model" in err
+    assert anthropic_server.message_requests == []
+
+
+# -- --include-partial-messages ---------------------------------------------------------------
+
+def test_partial_messages_carry_the_raw_stream(anthropic_server, run_cli, project) -> None:
+    anthropic_server.enqueue(tool_use("Glob", {"pattern": "*.txt"}),
+                             text("The quick brown fox jumps over the lazy dog."))
+    code, out, err = run_cli("-p", "x", "--output-format", "stream-json", "--verbose",
+                             "--include-partial-messages")
+    assert code == 0, err
+    lines = lines_of(out)
+    session_id = lines[0]["session_id"]
+    partial = [line for line in lines if line["type"] == "stream_event"]
+    assert all(p["session_id"] == session_id and p["parent_tool_use_id"] is None
+               for p in partial)
+    assert len({p["uuid"] for p in partial}) == len(partial)
+    kinds = [line["event"]["type"] if line["type"] == "stream_event" else line["type"]
+             for line in lines]
+    # each reply: its raw events as they came, then its assistant line
+    first_stop = kinds.index("message_stop")
+    assert kinds[1] == "message_start" and kinds[first_stop + 1] == "assistant"
+    assert "ping" not in kinds
+    assistants = [line for line in lines if line["type"] == "assistant"]
+    starts = [p["event"] for p in partial if p["event"]["type"] == "message_start"]
+    assert [s["message"]["id"] for s in starts] == [a["message"]["id"] for a in assistants]
+    assert starts[0]["message"]["role"] == "assistant" and starts[0]["message"]["model"]
+    deltas = [p["event"] for p in partial if p["event"]["type"] == "content_block_delta"]
+    tool_json = "".join(d["delta"]["partial_json"] for d in deltas
+                        if d["delta"]["type"] == "input_json_delta")
+    assert json.loads(tool_json) == {"pattern": "*.txt"}
+    words = "".join(d["delta"]["text"] for d in deltas if d["delta"]["type"] == "text_delta")
+    assert words == "The quick brown fox jumps over the lazy dog."
+    assert set(deltas[-1]["delta"]) == {"type", "text"}
+    [stop_reason] = {p["event"]["delta"]["stop_reason"] for p in partial
+                     if p["event"]["type"] == "message_delta" and
+                     p["event"]["delta"]["stop_reason"] == "end_turn"}
+    assert stop_reason == "end_turn" and lines[-1]["type"] == "result"
+
+
+def test_partial_messages_need_stream_json(anthropic_server, run_cli) -> None:
+    code, out, err = run_cli("-p", "x", "--output-format", "json", "--include-partial-messages")
+    assert code == 2 and "--include-partial-messages needs --output-format stream-json" in err
+    assert anthropic_server.message_requests == []
+
+
+def test_fallback_comes_sooner_when_fewer_retries_are_allowed(anthropic_server, run_cli) -> None:
+    anthropic_server.enqueue(overloaded(), text("ok"))
+    code, out, err = run_cli("-p", "x", "--model", "opus", "--fallback-model", "haiku",
+                             "--set", "api.max_retries=0")
+    assert code == 0, err
+    models = [r.body["model"] for r in anthropic_server.message_requests]
+    assert models == ["claude-opus-4-7", "claude-haiku-4-5"]

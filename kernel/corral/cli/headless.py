@@ -86,6 +86,12 @@ def make_session(args: argparse.Namespace, app: App, *, headless: bool) -> tuple
                       session_id=restored.session_id if restored else new_id,
                       messages=restored.messages if restored else None,
                       totals=restored.totals() if restored else None)
+    fallback = getattr(args, "fallback_model", None)
+    if fallback:
+        session.fallback_model = app.config.resolve_model(fallback)
+        if session.fallback_model == session.model:
+            raise UsageError(f"--fallback-model {fallback}: the same model as the session's "
+                             f"({session.model}); name another one")
     session.persist = getattr(args, "session_persistence", True)
     if session.persist:
         session.open_transcript()
@@ -142,6 +148,10 @@ async def setup_only(app: App) -> int:
 
 
 async def run_headless(args: argparse.Namespace, app: App) -> int:
+    fmt = args.output_format
+    partial = getattr(args, "include_partial_messages", False)
+    if partial and fmt != "stream-json":
+        raise UsageError("--include-partial-messages needs --output-format stream-json")
     session, warnings = make_session(args, app, headless=True)
     for warning in warnings:
         sys.stderr.write(f"corral: warning: {warning}\n")
@@ -150,11 +160,10 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     notice = unavailable_notice(session)
     if notice is not None:
         sys.stderr.write(notice + "\n")
-    fmt = args.output_format
     claude: ClaudeStream | None = None
     notes: StderrNotes | None = None
     if fmt == "stream-json":
-        claude = ClaudeStream(session, sys.stdout)
+        claude = ClaudeStream(session, sys.stdout, partial=partial)
         session.listeners.append(claude)
     elif fmt == "corral-events":
         def listener(event: Event) -> None:

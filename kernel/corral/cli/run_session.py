@@ -42,6 +42,9 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="continue the newest session in this directory")
     group.add_argument("-r", "--resume", nargs="?", const="", default=None, metavar="ID",
                        help="resume session ID (newest when no ID is given)")
+    group.add_argument("--fallback-model", default=None, metavar="MODEL",
+                       help="when the model stays overloaded, continue the session with "
+                       "MODEL (id or alias)")
     group.add_argument("--session-id", default=None, metavar="UUID",
                        help="give the new session this id (a UUID no earlier session has)")
     group.add_argument("--no-session-persistence", dest="session_persistence",
@@ -51,6 +54,9 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        default="text",
                        help="headless output (default: text): stream-json is Claude Code's "
                        "message lines, corral-events corral's own event stream")
+    group.add_argument("--include-partial-messages", action="store_true",
+                       help="with stream-json output: also a stream_event line for each raw "
+                       "event of the model's streamed replies, as it arrives")
     group.add_argument("--input-format", choices=["text", "stream-json"], default="text",
                        help="headless input: the prompt, or user messages as JSON lines on stdin")
     group.add_argument("--append-system-prompt", default="", metavar="TEXT",

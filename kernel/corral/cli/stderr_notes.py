@@ -1,6 +1,6 @@
 """Text mode's side channel: what a headless run says on stderr besides its answer.
 
-Always: one line per refused tool call and per retry, so a run that printed only "Done."
+Always: one line per refused tool call, per retry and for a switch to the fallback model, so a run that printed only "Done."
 still says what it could not do and why it waited. With ``--verbose`` also: the session it
 runs in, each tool call with its outcome, what the model said before calling tools, each
 compaction, and a closing line with turns, time, tokens and cost. stdout holds the answer
@@ -15,6 +15,7 @@ from corral.events import (
     AssistantMessage,
     Compacted,
     Event,
+    ModelFellBack,
     PermissionDecided,
     RetryScheduled,
     ToolFinished,
@@ -44,6 +45,9 @@ class StderrNotes:
             self.say(f"refused {call}: {event.reason}")
         elif isinstance(event, RetryScheduled):
             self.say(f"retry {event.attempt} in {event.delay_s:.1f}s after {event.error}")
+        elif isinstance(event, ModelFellBack):
+            self.say(f"{event.from_model} stayed overloaded; continuing with the fallback "
+                     f"model {event.to_model}")
         elif self.verbose:
             self._verbose(event)
 

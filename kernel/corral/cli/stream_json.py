@@ -14,9 +14,44 @@ from typing import Any, TextIO
 
 import msgspec
 
-from corral.events import AssistantMessage, Event, ToolResultMessage, UsageReported
+from corral.events import (
+    AssistantMessage,
+    Event,
+    ModelFellBack,
+    ToolResultMessage,
+    UsageReported,
+)
 from corral.internal_plugins.skills import catalogue
 from corral.session import Session
+
+#: Which field of a ``content_block_delta``'s delta carries its content, by delta type.
+_DELTA_FIELDS = {"text_delta": "text", "input_json_delta": "partial_json",
+                 "thinking_delta": "thinking", "signature_delta": "signature",
+                 "citations_delta": "citation"}
+
+
+def raw_event(event: Any) -> dict[str, Any] | None:
+    """A Messages API stream event (a :data:`corral.transport.events.StreamEvent`) in the
+    API's own JSON shape; ``None`` for keep-alive pings."""
+    from corral.transport.events import ContentBlockDelta, MessageStart, Ping
+
+    if isinstance(event, Ping):
+        return None
+    obj: dict[str, Any] = msgspec.to_builtins(event)
+    if isinstance(event, ContentBlockDelta):
+        delta = {"type": event.delta.type}
+        field = _DELTA_FIELDS.get(event.delta.type)
+        if field is not None:
+            delta[field] = getattr(event.delta, field)
+        obj["delta"] = delta
+    elif isinstance(event, MessageStart):
+        head = event.message
+        obj["message"] = {
+            "id": head.id, "type": "message", "role": "assistant", "model": head.model,
+            "content": [], "stop_reason": None, "stop_sequence": None,
+            "usage": msgspec.to_builtins(head.usage) if head.usage is not None else {},
+        }
+    return obj
 
 
 def _encode(obj: Any) -> str:
@@ -59,11 +94,21 @@ def mcp_servers(session: Session) -> list[dict[str, str]]:
 class ClaudeStream:
     """A session listener that writes Claude Code stream-json lines to ``out``."""
 
-    def __init__(self, session: Session, out: TextIO) -> None:
+    def __init__(self, session: Session, out: TextIO, *, partial: bool = False) -> None:
         self.session = session
         self.out = out
         self.usage: dict[str, int] = {}
         self.api_ms = 0.0
+        if partial:
+            session.raw_stream = self.stream_event
+
+    def stream_event(self, event: Any) -> None:
+        """``--include-partial-messages``: one ``stream_event`` line per raw stream event of
+        a model reply, as it arrives (the reply's ``assistant`` line follows as ever)."""
+        raw = raw_event(event)
+        if raw is not None:
+            self.write({"type": "stream_event", "event": raw, "session_id": self.session.id,
+                        "parent_tool_use_id": None, "uuid": str(uuid.uuid4())})
 
     def write(self, obj: dict[str, Any]) -> None:
         self.out.write(_encode(obj) + "\n")
@@ -103,6 +148,12 @@ class ClaudeStream:
                 "parent_tool_use_id": None, "session_id": self.session.id,
             })
             self.usage = {}
+        elif isinstance(event, ModelFellBack):
+            self.write({
+                "type": "system", "subtype": "model_fallback", "session_id": self.session.id,
+                "from_model": event.from_model, "to_model": event.to_model,
+                "reason": event.error,
+            })
         elif isinstance(event, ToolResultMessage):
             self.write({
                 "type": "user",

@@ -17,7 +17,7 @@ from corral.engine import compact as compaction
 from corral.engine.hook_model import attach_hook_model
 from corral.engine.pricing import cost_usd
 from corral.engine.request import build_request, tool_schemas
-from corral.engine.retry import backoff, classify
+from corral.engine.retry import backoff, classify, falls_back_after, overloaded
 from corral.engine.runner import INTERRUPTED, ToolRunner
 from corral.engine.stream import Reply, StreamCut, Usage, stream_reply
 from corral.errors import CorralError
@@ -25,6 +25,7 @@ from corral.events import (
     AssistantMessage,
     Compacted,
     ErrorOccurred,
+    ModelFellBack,
     RetryScheduled,
     ToolResultMessage,
     TurnEnded,
@@ -359,14 +360,19 @@ class Engine:
         api = session.config.api
         provider = self.provider()
         attempt = 0
+        overloaded_in_a_row = 0
         compacted_for_length = not compact_when_too_long
         while True:
             request = await build()
+            # raw stream events of the conversation only, never of a side request
+            raw = session.raw_stream if emit is None else None
             try:
                 if provider is None:
-                    return await stream_reply(self.client, request, emit or session.emit)
+                    return await stream_reply(self.client, request, emit or session.emit,
+                                              on_raw=raw)
                 connection = self._connect(provider)
-                return await stream_reply(None, request, emit or session.emit, connection)
+                return await stream_reply(None, request, emit or session.emit, connection,
+                                          on_raw=raw)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:
@@ -380,6 +386,11 @@ class Engine:
                     if budget and (session.cost_usd or 0.0) >= budget:
                         raise _OverBudget from exc
                     continue
+                overloaded_in_a_row = overloaded_in_a_row + 1 if overloaded(exc) else 0
+                if overloaded_in_a_row and await self._fall_back(request, exc,
+                                                                 overloaded_in_a_row):
+                    attempt = overloaded_in_a_row = 0  # the fallback gets every retry anew
+                    continue
                 if verdict != "retry" or attempt >= api.max_retries:
                     raise ModelError(_describe(exc, attempt)) from exc
                 attempt += 1
@@ -388,6 +399,19 @@ class Engine:
                     RetryScheduled(attempt=attempt, delay_s=delay, error=_describe(exc, None))
                 )
                 await asyncio.sleep(delay)
+
+    async def _fall_back(self, request: dict[str, Any], exc: BaseException, count: int) -> bool:
+        """Switch the session to its fallback model once its own model answered overloaded
+        ``count`` times in a row to a request of the conversation; ``True`` if it did."""
+        session = self.session
+        fallback = session.fallback_model
+        if (not fallback or fallback == session.model or request.get("model") != session.model
+                or count < falls_back_after(session.config.api.max_retries)):
+            return False
+        await session.emit(ModelFellBack(from_model=session.model, to_model=fallback,
+                                         error=_describe(exc, None)))
+        session.model = fallback
+        return True
 
     async def side_request(self, request: dict[str, Any]) -> SideReply:
         """Send one request outside the conversation (a hook's question, a web search)

@@ -28,6 +28,23 @@ def classify(exc: BaseException) -> Verdict:
     return "retry" if error.should_retry else "fatal"
 
 
+#: Overloaded answers in a row to one request after which a session with a fallback model
+#: (``--fallback-model``) continues with it (fewer when ``max_retries`` allows fewer tries).
+FALLBACK_AFTER_OVERLOADED = 3
+
+
+def overloaded(exc: BaseException) -> bool:
+    """The endpoint said the model is overloaded (HTTP 529 or an ``overloaded_error``)."""
+    error = as_api_error(exc)
+    return error is not None and (error.status == 529 or error.kind == "overloaded_error")
+
+
+def falls_back_after(max_retries: int) -> int:
+    """How many overloaded answers in a row switch to the fallback model: at most
+    :data:`FALLBACK_AFTER_OVERLOADED`, and never more than the tries ``max_retries`` allows."""
+    return max(1, min(FALLBACK_AFTER_OVERLOADED, max_retries + 1))
+
+
 def retry_after(exc: BaseException) -> float | None:
     """Seconds the server asked us to wait, from ``retry-after-ms`` or ``retry-after``."""
     error = as_api_error(exc)

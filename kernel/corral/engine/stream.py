@@ -76,12 +76,14 @@ async def stream_reply(
     request: dict[str, Any],
     emit: Callable[[Event], Awaitable[None]],
     provider: Any = None,
+    on_raw: Callable[[StreamEvent], None] | None = None,
 ) -> Reply:
     """Send ``request`` with streaming on and return the assembled reply.
 
     The events come from ``client.stream(request)`` (a
     :class:`corral.transport.client.MessagesClient`), or with ``provider`` (anything
     with a ``stream(request)`` method: a :class:`corral.providers.Connection`) as plain dicts.
+    ``on_raw`` is called with every event as it arrives (``--include-partial-messages``).
     Raises :class:`StreamCut` when the stream closes before ``message_stop``; endpoint errors
     (:class:`corral.transport.errors.APIError`) propagate for the retry policy to judge.
     """
@@ -100,6 +102,8 @@ async def stream_reply(
     finished = False
     try:
         async for event in stream:
+            if on_raw is not None:
+                on_raw(event)
             if isinstance(event, ContentBlockDelta):
                 delta = event.delta
                 block = blocks[event.index]

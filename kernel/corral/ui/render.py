@@ -13,6 +13,7 @@ from corral.events import (
     Compacted,
     ErrorOccurred,
     Event,
+    ModelFellBack,
     Notice,
     PermissionDecided,
     RetryScheduled,
@@ -167,6 +168,9 @@ class EventRenderer:
             self.retry_at = time.monotonic() + event.delay_s
             self.retry_attempt = event.attempt
             self.start_waiting()
+        elif isinstance(event, ModelFellBack):
+            self.console.print(f"[yellow]{event.from_model} stayed overloaded; continuing with "
+                               f"{event.to_model}[/]", highlight=False)
         elif isinstance(event, Compacted):
             self.console.print(f"[dim]compacted ({event.strategy}): {event.tokens_before} → "
                                f"{event.tokens_after} tokens[/]")

@@ -221,8 +221,9 @@ def test_nesting_stops_at_the_configured_depth(
     assert "Agent" not in tool_names(router2.seen[MAIN][0])  # max_depth 0: no sub-agents
 
 
+@pytest.mark.parametrize("persist", [True, False])
 def test_child_transcript_is_linked_from_the_parent(
-    anthropic_server: MessagesServer, run_cli: RunCli, project: Path
+    anthropic_server: MessagesServer, run_cli: RunCli, project: Path, persist: bool
 ) -> None:
     write_agent(project / ".claude" / "agents", "scribe", "You are SCRIBE-MARK.")
     router = Router({
@@ -230,7 +231,8 @@ def test_child_transcript_is_linked_from_the_parent(
         "SCRIBE-MARK": [text("scribed")],
     })
     anthropic_server.respond_with(router)
-    code, out, err = run_cli("-p", "go", "--output-format", "corral-events")
+    flags = [] if persist else ["--no-session-persistence"]
+    code, out, err = run_cli("-p", "go", "--output-format", "corral-events", *flags)
     assert code == 0, out + err
     events = [json.loads(line) for line in out.strip().splitlines()]
     notices = [e for e in events if e.get("type") == "notice"]
@@ -238,31 +240,17 @@ def test_child_transcript_is_linked_from_the_parent(
     assert kinds == ["subagent_started", "subagent_finished"]
     finished = notices[1]["data"]
     assert finished["agent"] == "scribe" and finished["subtype"] == "success"
+    if not persist:
+        # --no-session-persistence: nothing of the session tree is written
+        from corral.api import project_dir
+
+        assert finished["transcript"] == ""
+        folder = project_dir(project.resolve())
+        assert not folder.exists() or list(folder.rglob("*.jsonl")) == []
+        return
     child_log = Path(finished["transcript"])
     lines = [json.loads(line) for line in child_log.read_text().splitlines()]
     assert lines[0]["type"] == "session_started"
     assert any(e["type"] == "assistant_message" for e in lines)
     # the child's own transcript is not listed among the sessions of the project
     assert child_log.parent.parent.name == "subagents"
-
-
-def test_no_session_persistence_keeps_no_child_transcript(
-    anthropic_server: MessagesServer, run_cli: RunCli, project: Path
-) -> None:
-    write_agent(project / ".claude" / "agents", "scribe", "You are SCRIBE-MARK.")
-    router = Router({
-        MAIN: [tool_use("Agent", agent_call("scribe", "x")), text("done")],
-        "SCRIBE-MARK": [text("scribed")],
-    })
-    anthropic_server.respond_with(router)
-    code, out, err = run_cli("-p", "go", "--output-format", "corral-events",
-                             "--no-session-persistence")
-    assert code == 0, out + err
-    events = [json.loads(line) for line in out.strip().splitlines()]
-    [finished] = [e["data"] for e in events if e.get("type") == "notice"
-                  and e["data"].get("kind") == "subagent_finished"]
-    assert finished["subtype"] == "success" and finished["transcript"] == ""
-    from corral.api import project_dir
-
-    folder = project_dir(project.resolve())
-    assert not folder.exists() or list(folder.rglob("*.jsonl")) == []

@@ -451,3 +451,15 @@ def test_fallback_comes_sooner_when_fewer_retries_are_allowed(anthropic_server, 
     assert code == 0, err
     models = [r.body["model"] for r in anthropic_server.message_requests]
     assert models == ["claude-opus-4-7", "claude-haiku-4-5"]
+
+
+def test_settings_hooks_run(anthropic_server, run_cli, project) -> None:
+    settings = json.dumps({"hooks": {"PreToolUse": [{"matcher": "Write", "hooks": [
+        {"type": "command", "command": "echo blocked-by-settings-hook >&2; exit 2"}]}]}})
+    write_then_done(anthropic_server)
+    code, out, err = run_cli("-p", "write it", "--output-format", "json",
+                             "--dangerously-skip-permissions", "--settings", settings)
+    assert code == 0, err
+    assert not (project / "out.txt").exists()
+    result = anthropic_server.message_requests[1].body["messages"][-1]["content"][0]
+    assert result["is_error"] and "blocked-by-settings-hook" in json.dumps(result["content"])

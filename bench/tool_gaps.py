@@ -8,7 +8,11 @@ with the whole run's wall time. With --profile FILE, one more run is made under 
 (corral ends with os._exit, so the profile is written just before) and the heaviest
 functions by cumulative time are printed.
 
-Usage: python bench/tool_gaps.py [--runs 3] [--rounds 40] [--profile /tmp/corral.prof]
+With --baseline DIR (a checkout of corral, e.g. a `git worktree` of an older commit), each
+run is also made with DIR's kernel first on PYTHONPATH, interleaved, and both are printed.
+
+Usage: python bench/tool_gaps.py [--runs 3] [--rounds 40] [--baseline DIR]
+                                 [--profile /tmp/corral.prof]
 """
 
 from __future__ import annotations
@@ -62,7 +66,22 @@ def gaps_by_tool(server: MessagesServer) -> dict[str, list[float]]:
     return by_tool
 
 
-def one_run(rounds: int, profile: str | None = None) -> tuple[dict[str, list[float]], float]:
+def one_run(rounds: int, profile: str | None = None,
+            kernel: str | None = None) -> tuple[dict[str, list[float]], float]:
+    saved = os.environ.get("PYTHONPATH")
+    if kernel is not None:
+        os.environ["PYTHONPATH"] = kernel
+    try:
+        return _one_run(rounds, profile)
+    finally:
+        if kernel is not None:
+            if saved is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = saved
+
+
+def _one_run(rounds: int, profile: str | None) -> tuple[dict[str, list[float]], float]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
         make_repo(root, rounds)
@@ -91,20 +110,34 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--profile", help="also profile one run into this file")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--baseline", help="a corral checkout to compare with, interleaved")
     args = parser.parse_args()
     print(ensure_bytecode())
-    print(f"load: {os.getloadavg()[0]:.2f}")
-    medians: dict[str, list[float]] = {}
-    walls = []
+    trees: dict[str, str | None] = {"this tree": None}
+    if args.baseline:
+        kernel = str(Path(args.baseline, "kernel").resolve())
+        import compileall
+
+        compileall.compile_dir(kernel, quiet=1)
+        trees["baseline"] = kernel
+    load = os.getloadavg()[0]
+    medians: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
+    walls: dict[str, list[float]] = {name: [] for name in trees}
     for _ in range(args.runs):
-        by_tool, wall = one_run(args.rounds)
-        walls.append(wall)
-        for tool, gaps in by_tool.items():
-            medians.setdefault(tool, []).append(statistics.median(gaps))
-    print(f"{3 * args.rounds + 1}-request session, median of {args.runs} runs: "
-          f"wall {statistics.median(walls) * 1000:.0f} ms")
-    for tool, values in sorted(medians.items()):
-        print(f"  gap after {tool:6} {statistics.median(values) * 1000:7.2f} ms")
+        for name, kernel in trees.items():
+            by_tool, wall = one_run(args.rounds, kernel=kernel)
+            walls[name].append(wall)
+            for tool, gaps in by_tool.items():
+                medians[name].setdefault(tool, []).append(statistics.median(gaps))
+    print(f"{3 * args.rounds + 1}-request session, median of {args.runs} runs "
+          f"(load {load:.2f} before, {os.getloadavg()[0]:.2f} after)")
+    names = list(trees)
+    print(f"  {'':16}" + "".join(f"{name:>12}" for name in names))
+    print(f"  {'wall ms':16}" + "".join(f"{statistics.median(walls[n]) * 1000:12.0f}"
+                                       for n in names))
+    for tool in TOOLS:
+        print(f"  {'gap after ' + tool:16}" + "".join(
+            f"{statistics.median(medians[n][tool]) * 1000:12.2f}" for n in names))
     if args.profile:
         one_run(args.rounds, args.profile)
         import pstats

@@ -5,7 +5,9 @@ timeout can end them all (``cgroup.kill``).
 Used only when the cgroup this process is in (``/proc/self/cgroup``) sits on a writable
 cgroup2 mount (``/proc/self/mountinfo``) that offers ``cgroup.kill`` (Linux 5.14+): root in a
 container, or a delegated subtree. Elsewhere nothing changes: the process group and the run
-mark (:mod:`corral.tools.builtin._proc`) end what they can.
+mark (:mod:`corral.tools.builtin._proc`) end what they can. Commands in the bubblewrap sandbox
+get none: their own pid namespace holds their processes the same way
+(:attr:`corral.sandbox.runtime.Launch.contained`).
 """
 
 from __future__ import annotations

@@ -35,6 +35,9 @@ def entry() -> None:
     object would only delay the exit the caller waits for, so the streams are flushed and the
     process exits at once. ``main(argv)`` itself returns normally, for callers in-process.
     """
+    from corral.cli import startup_gc
+
+    startup_gc.pause()  # back on once a session has started (see corral.cli.startup_gc)
     code = main()
     _exit_now(code)
 

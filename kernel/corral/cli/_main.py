@@ -7,6 +7,7 @@ import sys
 import traceback
 
 from corral.app import App
+from corral.cli import startup_gc
 from corral.cli._parser import KERNEL_COMMANDS, build_parser, cli_overrides, pre_parser
 from corral.commands import CliCommand
 from corral.errors import CorralError
@@ -64,6 +65,7 @@ def _headless(argv: list[str]) -> bool:
 def _dispatch(args: argparse.Namespace, app: App, plugin_commands: dict[str, CliCommand]) -> int:
     command = _KERNEL_BY_NAME.get(args.command) or plugin_commands.get(args.command)
     if command is not None:
+        startup_gc.resume()  # a command may run for long (a daemon, a server)
         return command.run(args, app)
     from corral.cli.run_session import run_session
 

@@ -12,6 +12,7 @@ import msgspec
 
 from corral import cmdhooks
 from corral.app import App
+from corral.cli import startup_gc
 from corral.cli.stderr_notes import StderrNotes
 from corral.cli.stream_json import ClaudeStream
 from corral.engine import Engine, TurnOutcome
@@ -181,6 +182,7 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     if trigger is not None:
         await cmdhooks.setup(session, trigger)
     await session.start()
+    startup_gc.resume()  # start-up is over: its objects frozen, the collector back on
     bypass_locked_warning(session)
     if claude is not None:
         claude.init()

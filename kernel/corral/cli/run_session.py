@@ -13,7 +13,10 @@ def run_session(args: argparse.Namespace, app: App) -> int:
     import asyncio  # here: the parser imports this module for its options alone
 
     if getattr(args, "init_only", False):
+        from corral.cli import startup_gc
         from corral.cli.headless import setup_only
+
+        startup_gc.resume()
 
         return asyncio.run(setup_only(app))
     if args.prompt is None and args.input_format != "stream-json":
@@ -22,8 +25,10 @@ def run_session(args: argparse.Namespace, app: App) -> int:
                 "the interactive session needs a terminal; use `corral -p \"PROMPT\"` "
                 "for a headless answer"
             )
+        from corral.cli import startup_gc
         from corral.cli.repl import run_repl
 
+        startup_gc.resume()
         return run_repl(args, app)
     from corral.cli.headless import run_headless
 

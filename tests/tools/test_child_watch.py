@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from corral.tools.builtin import _child_watch
-from corral.tools.builtin._child_watch import LoopPidfdWatcher, ensure_pidfd_watcher
+from corral.tools.builtin._child_watch import ensure_pidfd_watcher
 from corral.tools.builtin._proc import spawn
 
 pytestmark = pytest.mark.skipif(
@@ -57,7 +57,7 @@ def test_a_spawn_puts_the_pidfd_watcher_in_place(default_watcher: Any, tmp_path:
 
     code, out, waiters = asyncio.run(scenario())
     assert (code, out) == (3, b"hi\n")
-    assert isinstance(_watcher(default_watcher), LoopPidfdWatcher)
+    assert isinstance(_watcher(default_watcher), _child_watch.LoopPidfdWatcher)
     assert waiters == []  # the default watcher runs a "waitpid-N" thread per child
 
 

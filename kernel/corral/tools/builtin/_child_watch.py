@@ -22,48 +22,49 @@ from typing import Any, TypeVarTuple
 _Ts = TypeVarTuple("_Ts")
 
 
-class LoopPidfdWatcher(asyncio.AbstractChildWatcher):
-    """Watches each child through a pidfd registered with the loop that started it (any
-    loop, in any thread), as asyncio does from Python 3.12."""
+if sys.version_info < (3, 12):  # the watcher classes are gone from asyncio in 3.14
+    class LoopPidfdWatcher(asyncio.AbstractChildWatcher):
+        """Watches each child through a pidfd registered with the loop that started it (any
+        loop, in any thread), as asyncio does from Python 3.12."""
 
-    def __enter__(self) -> LoopPidfdWatcher:
-        return self
+        def __enter__(self) -> LoopPidfdWatcher:
+            return self
 
-    def __exit__(self, *exc: object) -> None:
-        return None
+        def __exit__(self, *exc: object) -> None:
+            return None
 
-    def is_active(self) -> bool:
-        return True
+        def is_active(self) -> bool:
+            return True
 
-    def close(self) -> None:
-        return None
+        def close(self) -> None:
+            return None
 
-    def attach_loop(self, loop: Any) -> None:
-        return None
+        def attach_loop(self, loop: Any) -> None:
+            return None
 
-    def add_child_handler(self, pid: int, callback: Callable[[int, int, *_Ts], object],
-                          *args: *_Ts) -> None:
-        loop = asyncio.get_running_loop()
-        pidfd = os.pidfd_open(pid)
-        loop.add_reader(pidfd, self._reap, loop, pid, pidfd, callback, args)
+        def add_child_handler(self, pid: int, callback: Callable[[int, int, *_Ts], object],
+                              *args: *_Ts) -> None:
+            loop = asyncio.get_running_loop()
+            pidfd = os.pidfd_open(pid)
+            loop.add_reader(pidfd, self._reap, loop, pid, pidfd, callback, args)
 
-    def remove_child_handler(self, pid: int) -> bool:
-        # Like asyncio's own pidfd watcher: the loop asks only when its transport is closed
-        # after the child was already reaped.
-        return False
+        def remove_child_handler(self, pid: int) -> bool:
+            # Like asyncio's own pidfd watcher: the loop asks only when its transport is closed
+            # after the child was already reaped.
+            return False
 
-    @staticmethod
-    def _reap(loop: asyncio.AbstractEventLoop, pid: int, pidfd: int, callback: Any,
-              args: tuple[Any, ...]) -> None:
-        loop.remove_reader(pidfd)
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            returncode = 255  # reaped elsewhere; asyncio's watchers report the same
-        else:
-            returncode = os.waitstatus_to_exitcode(status)
-        os.close(pidfd)
-        callback(pid, returncode, *args)
+        @staticmethod
+        def _reap(loop: asyncio.AbstractEventLoop, pid: int, pidfd: int, callback: Any,
+                  args: tuple[Any, ...]) -> None:
+            loop.remove_reader(pidfd)
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:
+                returncode = 255  # reaped elsewhere; asyncio's watchers report the same
+            else:
+                returncode = os.waitstatus_to_exitcode(status)
+            os.close(pidfd)
+            callback(pid, returncode, *args)
 
 
 def ensure_pidfd_watcher() -> bool:

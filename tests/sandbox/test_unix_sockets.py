@@ -7,6 +7,7 @@ import sys
 import threading
 from pathlib import Path
 
+import msgspec
 import pytest
 from corral.sandbox.seccomp import unix_socket_filter
 
@@ -83,3 +84,34 @@ def test_allow_all_unix_sockets(make_session, project: Path, tmp_path: Path,
         '[sandbox.network]\nallow_all_unix_sockets = true\n')
     result = bash(make_session("bypassPermissions"), _connect(tmp_path / "daemon.sock"))
     assert "daemon says hi" in result.content and listener.connections == 1
+
+
+def test_the_filter_is_built_once_per_session_and_applied_to_each_command(
+        make_session, tmp_path: Path, listener, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import corral.sandbox.runtime as runtime
+    from corral.tools.builtin import Bash
+
+    built: list[bytes | None] = []
+
+    def counting(machine: str | None = None) -> bytes | None:
+        built.append(unix_socket_filter(machine))
+        return built[-1]
+
+    monkeypatch.setattr(runtime, "unix_socket_filter", counting)
+    session = make_session("bypassPermissions")
+    command = msgspec.convert({"command": _connect(tmp_path / "daemon.sock")},
+                              Bash.input_type)
+
+    async def go() -> list[str]:
+        try:
+            return [str((await Bash().run(session, command)).content) for _ in range(3)]
+        finally:
+            await session.end()
+
+    outputs = asyncio.run(go())
+    assert len(built) == 1
+    for output in outputs:
+        assert "PermissionError" in output and "daemon says hi" not in output
+    assert listener.connections == 0

@@ -104,6 +104,8 @@ class SandboxRuntime:
         self.policy = policy
         self.availability = availability
         self.proxy: ProxyServer | None = None
+        self._filter: bytes | None = None
+        self._filter_built = False
         self._finalizer = weakref.finalize(self, shutil.rmtree, policy.temp_dir, True)
 
     async def wrap(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> Launch:
@@ -135,9 +137,12 @@ class SandboxRuntime:
         return Launch(argv, env, True, fds, contained=bwrap.holds_tree(self.policy))
 
     def _socket_filter(self) -> bytes | None:
-        if self.availability.backend != "bwrap" or not self.policy.block_unix_sockets:
-            return None
-        return unix_socket_filter()
+        """The compiled seccomp program for this session's commands, built on first use."""
+        if not self._filter_built:
+            wanted = self.availability.backend == "bwrap" and self.policy.block_unix_sockets
+            self._filter = unix_socket_filter() if wanted else None
+            self._filter_built = True
+        return self._filter
 
     async def close(self) -> None:
         if self.proxy is not None:

@@ -4,17 +4,21 @@ stale connections, body framings, cuts, timeouts, refused connections, the pre-o
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from corral.testing import MessagesServer, cut_stream, text
+from corral.testing import MessagesServer, cut_stream, text, tool_use
 from corral.transport import preopen
-from corral.transport._conn import Origin
 from corral.transport.client import MessagesClient
+from corral.transport.endpoint import Origin
 from corral.transport.errors import APIError
 from corral.transport.events import ContentBlockDelta, MessageStop
 from corral.transport.h11_wire import H11Wire
@@ -47,6 +51,19 @@ def drop_idle(server: MessagesServer) -> None:
 
 def run(go: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(go())  # type: ignore[arg-type]
+
+
+def failure_of(client: MessagesClient) -> APIError:
+    """The error a streamed request through ``client`` ends with."""
+    async def go() -> APIError:
+        try:
+            with pytest.raises(APIError) as caught:
+                await collect(client)
+            return caught.value
+        finally:
+            await client.close()
+
+    return asyncio.run(go())
 
 
 async def collect(client: MessagesClient) -> str:
@@ -216,17 +233,7 @@ def test_a_refused_connection_is_a_connection_error() -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = MessagesClient(base_url=f"http://127.0.0.1:{port}", api_key="k")
-
-    async def go() -> APIError:
-        try:
-            with pytest.raises(APIError) as caught:
-                await collect(client)
-            return caught.value
-        finally:
-            await client.close()
-
-    failure = run(go)
+    failure = failure_of(MessagesClient(base_url=f"http://127.0.0.1:{port}", api_key="k"))
     assert failure.kind == "connection_error" and failure.should_retry
     assert f"127.0.0.1:{port}" in failure.message
 
@@ -319,17 +326,8 @@ def test_a_stream_cut_inside_an_event_is_a_connection_error() -> None:
     server = RawServer(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
                        b"transfer-encoding: chunked\r\n\r\n" + frame)
     client = MessagesClient(base_url=server.url.removesuffix("/v1/messages"), api_key="k")
-
-    async def go() -> APIError:
-        try:
-            with pytest.raises(APIError) as caught:
-                await collect(client)
-            return caught.value
-        finally:
-            await client.close()
-
     try:
-        failure = asyncio.run(go())
+        failure = failure_of(client)
     finally:
         server.close()
     assert failure.kind == "connection_error" and "broke off" in failure.message
@@ -390,3 +388,17 @@ def test_without_a_connection_opened_ahead_the_request_connects_itself(
             await client.close()
 
     assert run(go) == "direct" and anthropic_server.connections == 1
+
+
+def test_the_command_line_sends_its_requests_on_the_connection_opened_ahead(
+        anthropic_server: MessagesServer, project: Path) -> None:
+    """`corral -p` opens its connection in the warm-up thread while start-up runs; had the
+    first request not taken it, the server would see a second connection."""
+    anthropic_server.enqueue(tool_use("Glob", {"pattern": "*.txt"}), text("done"))
+    done = subprocess.run([sys.executable, "-m", "corral", "-p", "list files"], cwd=project,
+                          env={**os.environ, "CORRAL_LOAD_PLUGINS": ""}, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "done"
+    assert [r.connection for r in anthropic_server.message_requests] == [1, 1]
+    assert anthropic_server.connections == 1

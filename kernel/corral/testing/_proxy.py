@@ -15,6 +15,7 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from corral.errors import CorralError
+from corral.testing._server import shut_down
 
 #: Most bytes of a request head read before the target is known.
 _HEAD_LIMIT = 65536
@@ -69,11 +70,7 @@ class ForwardProxy:
         listener.close()
         with self._lock:
             open_sockets = list(self._sockets)
-        for sock in open_sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        shut_down(open_sockets)
         for thread in self._threads:
             thread.join(_JOIN_TIMEOUT)
 

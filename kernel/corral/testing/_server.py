@@ -25,6 +25,15 @@ Scripted: TypeAlias = Reply | Responder
 _JOIN_TIMEOUT = 5.0
 
 
+def shut_down(connections: list[socket.socket]) -> None:
+    """End ``connections`` both ways (their handler threads then see the end and return)."""
+    for connection in connections:
+        try:
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 class ScriptError(CorralError):
     """The test server was used in a way that cannot work (not started, bad script item)."""
 
@@ -162,11 +171,7 @@ class MessagesServer:
         with self._lock:
             connections = list(self._connections)
             threads = list(self._threads)
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        shut_down(connections)
         for thread in threads:
             thread.join(_JOIN_TIMEOUT)
 
@@ -289,11 +294,7 @@ class MessagesServer:
         keep-alive connection has been idle too long); returns how many were closed."""
         with self._lock:
             idle = list(self._waiting)
-        for connection in idle:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        shut_down(idle)
         return len(idle)
 
     def clear(self) -> None:

@@ -14,44 +14,14 @@ import asyncio
 import socket
 import time
 from collections.abc import AsyncIterator, Sequence
-from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import h11
 
+from corral.transport.endpoint import Origin
 from corral.transport.tls import tls_context
 
 #: Bytes asked of the socket per read.
 _READ_SIZE = 65536
-
-
-class Origin(NamedTuple):
-    """Where a connection goes: what a pooled connection is kept under."""
-
-    scheme: str
-    host: str
-    port: int
-
-    @classmethod
-    def split(cls, url: str) -> tuple[Origin, str]:
-        """The origin of an absolute ``http``/``https`` URL, and its request target."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {url!r}")
-        port = parts.port or (443 if scheme == "https" else 80)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return cls(scheme, parts.hostname, port), target
-
-    @property
-    def authority(self) -> str:
-        """The ``Host`` header: the host, and the port when it is not the scheme's own."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        default = 443 if self.scheme == "https" else 80
-        return host if self.port == default else f"{host}:{self.port}"
-
-    def __str__(self) -> str:
-        return f"{self.scheme}://{self.authority}"
 
 
 class WireError(Exception):

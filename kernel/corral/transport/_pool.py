@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 from corral.transport import preopen
-from corral.transport._conn import Connection, Origin, connect
+from corral.transport._conn import Connection, connect
+from corral.transport.endpoint import Origin
 
 #: Seconds an idle connection is kept.
 KEEPALIVE_S = 60.0

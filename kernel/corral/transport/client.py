@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from corral._version import __version__
+from corral.transport.endpoint import CONNECT_TIMEOUT_S, DEFAULT_BASE_URL
 from corral.transport.errors import APIError
 from corral.transport.events import (
     KNOWN_TYPES,
@@ -32,13 +33,9 @@ from corral.transport.proxyenv import proxy_for
 from corral.transport.sse import sse_data
 from corral.transport.wire import Timeouts, Wire
 
-DEFAULT_BASE_URL = "https://api.anthropic.com"
 #: The `anthropic-version` sent (the one the anthropic SDK 2.x sends); `[api] extra_headers`
 #: can override it for an endpoint that wants another.
 API_VERSION = "2026-10-21"
-#: Seconds allowed to open a connection (the whole request has ``[api] timeout_s``).
-CONNECT_TIMEOUT_S = 10.0
-
 _encoder = msgspec.json.Encoder()
 _type_only = msgspec.json.Decoder(dict[str, Any])
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
-from corral.transport._conn import Connection, Origin, WireError
+from corral.transport._conn import Connection, WireError
 from corral.transport._pool import Pool
+from corral.transport.endpoint import Origin
 from corral.transport.errors import APIError
 from corral.transport.wire import Timeouts
 

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 
-from corral.transport._conn import Origin
+from corral.transport.endpoint import Origin
 
 #: Seconds an unused pre-opened socket is still offered (a server drops idle connections).
 MAX_AGE_S = 30.0

@@ -21,18 +21,20 @@ def warm(base_url: str | None = None) -> int | None:
     pre-opened connection's local port, or ``None`` when none was opened.
     """
     try:
-        from corral.transport.client import CONNECT_TIMEOUT_S, DEFAULT_BASE_URL
+        from corral.transport.endpoint import CONNECT_TIMEOUT_S, DEFAULT_BASE_URL, Origin
         from corral.transport.proxyenv import proxy_for
 
         url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
         if proxy_for(url) is not None:
             return None
-        from corral.transport._conn import Origin
         from corral.transport.preopen import preopen
 
         origin, _ = Origin.split(url)
+        # first the connection (its wait on the network lets the main thread run), then the
+        # imports and the TLS context, which take the interpreter
         port = preopen(origin, CONNECT_TIMEOUT_S)
-        import corral.transport.h11_wire  # noqa: F401  (what the first request imports)
+        import corral.transport.client  # noqa: F401  (what the first request imports)
+        import corral.transport.h11_wire  # noqa: F401
 
         if origin.scheme == "https":
             from corral.transport.tls import tls_context

@@ -42,7 +42,7 @@ def _no_leftover_sockets() -> Iterator[None]:
 def drop_idle(server: MessagesServer) -> None:
     """Have the server close its idle keep-alive connection (once its handler is back to
     waiting for the next request). Blocks: this end must not read the close meanwhile."""
-    for _ in range(200):
+    for _ in range(500):
         if server.close_idle_connections():
             return
         time.sleep(0.01)
@@ -156,7 +156,7 @@ def test_a_close_seen_while_idle_just_takes_a_new_connection(
                     await response.aread()
                 if number == 0:
                     drop_idle(anthropic_server)
-                    for _ in range(100):  # until this end has read the close
+                    for _ in range(500):  # until this end has read the close
                         if not wire.pool.idle_open(Origin.split(url)[0]):
                             break
                         await asyncio.sleep(0.01)

@@ -7,13 +7,14 @@ import), so ``session.py`` imports nothing above it.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from corral.engine.cleanup import start_cleanup
 from corral.engine.transcript import Transcript, project_dir
 from corral.events import SessionEnded, SessionStarted
 from corral.permissions.session import removed_tools
-from corral.sandbox.runtime import close_sandbox
+from corral.sandbox.runtime import SESSION_LOOP, close_sandbox
 from corral.tools.registry import collect_tools
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class Lifecycle:
         """Announce the session: the event, then ``corral_session_start`` (SessionStart
         command hooks last; a sub-agent's session fires none). ``source`` is startup,
         resume or clear; by default ``resume`` when it has messages."""
+        session.stash[SESSION_LOOP] = asyncio.get_running_loop()
         if session.parent_id is None:
             keep = frozenset() if session.transcript is None else frozenset(
                 {session.transcript.path, session.transcript.hook_path})

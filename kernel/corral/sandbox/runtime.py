@@ -7,12 +7,13 @@ the session's temp dir.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
 import tempfile
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -106,6 +107,9 @@ class SandboxRuntime:
         self.proxy: ProxyServer | None = None
         self._filter: bytes | None = None
         self._filter_built = False
+        #: Awaited (by name, once each) when the runtime closes, before its proxy stops:
+        #: what the tools keep beside it, such as a sandbox started ahead.
+        self.at_close: dict[str, Callable[[], Awaitable[None]]] = {}
         self._finalizer = weakref.finalize(self, shutil.rmtree, policy.temp_dir, True)
 
     async def wrap(self, argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> Launch:
@@ -145,11 +149,18 @@ class SandboxRuntime:
         return self._filter
 
     async def close(self) -> None:
+        closers, self.at_close = list(self.at_close.values()), {}
+        for closer in closers:
+            await closer()
         if self.proxy is not None:
             await self.proxy.close()
             self.proxy = None
         self._finalizer()
 
+
+#: The event loop a session runs in, from its start to its end: what the session keeps
+#: running between tool calls (a sandbox started ahead) is bound to it.
+SESSION_LOOP: StashKey[asyncio.AbstractEventLoop] = StashKey("session_loop")
 
 #: The session's sandbox runtime, once a sandboxed command has run.
 RUNTIME: StashKey[SandboxRuntime] = StashKey("sandbox")
@@ -241,6 +252,7 @@ def _filter_fd(program: bytes) -> int:
 
 
 async def close_sandbox(session: Session) -> None:
+    session.stash.pop(SESSION_LOOP)
     runtime = session.stash.pop(RUNTIME)
     if runtime is not None:
         await runtime.close()

@@ -12,6 +12,7 @@ import msgspec
 from corral.permissions.sandboxed import DISABLE_KEY
 from corral.sandbox.runtime import Launch, shell_launch
 from corral.tools.base import Tool, ToolResult
+from corral.tools.builtin import _prestart as prestart
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, adopt_job, start_job
 
@@ -93,7 +94,10 @@ class Bash(Tool):
         try:
             launch = await shell_launch(session, params.command, _flags(params))
             try:
-                proc = await _spawn_or_kill(launch, session)
+                proc = prestart.take(session, launch, params.command)
+                prestarted = proc is not None
+                if proc is None:
+                    proc = await _spawn_or_kill(launch, session)
             finally:
                 launch.close()
         except OSError as exc:
@@ -136,6 +140,8 @@ class Bash(Tool):
                     "were killed. Use run_in_background for long-running processes."
                 )
             await _reap(proc)
+            if prestart.usable(launch, params.command):
+                await prestart.prepare(session, launch.argv[-3])  # the next command's sandbox
         except asyncio.CancelledError:
             kill_group(proc)
             reader.cancel()
@@ -161,6 +167,7 @@ class Bash(Tool):
                 "elided_bytes": out.dropped_bytes,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 "sandboxed": launch.sandboxed,
+                "prestarted": prestarted,
             },
         )
 

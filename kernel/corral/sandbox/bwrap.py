@@ -14,8 +14,10 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from corral.sandbox.policy import SandboxPolicy
+if TYPE_CHECKING:  # the probe needs no policy: detection stays light
+    from corral.sandbox.policy import SandboxPolicy
 
 
 def bwrap_path() -> str | None:

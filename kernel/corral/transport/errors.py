@@ -8,9 +8,7 @@ library.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from corral.errors import CorralError
@@ -129,6 +127,8 @@ def _says_too_long(status: int | None, message: str) -> bool:
 def _error_fields(body: bytes | str | None) -> tuple[str, str]:
     if not body:
         return "", ""
+    import json  # only an error's body needs it: off the way to the first request
+
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -170,6 +170,7 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
         pass
     try:
         from datetime import UTC, datetime
+        from email.utils import parsedate_to_datetime
 
         return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):

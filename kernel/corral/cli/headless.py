@@ -156,7 +156,7 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     session, warnings = make_session(args, app, headless=True)
     for warning in warnings:
         sys.stderr.write(f"corral: warning: {warning}\n")
-    from corral.sandbox.runtime import unavailable_notice
+    from corral.sandbox.status import unavailable_notice
 
     notice = unavailable_notice(session)
     if notice is not None:

@@ -211,7 +211,7 @@ class Repl:
         self.console.print(f"[bold]corral[/] — {self.session.cwd}  [dim](/help for commands)[/]")
         self.show_resumed()
         self.check_credentials()
-        from corral.sandbox.runtime import unavailable_notice
+        from corral.sandbox.status import unavailable_notice
 
         notice = unavailable_notice(self.session)
         if notice is not None:

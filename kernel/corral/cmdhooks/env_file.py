@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corral.events import Notice
-from corral.sandbox.runtime import add_shell_env, shell_env
 from corral.stash import StashKey
 
 if TYPE_CHECKING:
@@ -50,6 +49,8 @@ async def apply_env_file(session: Session) -> dict[str, str]:
     path = folder / "env.sh" if folder is not None else None
     if path is None or not path.exists() or not path.read_text().strip():
         return {}
+    from corral.sandbox.runtime import shell_env  # loaded where a hook sets variables
+
     base = shell_env(session)
     bash = shutil.which("bash") or "/bin/bash"
     script = '. "$1" >/dev/null 2>&1; exec env -0'
@@ -79,6 +80,8 @@ async def apply_env_file(session: Session) -> dict[str, str]:
         if base.get(name) != value:
             added[name] = value
     if added:
+        from corral.sandbox.runtime import add_shell_env
+
         add_shell_env(session, added)
         await session.emit(Notice(
             level="info", text=f"hooks set {', '.join(sorted(added))} for later commands",

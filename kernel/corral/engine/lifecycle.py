@@ -8,13 +8,14 @@ import), so ``session.py`` imports nothing above it.
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import TYPE_CHECKING
 
 from corral.engine.cleanup import start_cleanup
 from corral.engine.transcript import Transcript, project_dir
 from corral.events import SessionEnded, SessionStarted
 from corral.permissions.session import removed_tools
-from corral.sandbox.runtime import SESSION_LOOP, close_sandbox
+from corral.sandbox.status import SESSION_LOOP
 from corral.tools.registry import collect_tools
 
 if TYPE_CHECKING:
@@ -60,6 +61,10 @@ class Lifecycle:
         finally:
             # after the background jobs (ended by corral_session_end): the proxy and the
             # session's sandbox temp dir go
-            await close_sandbox(session)
+            session.stash.pop(SESSION_LOOP)
+            if "corral.sandbox.runtime" in sys.modules:  # else no command ever ran
+                from corral.sandbox.runtime import close_sandbox
+
+                await close_sandbox(session)
             if session.transcript is not None:
                 session.transcript.close()

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from corral.permissions.decision import Decision
 from corral.permissions.session import permission_context, reset_permission_context
-from corral.sandbox.runtime import sandboxed_context
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -24,6 +23,7 @@ async def decide_call(session: Session, call: ToolCall, tool: Tool | None = None
     join the plugins' in the hook tier, and it may replace ``call.input`` (validated)
     before anything is decided."""
     from corral.permissions.chain import decide
+    from corral.sandbox.runtime import sandboxed_context  # loaded by the first tool call
 
     ctx = sandboxed_context(session)
     if tool is not None and ctx.kind_of(call.name) == "other":

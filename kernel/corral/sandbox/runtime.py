@@ -7,7 +7,6 @@ the session's temp dir.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import shutil
@@ -16,43 +15,22 @@ import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from corral.permissions.context import PermissionContext, SandboxGate
 from corral.sandbox import bwrap, seatbelt
 from corral.sandbox.credentials import scrub
-from corral.sandbox.detect import Availability, detect
+from corral.sandbox.detect import Availability
 from corral.sandbox.policy import SandboxPolicy, build_policy
 from corral.sandbox.proxy import ProxyServer
 from corral.sandbox.seccomp import unix_socket_filter
+from corral.sandbox.status import SandboxStatus as SandboxStatus
+from corral.sandbox.status import status
+from corral.sandbox.status import unavailable_notice as unavailable_notice
 from corral.stash import StashKey
 
 if TYPE_CHECKING:
     from corral.config.schema import Config
     from corral.session import Session
 
-
-
-class SandboxStatus(msgspec.Struct, frozen=True, kw_only=True):
-    """Whether shell commands run sandboxed, and why (or why not)."""
-
-    on: bool
-    reason: str
-    availability: Availability
-    #: Off because the configuration (or ``--no-sandbox``) says so, not for want of a backend.
-    by_config: bool = False
-
-
-def status(config: Config) -> SandboxStatus:
-    settings = config.sandbox
-    found = detect(settings.enable_weaker_nested_sandbox)
-    if settings.enabled is False:
-        return SandboxStatus(on=False, reason="turned off by configuration or --no-sandbox",
-                             availability=found, by_config=True)
-    if found.backend is None:
-        return SandboxStatus(on=False, reason=f"no sandbox available: {found.problem}",
-                             availability=found)
-    return SandboxStatus(on=True, reason=f"{found.backend} at {found.path}", availability=found)
 
 
 def gate(config: Config) -> SandboxGate | None:
@@ -63,9 +41,6 @@ def gate(config: Config) -> SandboxGate | None:
     return SandboxGate(auto_allow=s.auto_allow_bash_if_sandboxed,
                        allow_unsandboxed=s.allow_unsandboxed_commands,
                        excluded=tuple(s.excluded_commands))
-
-
-_NOTIFIED: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 #: The session's permission context with its sandbox gate, and the context it was made from.
@@ -84,18 +59,6 @@ def sandboxed_context(session: Session) -> PermissionContext:
     ctx = base.with_sandbox(gate(session.config))
     session.stash[_SANDBOXED] = (base, ctx)
     return ctx
-
-
-def unavailable_notice(session: Session) -> str | None:
-    """The one-line "commands run unsandboxed" notice, the first time it is asked for in a
-    run (an app) whose sandbox is wanted but missing; ``None`` otherwise."""
-    if session.app in _NOTIFIED:
-        return None
-    _NOTIFIED.add(session.app)
-    st = status(session.config)
-    if st.on or st.by_config:
-        return None
-    return f"corral: shell commands run without a sandbox ({st.reason})"
 
 
 class SandboxRuntime:
@@ -157,10 +120,6 @@ class SandboxRuntime:
             self.proxy = None
         self._finalizer()
 
-
-#: The event loop a session runs in, from its start to its end: what the session keeps
-#: running between tool calls (a sandbox started ahead) is bound to it.
-SESSION_LOOP: StashKey[asyncio.AbstractEventLoop] = StashKey("session_loop")
 
 #: The session's sandbox runtime, once a sandboxed command has run.
 RUNTIME: StashKey[SandboxRuntime] = StashKey("sandbox")
@@ -252,7 +211,6 @@ def _filter_fd(program: bytes) -> int:
 
 
 async def close_sandbox(session: Session) -> None:
-    session.stash.pop(SESSION_LOOP)
     runtime = session.stash.pop(RUNTIME)
     if runtime is not None:
         await runtime.close()

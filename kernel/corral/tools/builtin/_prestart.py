@@ -27,7 +27,8 @@ import shlex
 import weakref
 from typing import TYPE_CHECKING
 
-from corral.sandbox.runtime import RUNTIME, SESSION_LOOP, Launch, shell_env
+from corral.sandbox.runtime import RUNTIME, Launch, shell_env
+from corral.sandbox.status import SESSION_LOOP
 from corral.stash import StashKey
 from corral.tools.builtin._proc import spawn
 

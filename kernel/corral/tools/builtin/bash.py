@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from corral.permissions.sandboxed import DISABLE_KEY
-from corral.sandbox.runtime import Launch, shell_launch
 from corral.tools.base import Tool, ToolResult
-from corral.tools.builtin import _prestart as prestart
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, adopt_job, start_job
 
 if TYPE_CHECKING:
+    from corral.sandbox.runtime import Launch
     from corral.session import Session
 
 DEFAULT_TIMEOUT_MS = 120_000
@@ -92,6 +91,9 @@ class Bash(Tool):
         timeout_ms = params.timeout or DEFAULT_TIMEOUT_MS
         started = time.monotonic()
         try:
+            from corral.sandbox.runtime import shell_launch  # loaded by the first command
+            from corral.tools.builtin import _prestart as prestart
+
             launch = await shell_launch(session, params.command, _flags(params))
             try:
                 proc = prestart.take(session, launch, params.command)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import msgspec
 
 from corral.permissions.sandboxed import DISABLE_KEY
-from corral.sandbox.runtime import shell_launch
 from corral.stash import StashKey
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
@@ -102,6 +101,8 @@ async def start_job(session: Session, command: str, description: str | None, *,
     register it with the session."""
     jobs = jobs_of(session)
     job = BashJob(jobs.new_id(), command, description)
+    from corral.sandbox.runtime import shell_launch  # loaded by the first command
+
     launch = await shell_launch(session, command, {DISABLE_KEY: disable_sandbox})
     try:
         job.proc = await spawn(launch.argv, session.cwd, launch.env, launch.pass_fds,

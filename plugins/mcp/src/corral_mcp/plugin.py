@@ -106,10 +106,10 @@ def corral_mcp_status(session: Session) -> list[McpServerStatus] | None:
         return None
     from corral.api import McpServerStatus
 
-    shown = {"pending": "pending", "connected": "connected", "failed": "failed"}
     return [McpServerStatus(name=state.name,
-                            status="needs-auth" if state.needs_sign_in else shown[state.status])
-            for state in manager.servers.values() if state.status in shown]
+                            status="needs-auth" if state.needs_sign_in else state.status)
+            for state in manager.servers.values()
+            if state.status in ("pending", "connected", "failed")]
 
 
 @hookimpl

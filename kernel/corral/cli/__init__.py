@@ -16,11 +16,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if any(a in ("-p", "--print") or a.startswith("--print=") for a in args):
         # A model request follows for sure: get the transport ready beside start-up.
-        import threading
+        from corral.transport.warm import start
 
-        from corral.transport.warm import warm
-
-        threading.Thread(target=warm, name="corral-warm-transport", daemon=True).start()
+        start()
     from corral.cli._main import run
 
     return run(args)

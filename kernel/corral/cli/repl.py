@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import io
 import signal
-import threading
 from typing import TYPE_CHECKING, Any
 
 from corral import cmdhooks
@@ -36,12 +35,6 @@ _INTERRUPT = "\x00interrupt"
 _CONFIRM_BYPASS = "\x00bypass"
 #: Seconds between ``corral_idle`` polls while the prompt waits.
 IDLE_POLL_S = 1.0
-
-
-def _warm_transport() -> None:
-    from corral.transport.warm import warm
-
-    warm()
 
 
 class Repl:
@@ -172,8 +165,9 @@ class Repl:
         from prompt_toolkit.key_binding import KeyBindings
 
         from corral import paths
+        from corral.transport.warm import start
 
-        threading.Thread(target=_warm_transport, daemon=True).start()
+        start()
         history_path = paths.user_state_dir() / "history"
         history_path.parent.mkdir(parents=True, exist_ok=True)
         bindings = KeyBindings()

@@ -27,7 +27,9 @@ def preopen(origin: Origin, timeout: float) -> int:
 
     Returns the socket's local port. Raises :class:`OSError` when connecting fails.
     """
-    sock = socket.create_connection((origin.host, origin.port), timeout=timeout)
+    # an ASCII name as bytes: a str would load the IDNA codec (an import, in a side thread)
+    host = origin.host.encode("ascii") if origin.host.isascii() else origin.host
+    sock = socket.create_connection((host, origin.port), timeout=timeout)  # type: ignore[arg-type]
     try:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setblocking(False)

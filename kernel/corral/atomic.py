@@ -6,7 +6,6 @@ import contextlib
 import functools
 import os
 import re
-import secrets
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,7 +91,7 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     else:
         keep, ordered = st.st_mode & 0o7777, rename_commits_data(st.st_dev)
     remove_stale_temps(target)
-    tmp = target.parent / f".{target.name}.corral-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    tmp = target.parent / f".{target.name}.corral-{os.getpid()}-{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:

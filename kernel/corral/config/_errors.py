@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -49,6 +48,8 @@ def config_error(
         problem = "unknown key"
         struct = _struct_at(root_type, path)
         if struct is not None:
+            import difflib  # only for a bad key: a valid configuration never needs it
+
             names = [f.encode_name for f in msgspec.structs.fields(struct)]
             close = difflib.get_close_matches(field, names, n=1)
             if close:

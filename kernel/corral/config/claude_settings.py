@@ -12,7 +12,6 @@ files stay strict; this leniency is for Claude Code's files only.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -97,6 +96,8 @@ class _Reader:
         out: dict[str, Any] = {}
         for key, value in perms.items():
             if key not in PERMISSION_KEYS:
+                import difflib  # only for a key corral does not know
+
                 close = difflib.get_close_matches(key, list(PERMISSION_KEYS), n=1)
                 hint = (f"did you mean {close[0]!r}?" if close
                         else f"known: {', '.join(sorted(PERMISSION_KEYS))}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,8 @@ def read_toml(path: Path, name: str, root: Path) -> Layer | None:
         return None
     except OSError as exc:
         raise ConfigError(str(path), "", f"cannot read the file: {exc.strerror}") from exc
+    import tomllib  # only when a file exists: most runs have none
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -167,6 +166,8 @@ def _parse_tool_input(raw: str) -> dict[str, Any]:
     """Decode a tool_use input; undecodable input is kept so validation can report it."""
     if not raw.strip():
         return {}
+    import json  # the first tool call loads it, not the way to the first request
+
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:

@@ -6,7 +6,6 @@ converted by :func:`from_claude`), so an existing setup carries over.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +82,8 @@ def from_claude(block: object, source: str, warnings: list[str],
     network: dict[str, Any] = {}
 
     def unknown(*keys: str) -> None:
+        import difflib  # only for a key corral does not know
+
         known = sorted([*_TOP_KEYS, *_NETWORK_KEYS, "network"] if len(keys) == 2
                        else _NETWORK_KEYS)
         close = difflib.get_close_matches(keys[-1], known, n=1)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import secrets
 import time
 from pathlib import Path
 
@@ -68,7 +67,7 @@ class CommandGroup:
         parent = _own_dir()
         if parent is None:
             return None
-        path = parent / f"corral-{os.getpid()}-{secrets.token_hex(4)}"
+        path = parent / f"corral-{os.getpid()}-{os.urandom(4).hex()}"
         try:
             path.mkdir()
         except OSError:

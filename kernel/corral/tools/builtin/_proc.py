@@ -7,7 +7,6 @@ import asyncio
 import atexit
 import contextlib
 import os
-import secrets
 import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -155,7 +154,7 @@ _MARKS: dict[int, str] = {}
 
 def marked_env(env: dict[str, str]) -> tuple[dict[str, str], str]:
     """``env`` with a fresh run mark (inherited by every descendant, in any session)."""
-    mark = secrets.token_hex(8)
+    mark = os.urandom(8).hex()
     return {**env, RUN_MARK: mark}, mark
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import difflib
 import hashlib
 import os
 from pathlib import Path
@@ -75,6 +74,8 @@ def _missing(session: Session, path: Path) -> str:
         names = os.listdir(path.parent)
     except OSError:
         return msg + " Its directory does not exist either."
+    import difflib  # only when a file is missing
+
     close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
     if close:
         shown = ", ".join(display(session, path.parent / name) for name in close)

@@ -10,7 +10,6 @@ allow it (a rule, ``--allowedTools`` or ``--permission-mode`` before ``mcp serve
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +39,8 @@ def _content(result: ToolResult) -> list[Any]:
             blocks.append(ImageContent(type="image", data=str(source.get("data", "")),
                                        mime_type=str(source.get("media_type", "image/png"))))
         else:
+            import json  # only `corral mcp serve` needs it, not every run loading SERVING
+
             blocks.append(TextContent(type="text", text=json.dumps(block, default=str)))
     return blocks
 

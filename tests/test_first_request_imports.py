@@ -19,6 +19,13 @@ DEFERRED = (
     "corral.cli.permissions_cmd", "corral.memory.cli",
     # plugin discovery reads the metadata folders itself
     "importlib.metadata",
+    # no TOML file exists; no key is misspelt; temp names come from os.urandom
+    "tomllib", "difflib", "secrets",
+    # no tool call to decode, no prompt hook's answer
+    "json",
+    # no hooks configured: the command-hook machinery stays unloaded
+    "corral.cmdhooks.config", "corral.cmdhooks.firing", "corral.cmdhooks.turn_events",
+    "corral.cmdhooks.lifecycle", "corral.cmdhooks.model_hooks", "corral.cmdhooks.tool_events",
 )
 
 
@@ -28,7 +35,7 @@ PLUGINS_DEFERRED = {
     # only an interactive session names the pet
     "buddy": ("corral_buddy.keys", ("corral_buddy.soul_model",)),
     # no server configured
-    "mcp": ("corral_mcp.runtime", ("corral_mcp.manager", "corral_mcp.approval")),
+    "mcp": ("corral_mcp.runtime", ("corral_mcp.manager", "corral_mcp.approval", "json")),
 }
 
 

@@ -33,8 +33,8 @@ _HOMES: dict[str, str] = {
     "session_end": "corral.cmdhooks.lifecycle",
     "session_start": "corral.cmdhooks.lifecycle",
     "setup": "corral.cmdhooks.lifecycle",
-    "MODEL_HOOKS": "corral.cmdhooks.model_hooks",
-    "NO_HOOKS": "corral.cmdhooks.model_hooks",
+    "MODEL_HOOKS": "corral.cmdhooks.presence",
+    "NO_HOOKS": "corral.cmdhooks.presence",
     "ModelHookRunner": "corral.cmdhooks.model_hooks",
     "HookReply": "corral.cmdhooks.output",
     "HookRun": "corral.cmdhooks.output",
@@ -45,7 +45,7 @@ _HOMES: dict[str, str] = {
     "post_tool_use": "corral.cmdhooks.tool_events",
     "pre_tool_use": "corral.cmdhooks.tool_events",
     "MAX_STOP_CONTINUATIONS": "corral.cmdhooks.turn_events",
-    "SUBAGENT_ORIGIN": "corral.cmdhooks.turn_events",
+    "SUBAGENT_ORIGIN": "corral.cmdhooks.presence",
     "PromptVerdict": "corral.cmdhooks.turn_events",
     "stop": "corral.cmdhooks.turn_events",
     "stop_check": "corral.cmdhooks.turn_events",
@@ -74,8 +74,9 @@ if TYPE_CHECKING:
         session_start,
         setup,
     )
-    from corral.cmdhooks.model_hooks import MODEL_HOOKS, NO_HOOKS, ModelHookRunner
+    from corral.cmdhooks.model_hooks import ModelHookRunner
     from corral.cmdhooks.output import HookReply, HookRun, HookSpecificOutput
+    from corral.cmdhooks.presence import MODEL_HOOKS, NO_HOOKS, SUBAGENT_ORIGIN
     from corral.cmdhooks.tool_events import (
         PermissionAnswer,
         PreToolVerdict,
@@ -85,7 +86,6 @@ if TYPE_CHECKING:
     )
     from corral.cmdhooks.turn_events import (
         MAX_STOP_CONTINUATIONS,
-        SUBAGENT_ORIGIN,
         PromptVerdict,
         stop,
         stop_check,

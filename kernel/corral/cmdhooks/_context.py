@@ -17,6 +17,11 @@ def add_pending_context(session: Session, texts: list[str]) -> None:
     session.stash.setdefault(_CONTEXT, []).extend(texts)
 
 
+def has_pending_context(session: Session) -> bool:
+    """Whether texts are kept for the next message."""
+    return _CONTEXT in session.stash
+
+
 def take_pending_context(session: Session) -> list[str]:
     """The texts kept so far, once."""
     return session.stash.pop(_CONTEXT) or []

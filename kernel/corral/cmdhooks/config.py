@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from corral.cmdhooks._match import matcher_is_valid, matches
+from corral.cmdhooks.presence import plugin_hook_sets
 from corral.permissions.rules import RuleError, parse_rule
 
 if TYPE_CHECKING:
@@ -362,7 +363,7 @@ def hook_table(session: Session) -> HookTable:
     loaded = session.app.loaded
     table = _TABLES.get(loaded)
     if table is None:
-        table = read_hooks(loaded.layers, session.app.host.command_hooks(session.app))
+        table = read_hooks(loaded.layers, plugin_hook_sets(session))
         for error in table.errors:
             session.hooks.warn(f"corral: warning: {error}")
         _TABLES[loaded] = table

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from corral.cmdhooks.presence import ENV_DIR
 from corral.events import Notice
-from corral.stash import StashKey
 
 if TYPE_CHECKING:
     from corral.session import Session
@@ -27,15 +27,14 @@ ENV_FILE_EVENTS = frozenset({"SessionStart", "Setup"})
 ENV_FILE_VAR = "CLAUDE_ENV_FILE"
 #: Seconds bash may take to source the file.
 SOURCE_TIMEOUT_S = 10.0
-_DIR: StashKey[Path] = StashKey("hook_env_dir")
 
 
 def env_file(session: Session) -> Path:
     """The session's env file (made empty on first use)."""
-    folder = session.stash.get(_DIR)
+    folder = session.stash.get(ENV_DIR)
     if folder is None:
         folder = Path(tempfile.mkdtemp(prefix="corral-hook-env-"))
-        session.stash[_DIR] = folder
+        session.stash[ENV_DIR] = folder
     path = folder / "env.sh"
     if not path.exists():
         path.write_text("")
@@ -45,7 +44,7 @@ def env_file(session: Session) -> Path:
 async def apply_env_file(session: Session) -> dict[str, str]:
     """Source the env file the hooks wrote; set what it exported for later commands and
     return it (empty when the hooks wrote nothing)."""
-    folder = session.stash.get(_DIR)
+    folder = session.stash.get(ENV_DIR)
     path = folder / "env.sh" if folder is not None else None
     if path is None or not path.exists() or not path.read_text().strip():
         return {}
@@ -92,7 +91,7 @@ async def apply_env_file(session: Session) -> dict[str, str]:
 
 def remove_env_dir(session: Session) -> None:
     """Delete the session's env file (its end)."""
-    folder = session.stash.pop(_DIR)
+    folder = session.stash.pop(ENV_DIR)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
 

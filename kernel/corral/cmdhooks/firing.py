@@ -26,8 +26,9 @@ from corral.cmdhooks._match import matches
 from corral.cmdhooks._process import ProcessResult, run_command
 from corral.cmdhooks.config import ConfiguredHook, hook_table
 from corral.cmdhooks.env_file import ENV_FILE_EVENTS, ENV_FILE_VAR, apply_env_file, env_file
-from corral.cmdhooks.model_hooks import NO_HOOKS, run_model_hook
+from corral.cmdhooks.model_hooks import run_model_hook
 from corral.cmdhooks.output import HookRun, read_run
+from corral.cmdhooks.presence import BACKGROUND, NO_HOOKS
 from corral.events import Notice
 from corral.permissions.rules import parse_rule
 from corral.permissions.session import permission_context
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 ASYNC_GRACE_S = 5.0
 #: ``once`` hooks that already ran in a session.
 _RAN_ONCE: StashKey[set[tuple[str, str, str, str]]] = StashKey("cmdhooks_ran_once")
-#: Background hooks still running.
-_BACKGROUND: StashKey[set[asyncio.Task[None]]] = StashKey("cmdhooks_background")
 
 
 def matching_hooks(session: Session, event: str, match: str | None,
@@ -170,7 +169,7 @@ def _start_background(session: Session, hook: ConfiguredHook,
         if spec is not None and spec.additional_context:
             add_pending_context(session, [spec.additional_context])
 
-    tasks = session.stash.setdefault(_BACKGROUND, set())
+    tasks = session.stash.setdefault(BACKGROUND, set())
     task = asyncio.ensure_future(finish())
     tasks.add(task)
     task.add_done_callback(tasks.discard)
@@ -179,7 +178,7 @@ def _start_background(session: Session, hook: ConfiguredHook,
 async def drain_background(session: Session, grace: float = ASYNC_GRACE_S) -> None:
     """Give background hooks ``grace`` seconds to end, then stop the rest (their process
     groups are killed)."""
-    tasks = session.stash.pop(_BACKGROUND)
+    tasks = session.stash.pop(BACKGROUND)
     if not tasks:
         return
     _, pending = await asyncio.wait(set(tasks), timeout=grace)

@@ -8,20 +8,20 @@ answers. ``ok: false`` acts as a command hook's exit 2 with the reason on stderr
 tool call, a prompt, or sends the model back to work from Stop. An answer that is not that
 JSON is a reported error that blocks nothing, as for a command hook.
 
-The engine puts the runner under :data:`MODEL_HOOKS` in each session it drives; command
-hooks do not fire inside a hook's own agent (:data:`NO_HOOKS`), so a hook cannot recurse.
+The engine puts the runner under :data:`~corral.cmdhooks.presence.MODEL_HOOKS` in each session
+it drives; command hooks do not fire inside a hook's own agent
+(:data:`~corral.cmdhooks.presence.NO_HOOKS`), so a hook cannot recurse.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from typing import TYPE_CHECKING, Protocol
 
 from corral.cmdhooks._process import ProcessResult
-from corral.stash import StashKey
+from corral.cmdhooks.presence import MODEL_HOOKS
 
 if TYPE_CHECKING:
     from corral.cmdhooks.config import ConfiguredHook
@@ -33,11 +33,6 @@ class ModelHookRunner(Protocol):
 
     async def __call__(self, session: Session, hook: ConfiguredHook, prompt: str) -> str: ...
 
-
-#: The runner of the engine driving a session.
-MODEL_HOOKS: StashKey[ModelHookRunner] = StashKey("model_hooks")
-#: Set on a hook agent's own session: no command hooks fire there.
-NO_HOOKS: StashKey[bool] = StashKey("no_command_hooks")
 
 _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 
@@ -55,6 +50,8 @@ def read_verdict(text: str) -> tuple[bool, str]:
     found = _OBJECT.search(text)
     if found is None:
         raise ValueError("the model did not answer with a JSON object")
+    import json  # only a prompt or agent hook's answer needs it
+
     try:
         data = json.loads(found.group(0))
     except json.JSONDecodeError as exc:

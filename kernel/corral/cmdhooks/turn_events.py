@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from corral.cmdhooks._context import take_pending_context
 from corral.cmdhooks.firing import fire, short_command
+from corral.cmdhooks.presence import SUBAGENT_ORIGIN
 from corral.events import Notice
 from corral.stash import StashKey
 from corral.verdicts import PromptVerdict
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
 
 #: How many times Stop hooks may send the model back to work within one turn.
 MAX_STOP_CONTINUATIONS = 8
-#: The ``origin`` of a sub-agent's turn: it fires SubagentStop instead of Stop, and no
-#: UserPromptSubmit.
-SUBAGENT_ORIGIN = "agent"
 #: Set once SubagentStart fired for a sub-agent session.
 _STARTED: StashKey[bool] = StashKey("subagent_started")
 

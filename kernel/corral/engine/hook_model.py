@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from corral.cmdhooks.model_hooks import MODEL_HOOKS, NO_HOOKS
-from corral.cmdhooks.turn_events import SUBAGENT_ORIGIN
+from corral.cmdhooks.presence import MODEL_HOOKS, NO_HOOKS, SUBAGENT_ORIGIN
 
 if TYPE_CHECKING:
     from corral.cmdhooks.config import ConfiguredHook

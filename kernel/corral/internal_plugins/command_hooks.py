@@ -8,6 +8,11 @@ so it runs before they are killed), PostToolUse hooks see the result the plugins
 ``corral_after_tool`` left (``trylast``). A sub-agent's session (it has a ``parent_id``)
 fires no SessionStart or SessionEnd hooks; every session's end lets background hooks
 finish and removes its ``CLAUDE_ENV_FILE``.
+
+When no configuration layer and no plugin gives a ``hooks`` table
+(:func:`corral.cmdhooks.presence.configured`), every event would fire nothing: each
+implementation then answers as an empty hook table would, without loading the hook
+machinery.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from corral import hookimpl
+from corral.cmdhooks._context import has_pending_context
+from corral.cmdhooks.presence import SUBAGENT_ORIGIN, configured, left_behind
 
 if TYPE_CHECKING:
     from corral.permissions.context import PermissionContext
@@ -25,7 +32,7 @@ if TYPE_CHECKING:
 
 @hookimpl(trylast=True)
 async def corral_session_start(session: Session, source: str) -> None:
-    if session.parent_id is None:
+    if session.parent_id is None and configured(session):
         from corral.cmdhooks import session_start
 
         await session_start(session, source)
@@ -33,25 +40,35 @@ async def corral_session_start(session: Session, source: str) -> None:
 
 @hookimpl(tryfirst=True)
 async def corral_session_end(session: Session, reason: str) -> None:
+    hooks = configured(session)
+    if not hooks and not left_behind(session):
+        return
     from corral.cmdhooks import finish, session_end
 
-    if session.parent_id is None:
+    if session.parent_id is None and hooks:
         await session_end(session, reason)
     await finish(session)  # every session: background hooks' grace, its CLAUDE_ENV_FILE
 
 
 @hookimpl
 async def corral_user_prompt(session: Session, text: str, origin: str) -> PromptVerdict | None:
-    from corral.cmdhooks import SUBAGENT_ORIGIN, subagent_start, user_prompt_submit
-
     if origin == SUBAGENT_ORIGIN:
-        await subagent_start(session)
+        if configured(session):
+            from corral.cmdhooks import subagent_start
+
+            await subagent_start(session)
         return None
+    if not configured(session) and not has_pending_context(session):
+        return None
+    from corral.cmdhooks import user_prompt_submit
+
     return await user_prompt_submit(session, text)
 
 
 @hookimpl
 async def corral_before_stop(session: Session, origin: str, continued: int) -> str | None:
+    if not configured(session):
+        return None
     from corral.cmdhooks import stop_check
 
     return await stop_check(session, origin, continued)
@@ -59,6 +76,8 @@ async def corral_before_stop(session: Session, origin: str, continued: int) -> s
 
 @hookimpl
 async def corral_before_compact(session: Session, trigger: str, instructions: str) -> None:
+    if not configured(session):
+        return
     from corral.cmdhooks import pre_compact
 
     await pre_compact(session, trigger, instructions)
@@ -66,6 +85,8 @@ async def corral_before_compact(session: Session, trigger: str, instructions: st
 
 @hookimpl
 async def corral_notify(session: Session, message: str, kind: str) -> None:
+    if not configured(session):
+        return
     from corral.cmdhooks import notify
 
     await notify(session, message, kind)
@@ -74,6 +95,8 @@ async def corral_notify(session: Session, message: str, kind: str) -> None:
 @hookimpl
 async def corral_before_tool(session: Session, call: ToolCall,
                              tool: Tool | None) -> ToolVerdict | None:
+    if not configured(session):
+        return None
     from corral.cmdhooks import pre_tool_use
 
     return await pre_tool_use(session, call, tool)
@@ -82,6 +105,8 @@ async def corral_before_tool(session: Session, call: ToolCall,
 @hookimpl
 async def corral_permission_request(session: Session, call: ToolCall,
                                     context: PermissionContext) -> PermissionAnswer | None:
+    if not configured(session):
+        return None
     from corral.cmdhooks import matching_hooks, permission_request
 
     if not matching_hooks(session, "PermissionRequest", call.name, call):
@@ -94,6 +119,8 @@ async def corral_permission_request(session: Session, call: ToolCall,
 @hookimpl(trylast=True)
 async def corral_after_tool(session: Session, call: ToolCall,
                             result: ToolResult) -> ToolResult | None:
+    if not configured(session):
+        return None
     from corral.cmdhooks import post_tool_use
 
     return await post_tool_use(session, call, result)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+import msgspec
 
 from corral.errors import CorralError
 from corral.events import ContextAdded
@@ -41,8 +42,7 @@ AskPermission = Callable[["ToolCall", "Decision"], Awaitable[PromptAnswer]]
 T = TypeVar("T")
 
 
-@dataclass
-class SessionOptions:
+class SessionOptions(msgspec.Struct):
     """What the session's caller chose for it (the model and limits may change mid-session:
     ``/model``, a command's ``model:``, kairos's tick budget)."""
 
@@ -68,8 +68,7 @@ class SessionOptions:
     attribution: str = ""
 
 
-@dataclass
-class RunTotals:
+class RunTotals(msgspec.Struct):
     """What the session has spent and produced so far."""
 
     #: Model requests answered.
@@ -78,20 +77,19 @@ class RunTotals:
     cost_usd: float | None = None
     #: ``False`` once a request of a model without a price was made.
     cost_known: bool = True
-    permission_denials: list[dict[str, Any]] = field(default_factory=list)
+    permission_denials: list[dict[str, Any]] = msgspec.field(default_factory=list)
     #: The text of the last turn's final answer.
     last_result: str = ""
-    usage: Usage = field(default_factory=Usage)
+    usage: Usage = msgspec.field(default_factory=Usage)
 
 
-@dataclass
-class SessionServices:
+class SessionServices(msgspec.Struct):
     """What the session talks to besides the app."""
 
     #: Set by the REPL; ``None`` means nobody can be asked (headless: ask becomes deny).
     ask_permission: AskPermission | None = None
     #: Extra event receivers (the UI), called after the transcript, before plugins.
-    listeners: list[Callable[[Event], None]] = field(default_factory=list)
+    listeners: list[Callable[[Event], None]] = msgspec.field(default_factory=list)
     transcript: Transcript | None = None
     #: Called with each raw stream event of the conversation's model replies (a
     #: :data:`corral.transport.events.StreamEvent`; ``--include-partial-messages``), or

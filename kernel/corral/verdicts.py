@@ -9,7 +9,6 @@ plugin ends the turn after the current round with :func:`request_halt`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -41,15 +40,14 @@ def with_context(content: str | list[dict[str, Any]],
     return with_text(content, f"<hook-context>\n{text}\n</hook-context>")
 
 
-@dataclass
-class ToolVerdict:
+class ToolVerdict(msgspec.Struct):
     """What a plugin says about a tool call before the permission chain decides it.
 
     ``votes`` join the plugins' votes in the chain's hook tier under their own names; when
     ``invalid`` is set the call is denied with it as the reason. :meth:`annotate` may
     rewrite the chain's decision's source or reason (say who decided)."""
 
-    votes: list[tuple[str, Vote]] = field(default_factory=list)
+    votes: list[tuple[str, Vote]] = msgspec.field(default_factory=list)
     invalid: str | None = None
     #: ``False`` when an ask this verdict added must hold: no permission-request answer
     #: may turn it into an allow (a deny still stands).

@@ -10,7 +10,6 @@ result the model reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -29,16 +28,15 @@ if TYPE_CHECKING:
 _VOTE_PREFIX = "command-hook-"
 
 
-@dataclass
 class PreToolVerdict(ToolVerdict):
     """What the PreToolUse hooks said about one call."""
 
     #: Who cast each vote, by vote name.
-    voters: dict[str, ConfiguredHook] = field(default_factory=dict)
+    voters: dict[str, ConfiguredHook] = msgspec.field(default_factory=dict)
     #: One line per hook that had a say, for the decision's reason.
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = msgspec.field(default_factory=list)
     #: Entries that cannot run but could guard this call, by the name of their ask vote.
-    broken: dict[str, BrokenHook] = field(default_factory=dict)
+    broken: dict[str, BrokenHook] = msgspec.field(default_factory=dict)
 
     def annotate(self, decision: Decision) -> Decision:
         """Name the hook's config file as the source when a hook decided, and add the

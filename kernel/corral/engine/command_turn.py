@@ -20,8 +20,9 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from corral.commands import SendPrompt, SlashCommand
 from corral.custom_commands import CustomCommand, expand, session_commands
@@ -34,8 +35,7 @@ if TYPE_CHECKING:
 _BANG = re.compile(r"!`([^`\n]+)`")
 
 
-@dataclass
-class Invocation:
+class Invocation(msgspec.Struct):
     """A custom command with its argument text."""
 
     command: CustomCommand

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from corral.permissions.context import PermissionContext
 from corral.permissions.decision import Decision, Tier, Verdict
@@ -12,8 +13,7 @@ from corral.permissions.rules import CompiledRule, RuleKind, ToolKind
 _RANK = {"allow": 0, "ask": 1, "deny": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(msgspec.Struct, frozen=True):
     verdict: Verdict
     tier: Tier
     reason: str

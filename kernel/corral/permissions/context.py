@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+import msgspec
+
 from corral.permissions.rules import RuleError, RuleSet, ToolKind
 from corral.permissions.secrets import DEFAULT_SECRET_FILES
 
@@ -39,8 +41,7 @@ DEFAULT_TOOL_KINDS: Mapping[str, ToolKind] = {
 }
 
 
-@dataclass(frozen=True)
-class SandboxGate:
+class SandboxGate(msgspec.Struct, frozen=True):
     """What the chain needs to know about the OS sandbox of a session that has one on."""
 
     #: Sandboxed commands skip the prompt (``autoAllowBashIfSandboxed``).

@@ -77,8 +77,7 @@ class RuleError(CorralError):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
+class CompiledRule(msgspec.Struct, frozen=True):
     rule: Rule
     matcher: Literal["any", "bash", "path", "domain", "agent", "skill", "command"]
     regex: re.Pattern[str] | None = None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 from corral.api import Event, PermissionDecided, ToolFinished, ToolRequested
 
 if TYPE_CHECKING:
@@ -26,12 +26,11 @@ PETTED_S = 3.0
 _MAX_PENDING = 64
 
 
-@dataclass
-class BuddyState:
+class BuddyState(msgspec.Struct):
     """What buddy keeps in ``session.stash`` (under ``corral_buddy.keys.STATE``)."""
 
     last_activity: float
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random = msgspec.field(default_factory=random.Random)
     reaction: Mood = "idle"
     reaction_until: float = 0.0
     petted_until: float = 0.0
@@ -44,9 +43,9 @@ class BuddyState:
     profile: Profile | None = None
     #: Why the pet could not be loaded (shown in the status area instead of the pet).
     error: str | None = None
-    bash_commands: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    bash_commands: OrderedDict[str, str] = msgspec.field(default_factory=OrderedDict)
     #: Calls denied permission, so their error result does not also worry the pet.
-    denied: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    denied: OrderedDict[str, str] = msgspec.field(default_factory=OrderedDict)
 
 
 def observe(state: BuddyState, event: Event, now: float) -> Mood | None:

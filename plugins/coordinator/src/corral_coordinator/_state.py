@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from corral.api import StashKey
 
 from corral_coordinator.settings import Settings
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 KEY = "coordinator"
 
 
-@dataclass
-class State:
+class State(msgspec.Struct):
     #: 0 for the main agent, 1 for its sub-agents, and so on.
     depth: int = 0
     #: The agent this session runs (``None`` for the main agent).
@@ -33,7 +32,7 @@ class State:
     #: Caps how many sub-agents this session runs at once.
     slots: asyncio.Semaphore | None = None
     #: Sub-agent runs started from this session, for the status line.
-    running: dict[str, str] = field(default_factory=dict)
+    running: dict[str, str] = msgspec.field(default_factory=dict)
     #: The model client every sub-agent of this tree shares (kept on the main session).
     client: Any = None
     #: Coordinator mode: the workers of this (main) session.

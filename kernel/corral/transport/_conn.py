@@ -6,22 +6,38 @@ that both sides may continue, it is ready for the next request (keep-alive). Fai
 :class:`WireError`, which says whether any byte of the response had arrived (a keep-alive
 connection the server closed while idle fails before the first byte; such a request may be
 sent again on a fresh connection).
+
+The request's bytes are written here (a request line, checked header fields, a
+``content-length`` body) and h11 is told of the request only once they are on their way: the
+first request of a process leaves before h11 is imported, which happens while the server
+reads it and thinks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from collections.abc import AsyncIterator, Sequence
-
-import h11
+from typing import TYPE_CHECKING
 
 from corral.transport.endpoint import Origin
 from corral.transport.tls import tls_context
 
+if TYPE_CHECKING:
+    import h11
+
 #: Bytes asked of the socket per read.
 _READ_SIZE = 65536
+#: A method or header name (an HTTP token).
+_TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+#: A header value: visible ASCII, single spaces or tabs inside, nothing at the ends.
+_VALUE = re.compile(r"(?:[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*)?")
+#: Headers that say where the request goes and where its body ends: corral sets them.
+_FRAMING = frozenset({"host", "content-length", "transfer-encoding"})
+#: A request target: visible ASCII.
+_TARGET = re.compile(r"[\x21-\x7e]+")
 
 
 class WireError(Exception):
@@ -57,7 +73,7 @@ class Connection:
         self.idle_since = time.monotonic()
         self._reader = reader
         self._writer = writer
-        self._h11 = h11.Connection(our_role=h11.CLIENT)
+        self._h11: h11.Connection | None = None  # made when the first request is on its way
         self._received = 0  # bytes of the current response so far
 
     @property
@@ -81,12 +97,7 @@ class Connection:
         self._received = 0
         fields = [("host", self.origin.authority), *headers,
                   ("content-length", str(len(body)))]
-        try:
-            data = self._h11.send(h11.Request(method=method, target=target, headers=fields))
-            data += self._h11.send(h11.Data(data=body)) if body else b""
-            data += self._h11.send(h11.EndOfMessage())
-        except h11.LocalProtocolError as exc:
-            raise WireError(f"bad request: {exc}") from exc
+        data = _request_bytes(method, target, fields) + body
         try:
             self._writer.write(data)
             async with asyncio.timeout(timeout):
@@ -96,9 +107,29 @@ class Connection:
                             timeout=True, before_response=True) from None
         except (OSError, RuntimeError) as exc:
             raise WireError(_describe(exc, self.origin), before_response=True) from exc
+        self._sent(method, target, fields, body)
+
+    def _sent(self, method: str, target: str, fields: list[tuple[str, str]],
+              body: bytes) -> None:
+        """Tell h11 of the request just written, so it reads the response that follows."""
+        import h11
+
+        if self._h11 is None:
+            self._h11 = h11.Connection(our_role=h11.CLIENT)
+        connection = self._h11
+        try:
+            connection.send(h11.Request(method=method, target=target, headers=fields))
+            if body:
+                connection.send(h11.Data(data=body))
+            connection.send(h11.EndOfMessage())
+        except h11.LocalProtocolError as exc:  # checked before writing: not expected
+            self.close()
+            raise WireError(f"bad request: {exc}") from exc
 
     async def head(self, timeout: float) -> tuple[int, dict[str, str]]:
         """Wait for the response's status and headers (names in lower case)."""
+        import h11
+
         while True:
             event = await self._next(timeout)
             if isinstance(event, h11.Response):
@@ -112,6 +143,8 @@ class Connection:
 
     async def body(self, timeout: float) -> AsyncIterator[bytes]:
         """The response body as it arrives, each wait at most ``timeout`` seconds."""
+        import h11
+
         while True:
             event = await self._next(timeout)
             if isinstance(event, h11.Data):
@@ -123,7 +156,10 @@ class Connection:
 
     async def _next(self, timeout: float) -> object:
         """The next h11 event other than ``NEED_DATA``, reading as needed."""
+        import h11
+
         connection = self._h11
+        assert connection is not None, "a response is read only after a request was sent"
         while True:
             try:
                 event = connection.next_event()
@@ -151,7 +187,11 @@ class Connection:
 
         Returns whether the connection may carry another one.
         """
+        import h11
+
         connection = self._h11
+        if connection is None:
+            return False
         if connection.our_state is h11.DONE and connection.their_state is h11.DONE:
             connection.start_next_cycle()
             self.idle_since = time.monotonic()
@@ -195,6 +235,31 @@ async def connect(origin: Origin, timeout: float,
     except OSError as exc:
         raise WireError(_describe(exc, origin), before_response=True) from exc
     return Connection(origin, reader, writer)
+
+
+def _request_bytes(method: str, target: str, fields: Sequence[tuple[str, str]]) -> bytes:
+    """The request line and header block, each part checked first: a name, value or target
+    that could split the request (a line break, a control character) is refused here, before
+    anything is written."""
+    if not _TOKEN.fullmatch(method):
+        raise WireError(f"bad request: method {method!r}")
+    if not _TARGET.fullmatch(target):
+        raise WireError(f"bad request: target {target!r}")
+    lines = [f"{method} {target} HTTP/1.1"]
+    framing: set[str] = set()
+    for name, value in fields:
+        if not _TOKEN.fullmatch(name):
+            raise WireError(f"bad request: header name {name!r}")
+        lowered = name.lower()
+        if lowered in _FRAMING:
+            if lowered in framing or lowered == "transfer-encoding":
+                raise WireError(f"bad request: header {name!r} is corral's to set")
+            framing.add(lowered)
+        if not _VALUE.fullmatch(value):
+            raise WireError(f"bad request: the value of header {name!r} is not printable "
+                            "ASCII on one line")
+        lines.append(f"{name}: {value}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
 
 
 def _describe(exc: BaseException, origin: Origin) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from corral.annotations import resolve_annotations
+
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, dict):
@@ -17,6 +19,15 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, list):
         return [_inline(v, defs) for v in node]
     return node
+
+
+def inlined(raw: dict[str, Any]) -> dict[str, Any]:
+    """``msgspec.json.schema``'s output as the model is shown it: every ``$ref`` inlined,
+    no title, an object type."""
+    schema: dict[str, Any] = _inline(raw, raw.get("$defs", {}))
+    schema.pop("title", None)
+    schema.setdefault("type", "object")
+    return schema
 
 
 def struct_schema(struct_type: type[msgspec.Struct]) -> dict[str, Any]:
@@ -30,9 +41,7 @@ def struct_schema(struct_type: type[msgspec.Struct]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=512)
 def _schema_json(struct_type: type[msgspec.Struct]) -> bytes:
-    raw = msgspec.json.schema(struct_type)
-    defs = raw.get("$defs", {})
-    schema = _inline(raw, defs)
-    schema.pop("title", None)
-    schema.setdefault("type", "object")
-    return msgspec.json.encode(schema)
+    # msgspec would evaluate each string annotation twice here (once for the decoder it
+    # builds to check the type, once to describe it): resolve them once, exactly, first.
+    resolve_annotations(struct_type)
+    return msgspec.json.encode(inlined(msgspec.json.schema(struct_type)))

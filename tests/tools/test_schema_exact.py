@@ -1,0 +1,211 @@
+"""Tool input schemas built with :func:`corral.annotations.resolve_annotations` are exactly
+the ones msgspec builds from the untouched classes, for every tool the kernel and the
+installed plugins register; and the resolution handles the corner cases the same way msgspec
+does (or leaves them to msgspec)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import msgspec
+import pytest
+from corral.annotations import resolve_annotations
+from corral.tools._schema import inlined, struct_schema
+
+#: Run in a fresh process: every registered tool's input schema, either msgspec's own from
+#: the untouched classes ("reference") or corral's (``Tool.input_schema``), as JSON, with the
+#: number of string annotations the tools' input classes hold before and after.
+PROBE = """
+import json, os, sys, tempfile
+from pathlib import Path
+import msgspec
+from corral.app import App
+from corral.session import Session
+from corral.tools.base import Tool
+from corral.tools.registry import collect_tools
+from corral.tools._schema import inlined
+
+def strings(types):
+    return sum(isinstance(v, str) for t in types for c in t.__mro__
+               for v in c.__dict__.get("__annotations__", {}).values())
+
+home = tempfile.mkdtemp()
+app = App.create(cwd=Path(home))
+tools = [t for t in collect_tools(Session(app, headless=True)).values()
+         if type(t).input_schema.__func__ is Tool.input_schema.__func__]
+types = [t.input_type for t in tools]
+before = strings(types)
+if sys.argv[1] == "reference":
+    schemas = {t.name: inlined(msgspec.json.schema(t.input_type)) for t in tools}
+else:
+    schemas = {t.name: t.input_schema() for t in tools}
+print(json.dumps({"schemas": schemas, "before": before, "after": strings(types)}))
+"""
+
+
+def _probe(mode: str, home: Path) -> dict[str, Any]:
+    env = dict(os.environ, CORRAL_HOME=str(home))
+    out = subprocess.run([sys.executable, "-c", PROBE, mode], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
+def test_every_registered_tool_schema_is_msgspecs_own(tmp_path: Path) -> None:
+    reference = _probe("reference", tmp_path / "a")
+    ours = _probe("corral", tmp_path / "b")
+    assert {"Bash", "Grep", "Read", "TodoWrite"} <= set(reference["schemas"])
+    assert ours["schemas"] == reference["schemas"]
+    # The reference really was built from string annotations, left as they were ...
+    assert reference["before"] > 0 and reference["after"] == reference["before"]
+    # ... and corral's path resolved them before msgspec read them.
+    assert ours["before"] == reference["before"] and ours["after"] < ours["before"] // 4
+
+
+# -- corner cases: two fresh copies of the same modules, one left to msgspec alone --------
+
+SHARED = """
+from __future__ import annotations
+
+import enum
+import msgspec
+
+class Colour(enum.Enum):
+    RED = "red"
+
+class Shared(msgspec.Struct):
+    '''Defined in another module.'''
+    colour: Colour
+    weight: float | None = None
+"""
+
+MAIN = """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Optional, Union
+
+import msgspec
+
+from {shared} import Shared
+import {shared} as shared_module
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+Kind = Literal["file", "dir"]
+MAX = 5
+
+class Base(msgspec.Struct, kw_only=True):
+    base_note: Optional[str] = None
+
+class Params(Base, kw_only=True):
+    '''Every shape a tool input takes.'''
+    later: Later
+    maybe_later: Optional[Later] = None
+    kinds: list[Kind] = []
+    mode: Literal["a", "b"] = "a"
+    count: Annotated[int, msgspec.Meta(ge=1, le=MAX, description="how many")] = 1
+    union: Union[int, str] = 0
+    shared: Shared | None = None
+    qualified: shared_module.Shared | None = None
+    mapping: dict[str, list[Later]] = {{}}
+    quoted: list["Later"] = []
+    noted: Annotated[str, "a plain note"] = ""
+    limit: ClassVar[int] = 3
+
+class Later(msgspec.Struct):
+    name: str
+    sibling: Optional[Shared] = None
+
+Token = int
+
+class Shadow(msgspec.Struct):
+    Token = str  # a class attribute of the same name as a module global
+    value: Token
+
+class OnlyTypeChecking(msgspec.Struct):
+    price: Decimal
+    label: str = ""
+"""
+
+
+def _load(tmp_path: Path, tag: str) -> ModuleType:
+    """A fresh copy of the two modules, under names of its own."""
+    shared, main = f"corner_shared_{tag}", f"corner_main_{tag}"
+    (tmp_path / f"{shared}.py").write_text(textwrap.dedent(SHARED))
+    (tmp_path / f"{main}.py").write_text(textwrap.dedent(MAIN.format(shared=shared)))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        for name in (shared, main):
+            spec = importlib.util.spec_from_file_location(name, tmp_path / f"{name}.py")
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        return sys.modules[main]
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+@pytest.fixture
+def copies(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[ModuleType, ModuleType]:
+    tag = request.node.name.replace("[", "_").replace("]", "").replace("-", "_")
+    return _load(tmp_path, f"{tag}_ref"), _load(tmp_path, f"{tag}_ours")
+
+
+def test_corner_cases_give_msgspecs_schema(copies: tuple[ModuleType, ModuleType]) -> None:
+    reference, ours = copies
+    resolve_annotations(ours.Params)
+    assert struct_schema(ours.Params) == inlined(msgspec.json.schema(reference.Params))
+
+
+def test_resolved_values_are_types_and_the_rest_stays_for_msgspec(
+        copies: tuple[ModuleType, ModuleType]) -> None:
+    _, ours = copies
+    resolve_annotations(ours.Params)
+    own = ours.Params.__annotations__
+    assert own["later"] is ours.Later  # defined after Params in its module
+    assert own["shared"] == ours.Shared | None  # imported from another module
+    assert ours.Later.__annotations__["sibling"] == ours.Shared | None  # reached through Params
+    assert ours.Base.__annotations__["base_note"] == str | None  # a base class, in the MRO
+    assert own["quoted"] == "list['Later']"  # a forward reference nested in a generic
+    shared_module = sys.modules[ours.Shared.__module__]
+    assert ours.Shared.__annotations__["colour"] is shared_module.Colour
+
+
+def test_a_name_only_under_type_checking_fails_in_msgspec_as_before(
+        copies: tuple[ModuleType, ModuleType]) -> None:
+    reference, ours = copies
+    resolve_annotations(ours.OnlyTypeChecking)
+    assert ours.OnlyTypeChecking.__annotations__ == {"price": "Decimal", "label": str}
+    with pytest.raises(NameError) as theirs_error:
+        msgspec.json.schema(reference.OnlyTypeChecking)
+    with pytest.raises(NameError) as our_error:
+        struct_schema(ours.OnlyTypeChecking)
+    assert str(our_error.value) == str(theirs_error.value)
+
+
+def test_a_struct_built_at_run_time_shows_its_current_literal() -> None:
+    def agent_input(names: tuple[str, ...]) -> type[msgspec.Struct]:
+        return msgspec.defstruct("AgentInput", [("agent", msgspec.inspect.Literal[names])])  # type: ignore[attr-defined]
+
+    first, second = agent_input(("a", "b")), agent_input(("a", "b", "c"))
+    assert struct_schema(first)["properties"]["agent"]["enum"] == ["a", "b"]
+    assert struct_schema(second)["properties"]["agent"]["enum"] == ["a", "b", "c"]
+
+
+def test_names_are_looked_up_where_msgspec_looks_them_up(
+        copies: tuple[ModuleType, ModuleType]) -> None:
+    reference, ours = copies
+    resolve_annotations(ours.Shadow)
+    assert ours.Shadow.__annotations__["value"] is int  # the module's name wins, as in msgspec
+    assert struct_schema(ours.Shadow) == inlined(msgspec.json.schema(reference.Shadow))

@@ -18,10 +18,10 @@ from typing import Any
 import msgspec
 import pytest
 from corral.annotations import resolve_annotations
-from corral.tools._schema import inlined, struct_schema
+from corral.tools._schema import build_schemas, inlined, struct_schema
 
 #: Run in a fresh process: every registered tool's input schema, either msgspec's own from
-#: the untouched classes ("reference") or corral's (``Tool.input_schema``), as JSON, with the
+#: the untouched classes ("reference") or corral's (all at once, as a request lists them), as JSON, with the
 #: number of string annotations the tools' input classes hold before and after.
 PROBE = """
 import json, os, sys, tempfile
@@ -29,7 +29,6 @@ from pathlib import Path
 import msgspec
 from corral.app import App
 from corral.session import Session
-from corral.tools.base import Tool
 from corral.tools.registry import collect_tools
 from corral.tools._schema import inlined
 
@@ -39,14 +38,14 @@ def strings(types):
 
 home = tempfile.mkdtemp()
 app = App.create(cwd=Path(home))
-tools = [t for t in collect_tools(Session(app, headless=True)).values()
-         if type(t).input_schema.__func__ is Tool.input_schema.__func__]
+tools = [t for t in collect_tools(Session(app, headless=True)).values() if t.generated_schema()]
 types = [t.input_type for t in tools]
 before = strings(types)
 if sys.argv[1] == "reference":
     schemas = {t.name: inlined(msgspec.json.schema(t.input_type)) for t in tools}
 else:
-    schemas = {t.name: t.input_schema() for t in tools}
+    from corral.engine.request import tool_schemas
+    schemas = {s["name"]: s["input_schema"] for s in tool_schemas(tools)}
 print(json.dumps({"schemas": schemas, "before": before, "after": strings(types)}))
 """
 
@@ -209,3 +208,12 @@ def test_names_are_looked_up_where_msgspec_looks_them_up(
     resolve_annotations(ours.Shadow)
     assert ours.Shadow.__annotations__["value"] is int  # the module's name wins, as in msgspec
     assert struct_schema(ours.Shadow) == inlined(msgspec.json.schema(reference.Shadow))
+
+
+def test_a_failing_type_in_a_batch_fails_alone(copies: tuple[ModuleType, ModuleType]) -> None:
+    _, ours = copies
+    with pytest.raises(NameError, match="Decimal"):
+        build_schemas([ours.Later, ours.OnlyTypeChecking, ours.Shadow])
+    # The others are described as they are one by one.
+    assert struct_schema(ours.Later) == inlined(msgspec.json.schema(ours.Later))
+    assert struct_schema(ours.Shadow)["properties"]["value"] == {"type": "integer"}

@@ -32,6 +32,9 @@ def system_blocks(sections: Sequence[PromptSection]) -> list[dict[str, Any]]:
 
 
 def tool_schemas(tools: Sequence[Tool]) -> list[dict[str, Any]]:
+    from corral.tools._schema import build_schemas
+
+    build_schemas(t.input_type for t in tools if t.generated_schema())
     return [
         {"name": t.name, "description": t.description, "input_schema": t.input_schema()}
         for t in tools

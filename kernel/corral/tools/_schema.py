@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import functools
+from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
 from corral.annotations import resolve_annotations
+
+#: Each input type's finished schema, encoded; the most recently used few hundred types.
+_CACHE: OrderedDict[type[msgspec.Struct], bytes] = OrderedDict()
+_CACHE_SIZE = 512
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -21,10 +26,10 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
-def inlined(raw: dict[str, Any]) -> dict[str, Any]:
-    """``msgspec.json.schema``'s output as the model is shown it: every ``$ref`` inlined,
-    no title, an object type."""
-    schema: dict[str, Any] = _inline(raw, raw.get("$defs", {}))
+def inlined(raw: dict[str, Any], defs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A schema from msgspec as the model is shown it: every ``$ref`` inlined (from
+    ``defs``, by default the schema's own ``$defs``), no title, an object type."""
+    schema: dict[str, Any] = _inline(raw, raw.get("$defs", {}) if defs is None else defs)
     schema.pop("title", None)
     schema.setdefault("type", "object")
     return schema
@@ -35,13 +40,39 @@ def struct_schema(struct_type: type[msgspec.Struct]) -> dict[str, Any]:
 
     Generated once per type and process (every session and sub-agent lists the same tools);
     each call returns a fresh copy, so a caller may change its own."""
-    decoded: dict[str, Any] = msgspec.json.decode(_schema_json(struct_type))
+    encoded = _CACHE.get(struct_type)
+    if encoded is None:
+        build_schemas([struct_type])
+        encoded = _CACHE[struct_type]
+    else:
+        _CACHE.move_to_end(struct_type)
+    decoded: dict[str, Any] = msgspec.json.decode(encoded)
     return decoded
 
 
-@functools.lru_cache(maxsize=512)
-def _schema_json(struct_type: type[msgspec.Struct]) -> bytes:
-    # msgspec would evaluate each string annotation twice here (once for the decoder it
-    # builds to check the type, once to describe it): resolve them once, exactly, first.
-    resolve_annotations(struct_type)
-    return msgspec.json.encode(inlined(msgspec.json.schema(struct_type)))
+def build_schemas(struct_types: Iterable[type[msgspec.Struct]]) -> None:
+    """Generate, in one pass, the schemas of those of ``struct_types`` not generated yet,
+    so that :func:`struct_schema` finds them.
+
+    One pass over many types is cheaper than one each (msgspec checks and describes the
+    types they share once); the schemas are the same. Should the pass fail, each type is
+    generated alone, so the error is the one that type raises by itself."""
+    todo = list(dict.fromkeys(t for t in struct_types if t not in _CACHE))
+    if not todo:
+        return
+    for struct_type in todo:
+        # msgspec would evaluate each string annotation twice here (once for the decoder it
+        # builds to check the types, once to describe them): resolve them once, exactly.
+        resolve_annotations(struct_type)
+    try:
+        raws, defs = msgspec.json.schema_components(todo)
+    except Exception:
+        if len(todo) == 1:
+            raise
+        for struct_type in todo:
+            build_schemas([struct_type])
+        return
+    for struct_type, raw in zip(todo, raws, strict=True):
+        _CACHE[struct_type] = msgspec.json.encode(inlined(raw, defs))
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)

@@ -82,6 +82,13 @@ class Tool:
 
         return struct_schema(cls.input_type)
 
+    @classmethod
+    def generated_schema(cls) -> bool:
+        """Whether :meth:`input_schema` is the one generated from :attr:`input_type` (a tool
+        may describe its input itself instead)."""
+        own = getattr(cls.input_schema, "__func__", None)
+        return own is Tool.input_schema.__func__  # type: ignore[attr-defined]
+
     async def run(self, session: Session, params: Any) -> ToolResult:
         """Run one call with validated ``params`` (an instance of ``input_type``)."""
         raise NotImplementedError

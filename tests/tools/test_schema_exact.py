@@ -1,4 +1,4 @@
-"""Tool input schemas built with :func:`corral.annotations.resolve_annotations` are exactly
+"""Tool input schemas built with :func:`corral.hints.resolve_annotations` are exactly
 the ones msgspec builds from the untouched classes, for every tool the kernel and the
 installed plugins register; and the resolution handles the corner cases the same way msgspec
 does (or leaves them to msgspec)."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -17,7 +18,8 @@ from typing import Any
 
 import msgspec
 import pytest
-from corral.annotations import resolve_annotations
+from corral import hints
+from corral.hints import resolve_annotations
 from corral.tools._schema import build_schemas, inlined, struct_schema
 
 #: Run in a fresh process: every registered tool's input schema, either msgspec's own from
@@ -217,3 +219,47 @@ def test_a_failing_type_in_a_batch_fails_alone(copies: tuple[ModuleType, ModuleT
     # The others are described as they are one by one.
     assert struct_schema(ours.Later) == inlined(msgspec.json.schema(ours.Later))
     assert struct_schema(ours.Shadow)["properties"]["value"] == {"type": "integer"}
+
+
+# -- the code cache ------------------------------------------------------------------------
+
+
+def test_compiled_annotations_are_kept_for_the_next_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRAL_HOME", str(tmp_path / "home"))
+    monkeypatch.setitem(hints._state, "codes", None)  # as a new process starts
+    monkeypatch.setitem(hints._state, "dirty", False)
+    first = _load(tmp_path, "cache_first")
+    resolve_annotations(first.Params)
+    hints.save_code_cache()
+    path = hints.code_cache_file()
+    assert path.is_file()
+    assert sys.implementation.cache_tag in path.name
+    assert importlib.util.MAGIC_NUMBER.hex() in path.name
+    kept = hints._load_codes()
+    assert "Optional[Later]" in kept and "Literal['a', 'b']" in kept
+
+    monkeypatch.setitem(hints._state, "codes", None)  # the next process
+    second = _load(tmp_path, "cache_second")
+    resolve_annotations(second.Params)
+    assert hints._state["dirty"] is False  # nothing had to be compiled
+    reference = _load(tmp_path, "cache_reference")
+    assert struct_schema(second.Params) == inlined(msgspec.json.schema(reference.Params))
+
+
+def test_an_unreadable_code_cache_counts_as_empty(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRAL_HOME", str(tmp_path / "home"))
+    monkeypatch.setitem(hints._state, "codes", None)
+    monkeypatch.setitem(hints._state, "dirty", False)
+    path = hints.code_cache_file()
+    path.parent.mkdir(parents=True)
+    for junk in (b"", b"\x00" * 64, marshal.dumps(["not", "a", "mapping"]),
+                 marshal.dumps({"int": "not code", 3: compile("int", "<string>", "eval")})):
+        path.write_bytes(junk)
+        assert hints._load_codes() == {}
+    ours = _load(tmp_path, "junk_cache")
+    resolve_annotations(ours.Params)
+    assert ours.Params.__annotations__["later"] is ours.Later
+    hints.save_code_cache()
+    assert "Later" in hints._load_codes()  # the junk was replaced

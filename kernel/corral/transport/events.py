@@ -10,6 +10,8 @@ from typing import Any, TypeAlias
 
 import msgspec
 
+from corral.hints import resolve_annotations
+
 
 class Usage(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Token counts; endpoints send ``null`` or leave some out."""
@@ -126,6 +128,9 @@ class TokenCount(msgspec.Struct):
     input_tokens: int
 
 
+# Resolved once, and from the code cache, rather than by msgspec field by field.
+for _decoded in (StreamEvent, Message, TokenCount):
+    resolve_annotations(_decoded)
 event_decoder: msgspec.json.Decoder[StreamEvent] = msgspec.json.Decoder(StreamEvent)
 message_decoder = msgspec.json.Decoder(Message)
 count_decoder = msgspec.json.Decoder(TokenCount)

@@ -12,8 +12,7 @@ msgspec would have arrived at itself, so msgspec finds nothing left to evaluate.
 Why the result is exactly msgspec's own:
 
 - each string is compiled on its own, as ``typing.ForwardRef`` compiles it (same text, file
-  name, mode and flags; the code object is shared between equal strings, since compiling is a
-  pure function of them), and run in the namespaces msgspec gives it: a copy of the class's
+  name, mode and flags), and run in the namespaces msgspec gives it: a copy of the class's
   namespace as globals and its module's namespace as locals;
 - a value is written back only where resolving it again changes nothing: a class, or a
   generic alias (``list[A]``, ``A | None``, ``Literal[...]``, ``Annotated[A, ...]``) with no
@@ -21,16 +20,23 @@ Why the result is exactly msgspec's own:
 - everything else -- a name that does not exist (yet), a bare special form, a type variable,
   a forward reference nested in a generic, a class with type parameters -- stays the string
   it was, for msgspec to resolve (or report) as it always has;
-- it runs when msgspec would resolve the class (nothing is resolved ahead of use, nothing is
+- it runs when msgspec would resolve the class (nothing is resolved ahead of use, no value is
   kept between processes), and a class once resolved simply has no strings left.
+
+What is kept is the compiling: equal strings share one code object, and
+:func:`save_code_cache` keeps them on disk for the next process, in a file named by
+everything compiling depends on besides the text itself (see the code cache below).
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import marshal
+import os
 import sys
 import types
 import typing
+from pathlib import Path
 from typing import Any, ForwardRef
 
 import msgspec
@@ -95,10 +101,74 @@ def _evaluate(source: str, class_ns: dict[str, Any], module_ns: dict[str, Any]) 
         return _FAILED
 
 
-@functools.lru_cache(maxsize=4096)
 def _compiled(source: str) -> types.CodeType:
-    """``source`` compiled as ``typing.ForwardRef`` compiles it."""
-    return compile(source, "<string>", "eval", dont_inherit=True)
+    """``source`` compiled as ``typing.ForwardRef`` compiles it, from the code cache when
+    that holds it."""
+    codes = _codes()
+    code = codes.get(source)
+    if code is None:
+        code = compile(source, "<string>", "eval", dont_inherit=True)
+        if len(codes) < _MAX_CODES:
+            codes[source] = code
+            _state["dirty"] = True
+    return code
+
+
+# -- the code cache ----------------------------------------------------------------------
+# Compiling is a pure function of the source text, given the interpreter (its bytecode
+# format: implementation tag and magic number), the optimisation level and compile's own
+# arguments (fixed above, versioned by _CODE_FORMAT). The cache file is named by all of
+# those, and maps each source text to its code object -- the same key a ``.pyc`` file
+# relies on. A file that cannot be read or is not such a mapping counts as empty.
+
+_CODE_FORMAT = 1
+_MAX_CODES = 8192
+_state: dict[str, Any] = {"codes": None, "dirty": False}
+
+
+def _codes() -> dict[str, types.CodeType]:
+    codes: dict[str, types.CodeType] | None = _state["codes"]
+    if codes is None:
+        codes = _state["codes"] = _load_codes()
+    return codes
+
+
+def code_cache_file() -> Path:
+    """The file compiled annotations are kept in between processes."""
+    from importlib.util import MAGIC_NUMBER
+
+    from corral.paths import user_cache_dir
+
+    name = (f"{sys.implementation.cache_tag}-{MAGIC_NUMBER.hex()}-O{sys.flags.optimize}"
+            f"-v{_CODE_FORMAT}.marshal")
+    return user_cache_dir() / "annotations" / name
+
+
+def _load_codes() -> dict[str, types.CodeType]:
+    try:
+        data = marshal.loads(code_cache_file().read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if type(data) is not dict:
+        return {}
+    return {k: v for k, v in data.items() if type(k) is str and type(v) is types.CodeType}
+
+
+def save_code_cache() -> None:
+    """Keep what this process compiled for the next one (nothing happens when it compiled
+    nothing new). A write that fails is ignored: the cache only saves time."""
+    if not _state["dirty"]:
+        return
+    _state["dirty"] = False
+    path = code_cache_file()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps(_codes()))
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _final(value: Any) -> bool:

@@ -8,6 +8,7 @@ filled in (its ``configure`` called) only when that subcommand is the one being 
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -117,17 +118,67 @@ def pre_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Unmade:
+    """What ``add_parser`` holds for a subcommand whose parser is not made yet: the parser
+    class and the very arguments ``add_parser`` would have made it with."""
+
+    __slots__ = ("make", "kwargs", "parser")
+
+    def __init__(self, make: Callable[..., argparse.ArgumentParser], **kwargs: Any) -> None:
+        self.make = make
+        self.kwargs = kwargs
+        self.parser: argparse.ArgumentParser | None = None
+
+    def made(self) -> argparse.ArgumentParser:
+        if self.parser is None:
+            self.parser = self.make(**self.kwargs)
+        return self.parser
+
+
+class _Parsers(dict[str, Any]):
+    """The subcommands' parsers by name (argparse's ``choices`` of the subcommand
+    argument): a parser is made when first looked up. Names, their order, ``in`` and
+    ``len`` are those of the full map, so parsing and every message read the same."""
+
+    def __getitem__(self, name: str) -> argparse.ArgumentParser:
+        value = super().__getitem__(name)
+        if isinstance(value, _Unmade):
+            value = value.made()
+            super().__setitem__(name, value)
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+    def values(self) -> Any:
+        return [self[name] for name in self]
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self]
+
+
 class _Subcommands(argparse._SubParsersAction):
-    """Subparsers whose arguments are added only when one of them is chosen."""
+    """Subparsers made when one of them is looked up (parsing its command line, its help),
+    and whose arguments are added only when one of them is chosen.
+
+    A run that names no subcommand (``corral -p``, an interactive session) makes none of
+    their parsers; each one made later is made by argparse's own ``add_parser`` call with
+    the same arguments, so it is the parser eager construction would have made."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pending: dict[str, CliCommand] = {}
+        self._name_parser_map = self.choices = _Parsers()
 
     def add_command(self, command: CliCommand) -> None:
-        """List ``command`` (its name and help) without configuring its parser yet."""
-        self.add_parser(command.name, help=command.help,
-                        description=command.description or command.help)
+        """List ``command`` (its name and help) without making or configuring its parser."""
+        make = self._parser_class
+        self._parser_class = functools.partial(_Unmade, make)  # type: ignore[assignment]
+        try:
+            self.add_parser(command.name, help=command.help,
+                            description=command.description or command.help)
+        finally:
+            self._parser_class = make
         self._pending[command.name] = command
 
     def configure(self, name: str) -> argparse.ArgumentParser:

@@ -26,6 +26,10 @@ DEFERRED = (
     # no hooks configured: the command-hook machinery stays unloaded
     "corral.cmdhooks.config", "corral.cmdhooks.firing", "corral.cmdhooks.turn_events",
     "corral.cmdhooks.lifecycle", "corral.cmdhooks.model_hooks", "corral.cmdhooks.tool_events",
+    # the Bash tool's module needs the sandbox tier only when a command runs
+    "corral.permissions.sandboxed", "corral.permissions._parts",
+    # a prompt that is no /command
+    "corral.engine.command_turn",
 )
 
 

@@ -129,6 +129,10 @@ class Engine:
         the command returns; one naming a skill (when no command has the name) sends the
         skill's instructions, with its pre-approved tools and model in force until the turn
         ends."""
+        if not (origin == "user" and isinstance(content, str)
+                and content.lstrip().startswith("/")):
+            # no command, plugin command or skill can be named: a plain turn
+            return await self._run_turn(content, origin=origin)
         from corral.engine import command_turn
 
         invocation = None

@@ -41,6 +41,11 @@ DEFAULT_TOOL_KINDS: Mapping[str, ToolKind] = {
 }
 
 
+#: The Bash tool's parameter that asks to run one command outside the sandbox (here, not in
+#: :mod:`corral.permissions.sandboxed`, so the tool's module loads without the sandbox tier).
+DISABLE_KEY = "dangerouslyDisableSandbox"
+
+
 class SandboxGate(msgspec.Struct, frozen=True):
     """What the chain needs to know about the OS sandbox of a session that has one on."""
 

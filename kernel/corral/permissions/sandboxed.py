@@ -16,11 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from corral.permissions._parts import Part, rules_of
-from corral.permissions.context import Mode, PermissionContext, SandboxGate
+from corral.permissions.context import DISABLE_KEY, Mode, PermissionContext, SandboxGate
 from corral.permissions.rules import CompiledRule, RuleError, parse_rule
-
-#: The Bash tool's parameter that asks to run one command outside the sandbox.
-DISABLE_KEY = "dangerouslyDisableSandbox"
 
 
 def runs_sandboxed(command: str, tool_input: Mapping[str, Any], ctx: PermissionContext) -> bool:

@@ -253,7 +253,8 @@ def describe(session: Session) -> list[str]:
 
 def explain_sandbox(session: Session, command: str, tool_input: Mapping[str, Any]) -> str:
     """One line for ``corral permissions explain``: would this Bash call run sandboxed?"""
-    from corral.permissions.sandboxed import DISABLE_KEY, excluded
+    from corral.permissions.context import DISABLE_KEY
+    from corral.permissions.sandboxed import excluded
 
     ctx = sandboxed_context(session)
     st = status(session.config)

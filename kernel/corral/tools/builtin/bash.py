@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 
-from corral.permissions.sandboxed import DISABLE_KEY
+from corral.permissions.context import DISABLE_KEY
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn
 from corral.tools.builtin.bash_jobs import AUTO_BACKGROUND_S, adopt_job, start_job

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
-from corral.permissions.sandboxed import DISABLE_KEY
+from corral.permissions.context import DISABLE_KEY
 from corral.stash import StashKey
 from corral.tools.base import Tool, ToolResult
 from corral.tools.builtin._proc import CappedOutput, kill_group, pump, spawn

@@ -7,6 +7,7 @@ everything else.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections import OrderedDict
@@ -97,27 +98,32 @@ def pet(state: BuddyState, now: float) -> None:
 
 # --- passing test runs ------------------------------------------------------------------------
 
-_TEST_COMMAND = re.compile(
-    r"""(?:^|[\s;&|(])(?:
-        (?:python3?\s+-m\s+)?pytest
-      | tox | nox
-      | (?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test
-      | npx\s+(?:jest|vitest|mocha)
-      | jest | vitest | mocha
-      | cargo\s+test | go\s+test
-    )(?:$|[\s;&|)])""",
-    re.VERBOSE,
-)
-#: A test runner's summary saying something passed: pytest/tox, jest/vitest, mocha, cargo, go.
-_PASSED = re.compile(
-    r"\b\d+ passed\b|^Tests:\s+\d+ passed|\b\d+ passing\b|test result: ok\.|^ok\s+\S+",
-    re.MULTILINE,
-)
-#: Any sign that something failed; one is enough to withhold the celebration.
-_FAILED = re.compile(
-    r"\b[1-9]\d* (?:failed|failing|errors?)\b|\bFAILED\b|\bFAIL\b|test result: FAILED"
-    r"|\bERROR\b|Traceback \(most recent call last\)|\bno tests ran\b",
-)
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The test-runner command, a pass summary, a sign of failure: compiled when a Bash call
+    first finishes, not when the plugin loads."""
+    test_command = re.compile(
+        r"""(?:^|[\s;&|(])(?:
+            (?:python3?\s+-m\s+)?pytest
+          | tox | nox
+          | (?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test
+          | npx\s+(?:jest|vitest|mocha)
+          | jest | vitest | mocha
+          | cargo\s+test | go\s+test
+        )(?:$|[\s;&|)])""",
+        re.VERBOSE,
+    )
+    # a test runner's summary saying something passed: pytest/tox, jest/vitest, mocha, cargo, go
+    passed = re.compile(
+        r"\b\d+ passed\b|^Tests:\s+\d+ passed|\b\d+ passing\b|test result: ok\.|^ok\s+\S+",
+        re.MULTILINE,
+    )
+    # any sign that something failed; one is enough to withhold the celebration
+    failed = re.compile(
+        r"\b[1-9]\d* (?:failed|failing|errors?)\b|\bFAILED\b|\bFAIL\b|test result: FAILED"
+        r"|\bERROR\b|Traceback \(most recent call last\)|\bno tests ran\b",
+    )
+    return test_command, passed, failed
 
 
 def is_passing_test_run(event: ToolFinished, command: str | None) -> bool:
@@ -134,7 +140,8 @@ def is_passing_test_run(event: ToolFinished, command: str | None) -> bool:
     if command is None:
         meta_command = meta.get("command")
         command = meta_command if isinstance(meta_command, str) else None
-    if command is None or not _TEST_COMMAND.search(command):
+    test_command, passed, failed = _patterns()
+    if command is None or not test_command.search(command):
         return False
     for key in ("exit_code", "returncode"):
         if key in meta and meta[key] != 0:
@@ -142,4 +149,4 @@ def is_passing_test_run(event: ToolFinished, command: str | None) -> bool:
     parts = [event.summary]
     parts += [meta[k] for k in ("stdout", "output", "stderr") if isinstance(meta.get(k), str)]
     output = "\n".join(parts)
-    return bool(_PASSED.search(output)) and not _FAILED.search(output)
+    return bool(passed.search(output)) and not failed.search(output)

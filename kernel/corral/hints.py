@@ -135,7 +135,10 @@ def _codes() -> dict[str, types.CodeType]:
 
 def code_cache_file() -> Path:
     """The file compiled annotations are kept in between processes."""
-    from importlib.util import MAGIC_NUMBER
+    try:  # the import system's own copy, loaded with the interpreter
+        from _frozen_importlib_external import MAGIC_NUMBER
+    except ImportError:  # pragma: no cover - another Python implementation
+        from importlib.util import MAGIC_NUMBER
 
     from corral.paths import user_cache_dir
 

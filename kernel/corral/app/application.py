@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from corral.config import LoadedConfig, load_config
 from corral.config.schema import Config
+from corral.hints import resolve_annotations
 from corral.internal_plugins import BUILTIN_PLUGINS
 from corral.plugins import discovery
 from corral.plugins.host import PluginHost, Warn, _stderr
@@ -92,6 +93,7 @@ class App:
         """
         environ = os.environ if environ is None else environ
         cwd = (cwd or Path(os.getcwd())).resolve()
+        resolve_annotations(Config)  # once, before msgspec converts every layer to it
         loaded = load_config(cwd, cli=cli, environ=environ, settings=settings)
         if session_follows:
             from corral.sandbox.detect import detect_soon
@@ -119,7 +121,10 @@ class App:
             )
             host.register(plugin, record)
         host.check_pending()
-        loaded.validate_plugins(host.add_settings())
+        settings_types = host.add_settings()
+        for struct in settings_types.values():
+            resolve_annotations(struct)
+        loaded.validate_plugins(settings_types)
         host.configure(loaded.config)
         return cls(cwd, loaded, host, cli=cli, environ=environ, settings=settings)
 

@@ -20,6 +20,7 @@ import msgspec
 import pytest
 from corral import hints
 from corral.hints import resolve_annotations
+from corral.testing import MessagesServer, text
 from corral.tools._schema import build_schemas, inlined, struct_schema
 
 #: Run in a fresh process: every registered tool's input schema, either msgspec's own from
@@ -272,3 +273,21 @@ def test_an_unreadable_code_cache_counts_as_empty(
     assert ours.Params.__annotations__["later"] is ours.Later
     hints.save_code_cache()
     assert "Later" in hints._load_codes()  # the junk was replaced
+
+
+def test_a_run_keeps_what_it_compiled_and_the_next_run_compiles_nothing(
+        anthropic_server: MessagesServer, project: Path) -> None:
+    path = hints.code_cache_file()  # under the test's own CORRAL_HOME
+    stats = []
+    for _ in range(2):
+        anthropic_server.enqueue(text("done"))
+        done = subprocess.run([sys.executable, "-m", "corral", "-p", "hello"], cwd=project,
+                              capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stderr[-2000:]
+        stat = path.stat()
+        stats.append((stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    kept = hints._load_codes()
+    assert "str | None" in kept  # the configuration's and the events' Structs
+    assert any("run with `bash -c`" in source for source in kept)  # Bash's input
+    assert stats[1] == stats[0]  # the second run found everything compiled: no new write

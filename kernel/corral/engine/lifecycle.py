@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from corral.engine.cleanup import start_cleanup
 from corral.engine.transcript import Transcript, project_dir
 from corral.events import SessionEnded, SessionStarted
+from corral.hints import save_code_cache
 from corral.permissions.session import removed_tools
 from corral.sandbox.status import SESSION_LOOP
 from corral.tools.registry import collect_tools
@@ -68,3 +69,6 @@ class Lifecycle:
                 await close_sandbox(session)
             if session.transcript is not None:
                 session.transcript.close()
+            # what this process compiled of its Structs' annotations, for the next one
+            # (here rather than on the way to the first request)
+            save_code_cache()

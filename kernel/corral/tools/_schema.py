@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from corral.hints import resolve_annotations, save_code_cache
+from corral.hints import resolve_annotations
 
 #: Each input type's finished schema, encoded; the most recently used few hundred types.
 _CACHE: OrderedDict[type[msgspec.Struct], bytes] = OrderedDict()
@@ -64,7 +64,6 @@ def build_schemas(struct_types: Iterable[type[msgspec.Struct]]) -> None:
         # msgspec would evaluate each string annotation twice here (once for the decoder it
         # builds to check the types, once to describe them): resolve them once, exactly.
         resolve_annotations(struct_type)
-    save_code_cache()
     try:
         raws, defs = msgspec.json.schema_components(todo)
     except Exception:

@@ -9,8 +9,9 @@ import msgspec
 
 from corral.errors import ConfigError
 
-_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
-_UNKNOWN = re.compile(r"Object contains unknown field `(?P<field>[^`]+)`")
+# patterns compiled (by re's cache) when an error is first reported
+_AT = r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$"
+_UNKNOWN = r"Object contains unknown field `(?P<field>[^`]+)`"
 
 
 def _dotted(path: str) -> str:
@@ -37,10 +38,10 @@ def config_error(
 
     ``prefix`` is the key path of the validated table inside the file (``plugins.buddy``).
     """
-    found = _AT.match(str(exc))
+    found = re.match(_AT, str(exc), re.S)
     message = found.group("msg") if found else str(exc)
     path = _dotted(found.group("path") or "") if found else ""
-    unknown = _UNKNOWN.match(message)
+    unknown = re.match(_UNKNOWN, message)
     full = ".".join(p for p in (prefix, path) if p)
     if unknown:
         field = unknown.group("field")

@@ -11,8 +11,9 @@ import msgspec
 from corral_undercover import _git
 from corral_undercover.settings import Settings
 
-_SCP = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?!//)")
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]+@)?(?P<host>[^:/]+)", re.IGNORECASE)
+# patterns compiled (by re's cache) when a remote is first read, not when the plugin loads
+_SCP = r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?!//)"
+_URL = r"^[a-z][a-z0-9+.-]*://(?:[^@/]+@)?(?P<host>[^:/]+)"
 
 
 class Activity(msgspec.Struct, frozen=True, kw_only=True):
@@ -25,7 +26,7 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
 
 def remote_host(url: str) -> str | None:
     """The host of a git remote URL (``https://h/x``, ``ssh://u@h:22/x``, ``u@h:x``)."""
-    m = _URL.match(url) or _SCP.match(url)
+    m = re.match(_URL, url, re.IGNORECASE) or re.match(_SCP, url)
     return m.group("host").lower() if m else None
 
 

@@ -28,8 +28,8 @@ DEFERRED = (
     "corral.cmdhooks.lifecycle", "corral.cmdhooks.model_hooks", "corral.cmdhooks.tool_events",
     # the Bash tool's module needs the sandbox tier only when a command runs
     "corral.permissions.sandboxed", "corral.permissions._parts",
-    # a prompt that is no /command
-    "corral.engine.command_turn",
+    # a prompt that is no /command; text output, not stream-json
+    "corral.engine.command_turn", "corral.cli.stream_json",
 )
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -14,11 +14,13 @@ from corral import cmdhooks
 from corral.app import App
 from corral.cli import startup_gc
 from corral.cli.stderr_notes import StderrNotes
-from corral.cli.stream_json import ClaudeStream
 from corral.engine import Engine, TurnOutcome
 from corral.errors import CorralError, UsageError
 from corral.events import Event
 from corral.session import Session
+
+if TYPE_CHECKING:
+    from corral.cli.stream_json import ClaudeStream
 
 
 class Result(msgspec.Struct, kw_only=True):
@@ -164,6 +166,8 @@ async def run_headless(args: argparse.Namespace, app: App) -> int:
     claude: ClaudeStream | None = None
     notes: StderrNotes | None = None
     if fmt == "stream-json":
+        from corral.cli.stream_json import ClaudeStream  # only this format writes its lines
+
         claude = ClaudeStream(session, sys.stdout, partial=partial)
         session.listeners.append(claude)
     elif fmt == "corral-events":

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import msgspec
 
+from corral.hints import resolve_annotations
 from corral.memory.entry import EntryMeta, MemoryEntry, summary
 
 ENTRY_MARK = "<!-- corral:entry "
@@ -20,6 +21,7 @@ _INDEX_DEFAULT_HEAD = "# Memory index\n\nOne line per entry, most important firs
 INDEX_LINE = re.compile(r"^- \[(?P<type>\w+)\] .* · updated (?P<date>\d{4}-\d\d-\d\d)$")
 
 _encoder = msgspec.json.Encoder()
+resolve_annotations(EntryMeta)  # through the code cache (see corral.hints)
 _decoder = msgspec.json.Decoder(EntryMeta)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import msgspec
 
+from corral.hints import resolve_annotations
 from corral.tools.builtin._grep_query import VCS_EXCLUDES, GrepQuery
 
 
@@ -37,6 +38,7 @@ class _Message(msgspec.Struct):
     data: _Data
 
 
+resolve_annotations(_Message)  # through the code cache (see corral.hints)
 _decoder = msgspec.json.Decoder(_Message)
 
 

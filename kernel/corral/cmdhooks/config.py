@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from corral.cmdhooks._match import matcher_is_valid, matches
-from corral.cmdhooks.presence import plugin_hook_sets
+from corral.cmdhooks.presence import gives_hooks, plugin_hook_sets
 from corral.permissions.rules import RuleError, parse_rule
 
 if TYPE_CHECKING:
@@ -347,7 +347,7 @@ def read_hooks(layers: Iterable[Layer], extra: Iterable[HookSet] = ()) -> HookTa
     if not locked:
         sources += [(item.source, item.hooks, item.plugin_root) for item in extra]
     for source, section, plugin_root in sources:
-        if section is None or section == {}:
+        if not gives_hooks(section):
             continue
         for hook in _Reader(source, broken, unused, plugin_root).section(section):
             key = hook.key

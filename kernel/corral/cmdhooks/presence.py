@@ -53,9 +53,10 @@ def plugin_hook_sets(session: Session) -> list[HookSet]:
     return found
 
 
-def _given(section: Any) -> bool:
+def gives_hooks(section: Any) -> bool:
     """Whether a ``hooks`` value is one the hook table reads (anything but absent or
-    ``{}``: a malformed one becomes a broken entry)."""
+    ``{}``: a malformed one becomes a broken entry). :func:`corral.cmdhooks.config.read_hooks`
+    skips exactly the values this refuses, so :func:`configured` and the table agree."""
     return section is not None and section != {}
 
 
@@ -65,8 +66,8 @@ def configured(session: Session) -> bool:
     loaded = session.app.loaded
     given = _GIVEN.get(loaded)
     if given is None:
-        given = (any(_given(layer.data.get("hooks")) for layer in loaded.layers)
-                 or any(_given(item.hooks) for item in plugin_hook_sets(session)))
+        given = (any(gives_hooks(layer.data.get("hooks")) for layer in loaded.layers)
+                 or any(gives_hooks(item.hooks) for item in plugin_hook_sets(session)))
         _GIVEN[loaded] = given
     return given
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
 import sys
 import types
 import typing
@@ -163,15 +162,10 @@ def save_code_cache() -> None:
     if not _state["dirty"]:
         return
     _state["dirty"] = False
-    path = code_cache_file()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(_codes()))
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+    from corral.atomic import write_atomic  # its temp names, and the clean-up of stale ones
+
+    with contextlib.suppress(OSError):
+        write_atomic(code_cache_file(), marshal.dumps(_codes()))
 
 
 def _final(value: Any) -> bool:
